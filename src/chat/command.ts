@@ -1,0 +1,81 @@
+import type Decimal from 'decimal.js';
+import type { ChatContext } from './context.ts';
+import type { Reply, ActionOutcome } from './reply.ts';
+
+export type Lang = 'en' | 'vi';
+export const LANGS: readonly Lang[] = ['en', 'vi'];
+
+/** A user-visible string in every supported language. */
+export type Localized = Record<Lang, string>;
+
+/**
+ * The kinds of option a command can declare. Numeric kinds are parsed with
+ * `parseHumanNumber` (src/core/numbers.ts) and arrive in `run` as `Decimal`:
+ * - number:   plain amount (`1.5`, `2k`, `$102,000`)
+ * - price:    a price in USD (same grammar as number, must be > 0)
+ * - percent:  `0.4%`, `-3%` or a bare `15` (read as 15%) → Decimal fraction (0.004, -0.03, 0.15)
+ * - rate:     a fraction typed bare (`0.004`) or as a percent (`0.4%`) → Decimal fraction 0.004
+ * - leverage: `10x`, `x10` or `10` → Decimal 10
+ * - integer:  whole number (step numbers, N positions) → arrives as `number`
+ * - enum:     one of `choices` (case-insensitive) → arrives as the canonical choice string
+ * - string:   free text → `string`
+ */
+export type OptionKind = 'number' | 'price' | 'percent' | 'rate' | 'leverage' | 'integer' | 'enum' | 'string';
+
+export interface OptionSpec {
+  /** Canonical name: Discord option name, `key=` in Telegram, `--name` on the CLI. Lowercase, [a-z0-9-]. */
+  name: string;
+  /** Other accepted `key=` / `--key` spellings (e.g. `lev` for `leverage`). */
+  aliases?: readonly string[];
+  kind: OptionKind;
+  description: Localized;
+  required?: boolean;
+  /** For `enum`: the allowed values (canonical spelling). */
+  choices?: readonly string[];
+  /** Inclusive numeric bounds, checked after parsing (in the parsed unit: percent as fraction). */
+  min?: number;
+  max?: number;
+  /** Used when the option is absent. Numeric defaults are given as strings in the option's own grammar. */
+  default?: string | number;
+  /**
+   * Positional slot for Telegram / terminal syntax (`/liq binance long 30000 1 10x`).
+   * Options with `positional: true` are filled in declaration order by bare words.
+   */
+  positional?: boolean;
+  /** Discord autocomplete source. */
+  autocomplete?: 'symbol';
+}
+
+/** Parsed option values, keyed by canonical option name. */
+export type OptionValue = Decimal | string | number;
+export type ParsedArgs = Record<string, OptionValue | undefined>;
+
+export interface CommandExample {
+  /** option name → value as a user would type it (e.g. { venue: 'binance', entry: '30000' }) */
+  args: Record<string, string>;
+  /** positional words in Telegram/terminal order, if the example is best shown positionally */
+  positional?: readonly string[];
+}
+
+export interface Command {
+  /** Canonical (Discord / CLI) name, may contain a hyphen: `adl-rank`. Telegram uses `_` instead. */
+  name: string;
+  /** Extra Telegram / terminal names (without slash), e.g. `adlrank`. */
+  aliases?: readonly string[];
+  description: Localized;
+  options: readonly OptionSpec[];
+  examples: readonly CommandExample[];
+  /** Cost class for the per-user rate limit: heavy commands get fewer runs per minute. */
+  cost?: 'light' | 'heavy';
+  /** True when the command may take longer than ~1 s (faces defer / show "typing"). */
+  slow?: boolean;
+  /** True for commands that change chat/server settings: the permission guard applies. */
+  managesChat?: boolean;
+  /**
+   * Sub-command style first word (e.g. `alerts subscribe`): when set, the first positional
+   * word must be one of these and arrives as args.action.
+   */
+  run(args: ParsedArgs, ctx: ChatContext): Promise<Reply> | Reply;
+  /** Button presses: `payload` is what the command put in `Action.payload` (without the command prefix). */
+  onAction?(payload: string, ctx: ChatContext): Promise<ActionOutcome> | ActionOutcome;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { projectPath } from './paths.ts';
+
+/**
+ * Environment → validated configuration, in one place. Every variable read anywhere is
+ * listed here and in .env.example. A malformed value stops start-up with one line that
+ * names the variable (ConfigError).
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const optionalUrl = optionalString.pipe(z.url({ message: 'must be a URL such as https://example.com' }).optional());
+const urlWithDefault = (fallback: string) =>
+  optionalString.pipe(z.url({ message: 'must be a URL such as https://example.com' }).optional()).transform((v) => v ?? fallback);
+const intWithDefault = (fallback: number, min: number, max: number) =>
+  optionalString
+    .pipe(z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(min).max(max).optional())
+    .transform((v) => v ?? fallback);
+
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)').optional(),
+  ),
+  TELEGRAM_API_ROOT: urlWithDefault('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: optionalUrl.pipe(
+    z.string().startsWith('https://', 'must be an https:// URL (Telegram only calls HTTPS webhooks)').optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'may contain only A-Z, a-z, 0-9, _ and - (1–256 characters)').optional(),
+  ),
+  TELEGRAM_WEBHOOK_PORT: intWithDefault(8443, 1, 65535),
+  DISCORD_TOKEN: optionalString.pipe(
+    z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'must be a bot token (three dot-separated parts)').optional(),
+  ),
+  DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d{15,22}$/, 'must be a numeric snowflake id').optional()),
+  DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d{15,22}$/, 'must be a numeric snowflake id').optional()),
+  DISCORD_API_ROOT: optionalUrl,
+  DATABASE_PATH: optionalString.transform((v) => v ?? projectPath('data', 'runtime', 'adl-sentinel.db')),
+  LOG_LEVEL: optionalString
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).optional())
+    .transform((v) => v ?? 'info'),
+  HEALTH_PORT: intWithDefault(0, 0, 65535),
+  RATE_LIMIT_PER_MINUTE: intWithDefault(10, 1, 1000),
+  RATE_LIMIT_HEAVY_PER_MINUTE: intWithDefault(3, 1, 1000),
+  SIMULATE_MAX_POSITIONS: intWithDefault(200_000, 1_000, 5_000_000),
+  BINANCE_BASE_URL: urlWithDefault('https://fapi.binance.com'),
+  BYBIT_BASE_URL: urlWithDefault('https://api.bybit.com'),
+  OKX_BASE_URL: urlWithDefault('https://www.okx.com'),
+  HYPERLIQUID_BASE_URL: urlWithDefault('https://api.hyperliquid.xyz'),
+  ALERTS_SCHEDULE: optionalString.transform((v) => v ?? '* * * * *'),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  telegram?: { token: string; apiRoot: string; webhook?: { url: string; secret?: string; port: number } };
+  discord?: { token: string; applicationId?: string; guildId?: string; apiRoot?: string };
+  databasePath: string;
+  logLevel: string;
+  healthPort: number;
+  rateLimit: { perMinute: number; heavyPerMinute: number };
+  simulateMaxPositions: number;
+  exchanges: { binance: string; bybit: string; okx: string; hyperliquid: string };
+  alertsSchedule: string;
+  /** Values never to be printed (log redaction, error scrubbing). */
+  secrets: string[];
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`${name} ${issue.message}`);
+  }
+  const e = result.data;
+  return {
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+          webhook: e.TELEGRAM_WEBHOOK_URL
+            ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, port: e.TELEGRAM_WEBHOOK_PORT }
+            : undefined,
+        }
+      : undefined,
+    discord: e.DISCORD_TOKEN
+      ? {
+          token: e.DISCORD_TOKEN,
+          applicationId: e.DISCORD_APPLICATION_ID,
+          guildId: e.DISCORD_GUILD_ID,
+          apiRoot: e.DISCORD_API_ROOT?.replace(/\/+$/, ''),
+        }
+      : undefined,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    healthPort: e.HEALTH_PORT,
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, heavyPerMinute: e.RATE_LIMIT_HEAVY_PER_MINUTE },
+    simulateMaxPositions: e.SIMULATE_MAX_POSITIONS,
+    exchanges: {
+      binance: e.BINANCE_BASE_URL.replace(/\/+$/, ''),
+      bybit: e.BYBIT_BASE_URL.replace(/\/+$/, ''),
+      okx: e.OKX_BASE_URL.replace(/\/+$/, ''),
+      hyperliquid: e.HYPERLIQUID_BASE_URL.replace(/\/+$/, ''),
+    },
+    alertsSchedule: e.ALERTS_SCHEDULE,
+    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DISCORD_TOKEN].filter((s): s is string => !!s),
+  };
+}

@@ -1,0 +1,37 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+/** Paths pino blanks out wherever they appear: tokens and secrets never reach a log. */
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'config.telegramBotToken',
+  'config.discordToken',
+  'config.telegramWebhookSecret',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.headers["x-telegram-bot-api-secret-token"]',
+  'err.config.headers',
+  'err.request',
+  'err.response.config',
+  'err.config.url',
+  'err.url',
+];
+
+export function createLogger(level = 'info', options: LoggerOptions = {}): Logger {
+  return pino({
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...options,
+  });
+}
+
+/** Remove a bot token wherever it appears in a string (Telegram puts it in every URL). */
+export function scrubSecrets(text: string, secrets: Array<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
