@@ -149,7 +149,7 @@ function normaliseSeparators(s: string, lang: NumberLang, input: string): string
   if (lang === 'en') return naturalIsDecimal ? asDecimal : asGroup;
   // Vietnamese users type both styles (exchange UIs are often English): refuse to guess.
   // Readings are shown without grouping so that neither can be misread again: `1500` / `1,5`.
-  const readings: [string, string] = [asGroup, asDecimal.replace('.', SEPARATORS[lang].decimal)];
+  const readings: [string, string] = [asGroup, new Decimal(asDecimal).toString().replace('.', SEPARATORS[lang].decimal)];
   throw new NumberInputError('ambiguous', input, readings);
 }
 
