@@ -56,6 +56,11 @@ export interface Reply {
   footer?: string;
   /** Only the asking user should see it (Discord ephemeral); other faces ignore it. */
   ephemeral?: boolean;
+  /**
+   * The machine-readable result, printed by the CLI's `--json` (one JSON object on stdout).
+   * Numbers as JSON numbers or decimal strings; never formatted text.
+   */
+  data?: Record<string, unknown>;
 }
 
 /** What a button press does to the message that carried the button. */
