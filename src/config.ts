@@ -22,7 +22,14 @@ const urlWithDefault = (fallback: string) =>
   optionalString.pipe(z.url({ message: 'must be a URL such as https://example.com' }).optional()).transform((v) => v ?? fallback);
 const intWithDefault = (fallback: number, min: number, max: number) =>
   optionalString
-    .pipe(z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(min).max(max).optional())
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number')
+        .transform(Number)
+        .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+        .optional(),
+    )
     .transform((v) => v ?? fallback);
 
 const schema = z.object({

@@ -1,4 +1,4 @@
-import type Decimal from 'decimal.js';
+import type { Decimal } from 'decimal.js';
 import type { ChatContext } from './context.ts';
 import type { Reply, ActionOutcome } from './reply.ts';
 
