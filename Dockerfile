@@ -2,7 +2,7 @@
 # ADL Sentinel: multi-stage build on a maintained Node LTS slim image.
 
 # --- build: install production dependencies, compiling better-sqlite3's native addon ---
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -14,7 +14,7 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
 # --- runtime: no compilers, non-root user, database on a volume ---
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATABASE_PATH=/app/data/runtime/adl-sentinel.db \
     HEALTH_PORT=8080
