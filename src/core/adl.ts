@@ -302,3 +302,27 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     assumptions: [...new Set(assumptions)],
   };
 }
+
+export interface QueueCandidate<Id> {
+  id: Id;
+  quantity: Decimal;
+  score: number;
+}
+
+/**
+ * Walks a ranked queue (highest score first) until `quantity` is matched: whole positions
+ * are closed in order, the last one partially. Ties keep the given order. This is the fill
+ * rule of BitMEX's ADL example (https://www.bitmex.com/app/adl).
+ */
+export function fillFromQueue<Id>(candidates: ReadonlyArray<QueueCandidate<Id>>, quantity: Decimal): Array<{ id: Id; quantity: Decimal }> {
+  const ordered = candidates.map((c, order) => ({ c, order })).sort((a, b) => b.c.score - a.c.score || a.order - b.order);
+  const fills: Array<{ id: Id; quantity: Decimal }> = [];
+  let remaining = quantity;
+  for (const { c } of ordered) {
+    if (remaining.lte(0)) break;
+    const take = Decimal.min(remaining, c.quantity);
+    fills.push({ id: c.id, quantity: take });
+    remaining = remaining.minus(take);
+  }
+  return fills;
+}

@@ -223,3 +223,8 @@ export function venueAssumptionIds(venue: VenueRules, scope: 'liquidation' | 'ad
     .filter((a) => a.scope === scope && (!a.tables || (tableKey !== undefined && a.tables.includes(tableKey))))
     .map((a) => a.id);
 }
+
+/** Hyperliquid: maintenance margin is half the initial margin at max leverage → MMR = 1/(2 × max leverage). */
+export function maintenanceRateFromMaxLeverage(maxLeverage: Decimal.Value): Decimal {
+  return new Decimal(1).div(new Decimal(maxLeverage).times(2));
+}
