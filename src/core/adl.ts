@@ -109,16 +109,28 @@ export function hyperliquidDocumentedIndex(markPrice: number, entryPrice: number
 }
 
 /**
- * The side-adjusted form we rank with: (1 + side × (mark/entry − 1)) × notional/account value.
- * Equal to the documented index for longs; for shorts it grows with profit instead of shrinking
- * (adl-research-notes §3.1: the literal formula would rank profitable shorts last).
+ * The side-symmetric form used for shorts: effective leverage × profit ratio, i.e.
+ * (|notional| / account value) × (max(uPnL, 0) / entry notional), both factors floored at 1e-8.
+ * Reverse-engineered from hl-node by Ottersec (https://osec.io/blog/2026-06-22-hyperliquid-risk-engine, 3rd-party);
+ * the literal documented ratio mark/entry falls as a short's profit grows and would rank
+ * profitable shorts last (adl-research-notes §3.1), which the 10 Oct 2025 fills contradict.
  */
-export function hyperliquidSideAdjustedIndex(s: ScoreState): number {
+export function hyperliquidShortIndex(s: ScoreState): number {
   const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
   const accountValue = s.collateral + upnl;
   if (accountValue <= 0) return Number.POSITIVE_INFINITY;
-  const ratio = 1 + s.sign * (s.markPrice / s.entryPrice - 1);
-  return ratio * ((s.quantity * s.markPrice) / accountValue);
+  const effectiveLeverage = Math.max((s.quantity * s.markPrice) / accountValue, 1e-8);
+  const profitRatio = Math.max(Math.max(upnl, 0) / (s.quantity * s.entryPrice), 1e-8);
+  return effectiveLeverage * profitRatio;
+}
+
+/** Hyperliquid as we rank it: the documented index for longs, the side-symmetric form for shorts. */
+export function hyperliquidIndex(s: ScoreState): number {
+  if (s.sign === -1) return hyperliquidShortIndex(s);
+  const upnl = s.quantity * (s.markPrice - s.entryPrice);
+  const accountValue = s.collateral + upnl;
+  if (accountValue <= 0) return Number.POSITIVE_INFINITY;
+  return hyperliquidDocumentedIndex(s.markPrice, s.entryPrice, s.quantity * s.markPrice, accountValue);
 }
 
 export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
@@ -129,7 +141,7 @@ export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
     case 'okx-leverage-pnl': // OKX: "PnL% × effective leverage", terms undefined → BitMEX definitions (assumption okx-adl-definitions)
       return bitmexPnlLeverage(s);
     case 'hyperliquid-index':
-      return hyperliquidSideAdjustedIndex(s);
+      return hyperliquidIndex(s);
     case 'random':
       return null;
   }
@@ -143,12 +155,15 @@ function maintenanceAt(venue: VenueRules, tiers: readonly Tier[], notional: numb
 
 const sortedScores = new Map<string, Float64Array>();
 
-/** Scores of the reference population under a venue's formula and table, sorted ascending (cached). */
-export function referenceScores(venue: VenueRules, rules: SymbolRules): Float64Array {
-  const key = `${venue.id}:${rules.table}`;
+/**
+ * Scores of the reference population's positions on one side, under a venue's formula and
+ * table, sorted ascending (cached). Queues are per side: a short only competes with shorts.
+ */
+export function referenceScores(venue: VenueRules, rules: SymbolRules, sign: 1 | -1): Float64Array {
+  const key = `${venue.id}:${rules.table}:${sign}`;
   const cached = sortedScores.get(key);
   if (cached) return cached;
-  const members = referenceMembers(regimeFor(venue.id));
+  const members = referenceMembers(regimeFor(venue.id)).filter((m) => m.sign === sign);
   const maxLeverage = rules.tiers[0].maxLeverage.toNumber();
   const scores = new Float64Array(members.length);
   members.forEach((m, i) => {
@@ -235,7 +250,7 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     effectiveLeverage: p.quantity.times(mark).div(equity),
     leverage: p.leverage,
     source: venue.adl.source,
-    populationSize: populationParameters().size,
+    populationSize: referenceMembers(regimeFor(venue.id)).filter((m) => m.sign === p.sign).length,
   };
 
   if (!venue.adl.ranked) {
@@ -252,7 +267,7 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     maintenanceMargin: maintenanceAt(venue, p.rules.tiers, quantity * mark.toNumber(), override),
   });
   const scoreOf = (s: ScoreState) => adlScore(venue.adl.formula, s) ?? 0;
-  const population = referenceScores(venue, p.rules);
+  const population = referenceScores(venue, p.rules, p.sign);
   const q = p.quantity.toNumber();
   const c = collateral.toNumber();
   const score = scoreOf(state(q, c));

@@ -42,7 +42,7 @@ test('Binance cross: wallet 10,000 − other MM 500 + other uPnL −1,000 backs 
   near(r.liquidationPrice, '113955.82', 2);
   // Bankruptcy (cross): wallet + other uPnL = 9,000 absorbed → 122,000 − 9,000.
   near(r.bankruptcyPrice, '113000', 2);
-  assert.ok(r.assumptions.includes('cross-others-fixed'));
+  assert.ok(r.assumptions.includes('cross-others-fixed'), 'r.assumptions.includes("cross-others-fixed")');
 });
 
 // T. Chitra, "Autodeleveraging: Impossibilities and Optimization", arXiv:2512.01112, appendix toy accounts (p0 = 1):
@@ -100,7 +100,7 @@ test('O1 (OKX): 10x long at 10,000 has 1,000 IM and is liquidated by 9,010 (MMR 
   assert.equal(r.liquidatedAtMark, true);
   // margin ratio = 100%: 1,000 + (P − 10,000) = P × 1.575% → P = 9,000/0.98425
   near(r.liquidationPrice, d(9000).div('0.98425'), 4);
-  assert.ok(r.assumptions.includes('okx-liq-derived'));
+  assert.ok(r.assumptions.includes('okx-liq-derived'), 'r.assumptions.includes("okx-liq-derived")');
 });
 
 // Bybit USDT isolated: LP = EP ∓ (IM − MM)/Q, MM = Q×EP×MMR − deduction
@@ -131,7 +131,7 @@ test('distance from mark is the move that liquidates: a fall for longs, a rise f
   const long = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(10), markPrice: d(120_000) });
   near(long.distanceFromMarkPct, d(120_000).minus(long.liquidationPrice!).div(120_000), 10);
   const short = computeLiquidation({ venue: 'binance', side: 'short', entryPrice: d(122_000), quantity: d(1), leverage: d(10) });
-  assert.ok(short.distanceFromMarkPct!.gt(0));
+  assert.ok(short.distanceFromMarkPct!.gt(0), 'short.distanceFromMarkPct!.gt(0)');
 });
 
 test('impossible inputs are refused with a code the command can translate', () => {
@@ -178,11 +178,11 @@ test('property: long LP < entry < short LP, and bankruptcy lies beyond liquidati
       if (!input) return;
       const r = computeLiquidation(input);
       if (p.side === 'long') {
-        if (r.liquidationPrice) assert.ok(r.liquidationPrice.lt(input.entryPrice));
-        if (r.bankruptcyPrice) assert.ok(r.liquidationPrice && r.bankruptcyPrice.lt(r.liquidationPrice));
+        if (r.liquidationPrice) assert.ok(r.liquidationPrice.lt(input.entryPrice), 'r.liquidationPrice.lt(input.entryPrice)');
+        if (r.bankruptcyPrice) assert.ok(r.liquidationPrice && r.bankruptcyPrice.lt(r.liquidationPrice), 'r.liquidationPrice && r.bankruptcyPrice.lt(r.liquidationPrice)');
       } else {
-        assert.ok(r.liquidationPrice && r.liquidationPrice.gt(input.entryPrice));
-        assert.ok(r.bankruptcyPrice && r.bankruptcyPrice.gt(r.liquidationPrice));
+        assert.ok(r.liquidationPrice && r.liquidationPrice.gt(input.entryPrice), 'r.liquidationPrice && r.liquidationPrice.gt(input.entryPrice)');
+        assert.ok(r.bankruptcyPrice && r.bankruptcyPrice.gt(r.liquidationPrice), 'r.bankruptcyPrice && r.bankruptcyPrice.gt(r.liquidationPrice)');
       }
     }),
     { numRuns: 300 },

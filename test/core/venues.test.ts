@@ -21,7 +21,7 @@ test('every venue file loads, validates and has BTCUSDT, ETHUSDT, SOLUSDT and de
   for (const id of VENUE_IDS) {
     const venue = loadVenueFile(id);
     for (const key of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'default']) assert.ok(venue.tables[key], `${id} ${key}`);
-    assert.ok(venue.sources.length > 0);
+    assert.ok(venue.sources.length > 0, 'venue.sources.length > 0');
     assert.equal(venue.adl.ranked, RANKED_VENUES.includes(id));
   }
   assert.equal(getVenue('dydx').adl.formula, 'random');
@@ -68,7 +68,7 @@ test('B1: a 264,000 USDT BTCUSDT position sits in the 1% bracket with a 1,300 US
   const rules = symbolRules('binance', 'NEWCOIN');
   assert.equal(rules.usedDefault, true);
   const tier = tierForNotional(rules.tiers, d(264_000));
-  assert.ok(tier);
+  assert.ok(tier, 'tier');
   assert.equal(tier.mmr.toString(), '0.01');
   assert.equal(tier.maintenanceAmount.toString(), '1300');
 });
@@ -103,7 +103,7 @@ test('H1: Hyperliquid MMR is half the initial margin at max leverage (50x → 1%
   assert.equal(maintenanceRateFromMaxLeverage(20).toString(), '0.025');
   assert.equal(maintenanceRateFromMaxLeverage(40).toString(), '0.0125');
   for (const table of Object.values(getVenue('hyperliquid').tables)) {
-    for (const tier of table.tiers) assert.ok(maintenanceRateFromMaxLeverage(tier.maxLeverage).minus(tier.mmr).abs().lt('1e-15'));
+    for (const tier of table.tiers) assert.ok(maintenanceRateFromMaxLeverage(tier.maxLeverage).minus(tier.mmr).abs().lt('1e-15'), 'maintenanceRateFromMaxLeverage(tier.maxLeverage).minus(tier.mmr).abs().lt("1e-15")');
   }
 });
 
