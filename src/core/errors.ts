@@ -2,23 +2,25 @@
  * Impossible calculator inputs. Core never imports src/chat: commands translate a
  * CalculationInputError into a UserError with the i18n key `liq.error.<code>`.
  */
-export type CalculationInputErrorCode =
-  | 'unknown-venue'
-  | 'unknown-symbol'
-  | 'not-positive'
-  | 'not-finite'
-  | 'too-large'
-  | 'size-missing'
-  | 'size-both'
-  | 'margin-missing'
-  | 'margin-conflict'
-  | 'wallet-missing'
-  | 'leverage-above-max'
-  | 'leverage-below-one'
-  | 'notional-above-table'
-  | 'mmr-out-of-range'
-  | 'already-liquidated'
-  | 'not-ranked';
+export const CALCULATION_INPUT_ERROR_CODES = [
+  'unknown-venue',
+  'unknown-symbol',
+  'not-positive',
+  'not-finite',
+  'too-large',
+  'size-missing',
+  'size-both',
+  'margin-missing',
+  'margin-conflict',
+  'wallet-missing',
+  'leverage-above-max',
+  'leverage-below-one',
+  'notional-above-table',
+  'mmr-out-of-range',
+  'already-liquidated',
+  'not-ranked',
+] as const;
+export type CalculationInputErrorCode = (typeof CALCULATION_INPUT_ERROR_CODES)[number];
 
 export type CalculationInputParams = Record<string, string | number>;
 
