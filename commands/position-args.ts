@@ -40,7 +40,7 @@ export function positionOptions(options: { venueChoices: readonly string[]; mark
   ];
 }
 
-const NUMERIC_PARAMS = new Set(['max', 'notional', 'leverage', 'liquidation', 'entry', 'value']);
+const NUMERIC_PARAMS = new Set(['max', 'notional', 'leverage', 'liquidation', 'entry', 'value', 'mark', 'bankruptcy']);
 
 function formatParams(params: Record<string, string | number>, lang: Lang): Params {
   const out: Params = {};

@@ -229,8 +229,8 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
   const pnl = unrealizedPnl(p, mark);
   const collateral = p.collateral.plus(p.otherUnrealizedPnl);
   const equity = collateral.plus(pnl);
-  if (equity.lte(0)) throw new CalculationInputError('already-liquidated', { liquidation: mark.toString(), entry: p.entryPrice.toString() });
   const bankruptcy = bankruptcyPriceOf(p);
+  if (equity.lte(0)) throw new CalculationInputError('past-bankruptcy', { mark: mark.toString(), bankruptcy: bankruptcy.toDecimalPlaces(2).toString() });
   const assumptions = [...venueAssumptionIds(venue, 'adl', p.rules), ...p.assumptions.filter((id) => id !== 'cross-others-fixed'), 'percentile-estimate'];
 
   const base = {

@@ -18,6 +18,7 @@ export const CALCULATION_INPUT_ERROR_CODES = [
   'notional-above-table',
   'mmr-out-of-range',
   'already-liquidated',
+  'past-bankruptcy',
   'not-ranked',
 ] as const;
 export type CalculationInputErrorCode = (typeof CALCULATION_INPUT_ERROR_CODES)[number];
