@@ -67,16 +67,11 @@ function checkAmount(name: string, value: Decimal | undefined, options: { allowZ
   if (value.isNegative() || (!options.allowZero && value.isZero())) throw new CalculationInputError('not-positive', { field: name, value: value.toString() });
 }
 
-/** The tier used: the override tier when MMR/maintenance amount were supplied, else the table's. */
-export function effectiveTier(position: Pick<ResolvedPosition, 'overridden'> & { overrideTier?: Tier }, tier: Tier): Tier {
-  return position.overridden && position.overrideTier ? position.overrideTier : tier;
-}
-
 export function resolvePosition(input: PositionInput): ResolvedPosition & { overrideTier?: Tier } {
   const venue = getVenue(input.venue);
   const rules = symbolRules(venue, input.symbol ?? 'BTCUSDT');
   const mode: MarginMode = input.mode ?? 'isolated';
-  if (input.side !== 'long' && input.side !== 'short') throw new CalculationInputError('not-finite', { field: 'side' });
+  if (input.side !== 'long' && input.side !== 'short') throw new CalculationInputError('not-finite', { field: 'side', value: String(input.side) });
   const sign = input.side === 'long' ? 1 : -1;
 
   checkAmount('entry', input.entryPrice);

@@ -80,3 +80,17 @@ test('a position already past bankruptcy at the mark is refused with what to cha
   const ctx = makeTestContext({ lang: 'en' });
   await assert.rejects(async () => adlRankCommand.run({ ...args, mark: d(140_000) }, ctx), (error: unknown) => error instanceof UserError && error.key === 'liq.error.past-bankruptcy' && /128,100/.test(ctx.t(error.key, error.params)));
 });
+
+test('every venue answers in both languages with no untranslated key or empty placeholder', async () => {
+  for (const lang of ['en', 'vi'] as const) {
+    for (const venue of ['binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx', 'all']) {
+      for (const side of ['long', 'short']) {
+        const mark = side === 'long' ? d(110_000) : d(95_000);
+        const reply = await adlRankCommand.run({ ...args, venue, side, entry: d(100_000), mark, leverage: d(10) }, makeTestContext({ lang }));
+        const shown = JSON.stringify({ title: reply.title, blocks: reply.blocks, footer: reply.footer });
+        assert.doesNotMatch(shown, /\b(adl|liq|venues)\.[a-z-]+/, `${lang} ${venue} ${side}: ${shown.slice(0, 200)}`);
+        assert.doesNotMatch(shown, /\{\w+\}/, `${lang} ${venue} ${side}`);
+      }
+    }
+  }
+});

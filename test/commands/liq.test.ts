@@ -139,3 +139,16 @@ test('every core error code and every key the commands use has English and Vietn
   }
   assert.ok(catalog.get('liq.hint.example'), 'liq.hint.example');
 });
+
+test('every venue and mode answers with no untranslated key or empty placeholder', async () => {
+  for (const lang of ['en', 'vi'] as const) {
+    for (const venue of ['binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx']) {
+      for (const extra of [{ leverage: d(10) }, { leverage: undefined, mode: 'cross', wallet: d(20_000) }, { leverage: d(1), side: 'long' }]) {
+        const reply = await liqCommand.run({ ...valid, venue, symbol: 'SOL', ...extra }, makeTestContext({ lang }));
+        const shown = JSON.stringify({ title: reply.title, blocks: reply.blocks, footer: reply.footer });
+        assert.doesNotMatch(shown, /\b(liq|venues)\.[a-z-]+/, `${lang} ${venue}: ${shown.slice(0, 200)}`);
+        assert.doesNotMatch(shown, /\{\w+\}|NaN|undefined/, `${lang} ${venue}`);
+      }
+    }
+  }
+});
