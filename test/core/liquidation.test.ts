@@ -105,6 +105,13 @@ test('O1 (OKX): 10x long at 10,000 has 1,000 IM and is liquidated by 9,010 (MMR 
 
 // Bybit USDT isolated: LP = EP ∓ (IM − MM)/Q, MM = Q×EP×MMR − deduction
 // https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
+test('Bybit worked example 1: long 1 BTC at 20,000 USDT, 50x, MMR 0.5% → IM 400, MM 100, LP = 20,000 − (400 − 100) = 19,700', () => {
+  const r = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(20_000), quantity: d(1), leverage: d(50) });
+  assert.equal(r.initialMargin.toString(), '400');
+  assert.equal(r.maintenanceMargin.atMark.toString(), '100');
+  near(r.liquidationPrice, '19700', 6);
+});
+
 test('Bybit isolated 1 BTC at 122,000, 20x: IM 6,100, MM 610 → long LP 116,510, short LP 127,490', () => {
   const long = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(20) });
   const short = computeLiquidation({ venue: 'bybit', side: 'short', entryPrice: d(122_000), quantity: d(1), leverage: d(20) });
