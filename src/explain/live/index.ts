@@ -1,0 +1,10 @@
+import type { LiveValues } from '../live-values.ts';
+import { live as funding } from './funding.ts';
+
+/**
+ * Each topic with `{{placeholders}}` names its LiveValues module here (one line per topic).
+ * Topics without live numbers need no entry.
+ */
+export const LIVE_VALUES: Readonly<Record<string, LiveValues>> = {
+  funding,
+};
