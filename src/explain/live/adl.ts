@@ -97,8 +97,18 @@ function adviceText(advice: AdlAdvice, t: Translator, lang: Lang): string {
   }
 }
 
+/** `Binance USDⓈ-M` → `Binance`: the comparison list names venues, not contracts. */
+function venueShortName(venue: VenueId): string {
+  return getVenue(venue).displayName.split(' ')[0];
+}
+
+/** Whole prices without cents (`$122,000`), others with them. */
+function price(value: Decimal, lang: Lang): string {
+  return formatUsd(value, lang, value.isInteger() ? { decimals: 0 } : {});
+}
+
 function venueLine(position: AdlPosition, venue: VenueId, t: Translator, lang: Lang): string {
-  const name = getVenue(venue).displayName;
+  const name = venueShortName(venue);
   try {
     const result = adlRankFor(position, venue);
     return `• ${name}: ${lightsText(result.lights, t)}`;
@@ -117,11 +127,11 @@ export const live: LiveValues = (lang, args) => {
   const result = adlRankFor(position);
   const venueName = getVenue(position.venue).displayName;
   const positionLine = t(`explain.live.adl.position.${position.side}`, {
-    qty: formatNumber(position.qty, lang, { maxDecimals: 4 }),
+    qty: formatNumber(position.qty, lang, { maxDecimals: 8 }),
     asset: BASE_ASSET,
     venue: venueName,
-    entry: formatUsd(position.entry, lang),
-    mark: formatUsd(position.mark, lang),
+    entry: price(position.entry, lang),
+    mark: price(position.mark, lang),
     leverage: formatLeverage(position.leverage, lang),
   });
   return {
@@ -135,7 +145,7 @@ export const live: LiveValues = (lang, args) => {
     percentile: result.percentile === null ? t('explain.live.adl.not-ranked') : formatPercent(result.percentile, lang, { decimals: 0 }),
     population_size: formatNumber(result.populationSize, lang),
     closeout: closeoutText(result, t, lang),
-    own_bankruptcy_price: result.ownBankruptcyPrice ? formatUsd(result.ownBankruptcyPrice, lang) : '—',
+    own_bankruptcy_price: result.ownBankruptcyPrice ? price(result.ownBankruptcyPrice, lang) : '—',
     venue_lights: VENUE_IDS.map((venue) => venueLine(position, venue, t, lang)).join('\n'),
     advice: result.advice.map((advice) => `• ${adviceText(advice, t, lang)}`).join('\n'),
   };
