@@ -4,14 +4,7 @@ import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { ActionOutcome, Reply } from '../src/chat/reply.ts';
-import {
-  availableTopics,
-  loadWalkthrough,
-  resolveTopic,
-  TOPIC_ALIASES,
-  TOPIC_IDS,
-  type TopicId,
-} from '../src/explain/content.ts';
+import { availableTopics, loadWalkthrough, resolveTopic, type TopicId } from '../src/explain/content.ts';
 import { LIVE_VALUES } from '../src/explain/live/index.ts';
 import {
   CLOSE_PAYLOAD,
@@ -37,14 +30,11 @@ export const explainCommand: Command = {
   description: localized('explain.description'),
   cost: 'light',
   options: [
-    {
-      name: 'topic',
-      kind: 'enum',
-      choices: [...TOPIC_IDS, ...Object.keys(TOPIC_ALIASES)],
-      positional: true,
-      description: localized('explain.option.topic'),
-    },
-    { name: 'step', kind: 'integer', positional: true, min: 1, max: 8, description: localized('explain.option.step') },
+    // Free text, not an enum: resolveTopic accepts ids and aliases (`liq`, `10-10`) and answers a
+    // typo with the nearest topic, which a generic "not one of the choices" error could not.
+    { name: 'topic', kind: 'string', positional: true, description: localized('explain.option.topic') },
+    // No max: the valid range depends on the topic, and run() names it.
+    { name: 'step', kind: 'integer', positional: true, min: 1, description: localized('explain.option.step') },
     { name: 'side', kind: 'enum', choices: ['long', 'short'], description: localized('explain.option.side') },
     { name: 'entry', kind: 'price', description: localized('explain.option.entry') },
     { name: 'mark', kind: 'price', description: localized('explain.option.mark') },
