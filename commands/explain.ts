@@ -13,6 +13,7 @@ import {
   type ReaderPosition,
 } from '../src/explain/payload.ts';
 import { fillWalkthrough, stepReply, type FilledStep } from '../src/explain/render.ts';
+import { walkthroughImage } from '../src/explain/images.ts';
 import { EXPLAIN_VENUES, positionError } from '../src/explain/position.ts';
 
 /**
@@ -29,6 +30,8 @@ export const explainCommand: Command = {
   aliases: ['learn'],
   description: localized('explain.description'),
   cost: 'light',
+  // The first adl walkthrough builds the reference population and renders a picture (about a second).
+  slow: true,
   options: [
     // Free text, not an enum: resolveTopic accepts ids and aliases (`liq`, `10-10`) and answers a
     // typo with the nearest topic, which a generic "not one of the choices" error could not.
@@ -153,12 +156,14 @@ function walkthroughStep(
   ctx: ChatContext,
   position: ReaderPosition | undefined,
 ): Reply {
-  return stepReply(loadWalkthrough(topic, ctx.lang), {
+  const walkthrough = loadWalkthrough(topic, ctx.lang);
+  return stepReply(walkthrough, {
     index,
     steps,
     t: ctx.t,
     payloadFor: (n) => encodeStepPayload(topic, n, position),
     closePayload: CLOSE_PAYLOAD,
+    image: index === 1 && walkthrough.image ? walkthroughImage(walkthrough.image, ctx.lang) : undefined,
   });
 }
 

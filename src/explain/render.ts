@@ -1,11 +1,11 @@
 import type { Translator } from '../chat/i18n.ts';
-import type { Action, Reply } from '../chat/reply.ts';
+import type { Action, Reply, ReplyImage } from '../chat/reply.ts';
 import type { Walkthrough } from './content.ts';
-import { walkthroughImage } from './images.ts';
 
 /**
  * Turns a walkthrough step into a Reply: placeholders filled with live values, Back / Next /
  * Close buttons, the topic's picture on step 1. Faces show "step i / n" from `page`.
+ * (No chart code is imported here, so loading content stays light.)
  */
 
 /** What the text still asks for after filling: a bug in content or LiveValues, never shown to readers. */
@@ -49,6 +49,8 @@ export interface StepReplyOptions {
   /** Builds a button payload that opens step `n` (keeps the reader's own inputs). */
   payloadFor(step: number): string;
   closePayload: string;
+  /** The topic's picture, attached to step 1 (rendered by src/explain/images.ts). */
+  image?: ReplyImage;
 }
 
 export function stepReply(walkthrough: Walkthrough, options: StepReplyOptions): Reply {
@@ -66,6 +68,6 @@ export function stepReply(walkthrough: Walkthrough, options: StepReplyOptions): 
     page: { index, count: steps.length },
     footer: t('explain.footer'),
   };
-  if (index === 1 && walkthrough.image) reply.image = walkthroughImage(walkthrough.image, walkthrough.lang);
+  if (index === 1 && options.image) reply.image = options.image;
   return reply;
 }
