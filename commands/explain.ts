@@ -60,7 +60,8 @@ export const explainCommand: Command = {
     }
     const topic = resolveTopic(topicText);
     const position = readerPosition(topic, args);
-    const steps = filledSteps(topic, ctx, position);
+    const exampleVenue = !position && topic === 'adl' && typeof args.venue === 'string' && args.venue !== 'binance' ? args.venue : undefined;
+    const steps = filledSteps(topic, ctx, position, exampleVenue);
     const index = step ?? 1;
     if (index < 1 || index > steps.length) {
       throw new UserError('explain.error.step-range', { topic, step: index, count: steps.length }, {
@@ -68,7 +69,7 @@ export const explainCommand: Command = {
         params: { topic: `${topic} ${steps.length}` },
       });
     }
-    const reply = walkthroughStep(topic, index, steps, ctx, position);
+    const reply = walkthroughStep(topic, index, steps, ctx, position, exampleVenue);
     const shown = step === undefined ? steps : [steps[index - 1]];
     reply.data = { topic, lang: ctx.lang, steps: shown.map(({ title, text }) => ({ title, text })) };
     return reply;
@@ -79,9 +80,9 @@ export const explainCommand: Command = {
     if (!navigation) throw new UserError('explain.error.expired', {}, { key: 'explain.hint.list' });
     if (navigation.kind === 'close') return { kind: 'close' };
     const topic = resolveTopic(navigation.topic);
-    const steps = filledSteps(topic, ctx, navigation.position);
+    const steps = filledSteps(topic, ctx, navigation.position, navigation.exampleVenue);
     const index = Math.min(Math.max(navigation.step, 1), steps.length);
-    return { kind: 'edit', reply: walkthroughStep(topic, index, steps, ctx, navigation.position) };
+    return { kind: 'edit', reply: walkthroughStep(topic, index, steps, ctx, navigation.position, navigation.exampleVenue) };
   },
 };
 
@@ -125,18 +126,24 @@ function readerPosition(topic: TopicId, args: ParsedArgs): ReaderPosition | unde
   };
 }
 
-function liveArgs(position: ReaderPosition | undefined): ParsedArgs {
-  if (!position) return {};
-  return { ...position };
+/** What a topic's LiveValues get: the reader's position, or just the venue to run the default example on. */
+function liveArgs(position: ReaderPosition | undefined, exampleVenue: string | undefined): ParsedArgs {
+  if (position) return { ...position };
+  return exampleVenue ? { venue: exampleVenue } : {};
 }
 
-function filledSteps(topic: TopicId, ctx: ChatContext, position: ReaderPosition | undefined): FilledStep[] {
+function filledSteps(
+  topic: TopicId,
+  ctx: ChatContext,
+  position: ReaderPosition | undefined,
+  exampleVenue?: string,
+): FilledStep[] {
   const walkthrough = loadWalkthrough(topic, ctx.lang);
   const live = LIVE_VALUES[topic];
   let values: Record<string, string> = {};
   if (live) {
     try {
-      values = live(ctx.lang, liveArgs(position));
+      values = live(ctx.lang, liveArgs(position, exampleVenue));
     } catch (error) {
       const userError = position ? positionError(error, position, ctx.lang) : undefined;
       if (userError) throw userError;
@@ -155,13 +162,14 @@ function walkthroughStep(
   steps: FilledStep[],
   ctx: ChatContext,
   position: ReaderPosition | undefined,
+  exampleVenue?: string,
 ): Reply {
   const walkthrough = loadWalkthrough(topic, ctx.lang);
   return stepReply(walkthrough, {
     index,
     steps,
     t: ctx.t,
-    payloadFor: (n) => encodeStepPayload(topic, n, position),
+    payloadFor: (n) => encodeStepPayload(topic, n, position, exampleVenue),
     closePayload: CLOSE_PAYLOAD,
     image: index === 1 && walkthrough.image ? walkthroughImage(walkthrough.image, ctx.lang) : undefined,
   });

@@ -5,6 +5,7 @@ import { Decimal } from 'decimal.js';
  * face prefixes `explain:`, so a payload keeps to 56 bytes:
  *   `adl:3`                              step 3 of a topic
  *   `adl:3:s,122000,102000,20,bn`        … with the reader's own position (side, entry, mark, leverage, venue[, qty])
+ *   `adl:3:@hl`                          … the default example, on another venue
  *   `close`                              close the walkthrough
  * Numbers are plain decimal strings (never exponents), rounded to fewer significant digits only
  * when a long position would not fit.
@@ -25,7 +26,7 @@ export interface ReaderPosition {
 
 export type NavigationPayload =
   | { kind: 'close' }
-  | { kind: 'step'; topic: string; step: number; position?: ReaderPosition };
+  | { kind: 'step'; topic: string; step: number; position?: ReaderPosition; exampleVenue?: string };
 
 const VENUE_CODES: Readonly<Record<string, string>> = {
   binance: 'bn',
@@ -53,9 +54,9 @@ function encodePosition(position: ReaderPosition, significantDigits: number): st
   return parts.join(',');
 }
 
-export function encodeStepPayload(topic: string, step: number, position?: ReaderPosition): string {
+export function encodeStepPayload(topic: string, step: number, position?: ReaderPosition, exampleVenue?: string): string {
   const base = `${topic}:${step}`;
-  if (!position) return base;
+  if (!position) return exampleVenue ? `${base}:@${VENUE_CODES[exampleVenue] ?? exampleVenue}` : base;
   for (const digits of [12, 10, 8, 6]) {
     const payload = `${base}:${encodePosition(position, digits)}`;
     if (Buffer.byteLength(payload) <= MAX_PAYLOAD_BYTES) return payload;
@@ -75,6 +76,10 @@ export function decodePayload(payload: string): NavigationPayload | undefined {
   if (rest.length || !topic || !/^\d{1,2}$/.test(stepText ?? '')) return undefined;
   const step = Number(stepText);
   if (positionText === undefined) return { kind: 'step', topic, step };
+  if (positionText.startsWith('@')) {
+    const exampleVenue = VENUE_BY_CODE[positionText.slice(1)];
+    return exampleVenue ? { kind: 'step', topic, step, exampleVenue } : undefined;
+  }
   const [sideCode, entryText, markText, leverageText, venueCode, qtyText, ...extra] = positionText.split(',');
   const entry = decimalOrUndefined(entryText);
   const mark = decimalOrUndefined(markText);

@@ -183,3 +183,14 @@ test('Vietnamese readers get Vietnamese steps and buttons', () => {
   assert.deepEqual(reply.actions?.map((a) => a.label), ['◀ Trước', 'Tiếp ▶', 'Đóng']);
   assert.ok(reply.footer?.includes('không phải lời khuyên đầu tư'));
 });
+
+test('/explain adl venue=hyperliquid runs the default example on that venue, page after page', () => {
+  const sixth = run({ topic: 'adl', step: 6, venue: 'hyperliquid' });
+  const text = (sixth.blocks[0] as { text: string }).text;
+  assert.match(text, /an example/);
+  assert.match(text, /Short 1 BTC on Hyperliquid, entry \$122,000/);
+  const next = payloadOf(sixth, 'Next ▶');
+  assert.equal(next, 'adl:7:@hl');
+  assert.match((edited(press(next)).blocks[0] as { text: string }).text, /on Hyperliquid, the smallest change/);
+  assert.equal(payloadOf(run({ topic: 'adl', step: 6, venue: 'binance' }), 'Next ▶'), 'adl:7', 'the default venue needs no payload');
+});

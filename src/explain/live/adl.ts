@@ -33,12 +33,12 @@ export interface AdlPosition {
   qty: Decimal;
 }
 
-/** The reader's position from the command's args, or the default example (`given: false`). */
+/** The reader's position from the command's args, or the default example on the venue asked for (`given: false`). */
 export function adlPositionFrom(args: ParsedArgs): { position: AdlPosition; given: boolean } {
-  if (args.side === undefined || args.entry === undefined || args.mark === undefined || args.leverage === undefined) {
-    return { position: DEFAULT_ADL_POSITION, given: false };
-  }
   const venue = typeof args.venue === 'string' && (VENUE_IDS as readonly string[]).includes(args.venue) ? (args.venue as VenueId) : 'binance';
+  if (args.side === undefined || args.entry === undefined || args.mark === undefined || args.leverage === undefined) {
+    return { position: { ...DEFAULT_ADL_POSITION, venue }, given: false };
+  }
   return {
     given: true,
     position: {
