@@ -1,0 +1,97 @@
+import { Decimal } from 'decimal.js';
+
+/**
+ * Button payloads for walkthrough navigation. Telegram allows 64 bytes of callback data and the
+ * face prefixes `explain:`, so a payload keeps to 56 bytes:
+ *   `adl:3`                              step 3 of a topic
+ *   `adl:3:s,122000,102000,20,bn`        … with the reader's own position (side, entry, mark, leverage, venue[, qty])
+ *   `adl:3:@hl`                          … the default example, on another venue
+ *   `close`                              close the walkthrough
+ * Numbers are plain decimal strings (never exponents), rounded to fewer significant digits only
+ * when a long position would not fit.
+ */
+export const COMMAND_PREFIX = 'explain:';
+export const MAX_CALLBACK_BYTES = 64;
+export const MAX_PAYLOAD_BYTES = MAX_CALLBACK_BYTES - Buffer.byteLength(COMMAND_PREFIX);
+export const CLOSE_PAYLOAD = 'close';
+
+export interface ReaderPosition {
+  side: 'long' | 'short';
+  entry: Decimal;
+  mark: Decimal;
+  leverage: Decimal;
+  venue: string;
+  qty?: Decimal;
+}
+
+export type NavigationPayload =
+  | { kind: 'close' }
+  | { kind: 'step'; topic: string; step: number; position?: ReaderPosition; exampleVenue?: string };
+
+const VENUE_CODES: Readonly<Record<string, string>> = {
+  binance: 'bn',
+  bybit: 'by',
+  okx: 'ok',
+  bitmex: 'bm',
+  hyperliquid: 'hl',
+  dydx: 'dx',
+};
+const VENUE_BY_CODE = Object.fromEntries(Object.entries(VENUE_CODES).map(([venue, code]) => [code, venue]));
+
+function plain(value: Decimal, significantDigits: number): string {
+  return value.toSignificantDigits(significantDigits).toFixed();
+}
+
+function encodePosition(position: ReaderPosition, significantDigits: number): string {
+  const parts = [
+    position.side === 'long' ? 'l' : 's',
+    plain(position.entry, significantDigits),
+    plain(position.mark, significantDigits),
+    plain(position.leverage, significantDigits),
+    VENUE_CODES[position.venue] ?? position.venue,
+  ];
+  if (position.qty) parts.push(plain(position.qty, significantDigits));
+  return parts.join(',');
+}
+
+export function encodeStepPayload(topic: string, step: number, position?: ReaderPosition, exampleVenue?: string): string {
+  const base = `${topic}:${step}`;
+  if (!position) return exampleVenue ? `${base}:@${VENUE_CODES[exampleVenue] ?? exampleVenue}` : base;
+  for (const digits of [12, 10, 8, 6]) {
+    const payload = `${base}:${encodePosition(position, digits)}`;
+    if (Buffer.byteLength(payload) <= MAX_PAYLOAD_BYTES) return payload;
+  }
+  throw new Error(`explain payload for ${topic} step ${step} does not fit ${MAX_PAYLOAD_BYTES} bytes`);
+}
+
+function decimalOrUndefined(text: string | undefined): Decimal | undefined {
+  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return undefined;
+  return new Decimal(text);
+}
+
+/** Undefined when the payload is not one this command made (an old or forged button). */
+export function decodePayload(payload: string): NavigationPayload | undefined {
+  if (payload === CLOSE_PAYLOAD) return { kind: 'close' };
+  const [topic, stepText, positionText, ...rest] = payload.split(':');
+  if (rest.length || !topic || !/^\d{1,2}$/.test(stepText ?? '')) return undefined;
+  const step = Number(stepText);
+  if (positionText === undefined) return { kind: 'step', topic, step };
+  if (positionText.startsWith('@')) {
+    const exampleVenue = VENUE_BY_CODE[positionText.slice(1)];
+    return exampleVenue ? { kind: 'step', topic, step, exampleVenue } : undefined;
+  }
+  const [sideCode, entryText, markText, leverageText, venueCode, qtyText, ...extra] = positionText.split(',');
+  const entry = decimalOrUndefined(entryText);
+  const mark = decimalOrUndefined(markText);
+  const leverage = decimalOrUndefined(leverageText);
+  const venue = VENUE_BY_CODE[venueCode ?? ''];
+  const qty = qtyText === undefined ? undefined : decimalOrUndefined(qtyText);
+  if (extra.length || (sideCode !== 'l' && sideCode !== 's') || !entry || !mark || !leverage || !venue) return undefined;
+  if (qtyText !== undefined && !qty) return undefined;
+  return {
+    kind: 'step',
+    topic,
+    step,
+    position: { side: sideCode === 'l' ? 'long' : 'short', entry, mark, leverage, venue, ...(qty ? { qty } : {}) },
+  };
+}
