@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { LiveValues } from '../live-values.ts';
-import { formatNumber } from '../../core/numbers.ts';
+import { formatNumber, formatPercent } from '../../core/numbers.ts';
 
 /**
  * Open interest (OI) from a tiny trade ledger, for the `open-interest` walkthrough.
@@ -35,11 +35,27 @@ export function openInterestAfterEachTrade(trades: readonly OiTrade[]): Decimal[
  * 2) Chi buys 1 BTC from An, who closes half (the position changes hands: OI unchanged);
  * 3) Binh buys 1 BTC back from Chi (both close: OI down).
  */
+function dropOf(before: Decimal, after: Decimal): Decimal {
+  return before.minus(after).div(before);
+}
+
 export const EXAMPLE_TRADES: readonly OiTrade[] = [
   { buyer: 'An', seller: 'Binh', size: new Decimal(2) },
   { buyer: 'Chi', seller: 'An', size: new Decimal(1) },
   { buyer: 'Binh', seller: 'Chi', size: new Decimal(1) },
 ];
+
+/**
+ * Bitcoin futures OI before and after 10 Oct 2025, per Glassnode data reported by CoinDesk
+ * (15 Oct 2025, https://www.coindesk.com/markets/2025/10/15/crypto-native-traders-not-tradfi-drove-bitcoin-s-largest-deleveraging-event):
+ * about $70B (560,000 BTC) → about $58B (481,000 BTC) in one day.
+ */
+export const CRASH_BTC_OPEN_INTEREST = {
+  beforeUsd: new Decimal('70e9'),
+  afterUsd: new Decimal('58e9'),
+  beforeBtc: new Decimal(560_000),
+  afterBtc: new Decimal(481_000),
+} as const;
 
 export const live: LiveValues = (lang) => {
   const [afterOpen, afterHandover, afterClose] = openInterestAfterEachTrade(EXAMPLE_TRADES);
@@ -52,5 +68,7 @@ export const live: LiveValues = (lang) => {
     oiAfterHandover: btc(afterHandover),
     oiAfterClose: btc(afterClose),
     bothSidedAfterOpen: btc(afterOpen.times(2)),
+    crashOiDropUsd: formatPercent(dropOf(CRASH_BTC_OPEN_INTEREST.beforeUsd, CRASH_BTC_OPEN_INTEREST.afterUsd), lang, { decimals: 0 }),
+    crashOiDropBtc: formatPercent(dropOf(CRASH_BTC_OPEN_INTEREST.beforeBtc, CRASH_BTC_OPEN_INTEREST.afterBtc), lang, { decimals: 0 }),
   };
 };
