@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { projectPath } from '../../src/paths.ts';
+import type { Lang } from '../../src/chat/command.ts';
+import type { LiveValues } from '../../src/explain/live-values.ts';
+import { live as openInterestLive } from '../../src/explain/live/open-interest.ts';
+import { live as zeroSumLive } from '../../src/explain/live/zero-sum.ts';
+import { live as adlPoliciesLive } from '../../src/explain/live/adl-policies.ts';
+import { live as crashLive } from '../../src/explain/live/crash-2025-10-10.ts';
+
+/**
+ * The walkthrough files written on this branch, checked against the content format
+ * (/work/briefs/explain-format.md, copied into the engine's docs on the `explain` branch).
+ * The parser is deliberately local and small; the engine's own parser can replace it later.
+ */
+const TOPICS: Record<string, { live: LiveValues; image?: string }> = {
+  'open-interest': { live: openInterestLive },
+  'zero-sum': { live: zeroSumLive },
+  'adl-policies': { live: adlPoliciesLive },
+  'crash-2025-10-10': { live: crashLive, image: 'crash-timeline' },
+};
+const LANGS: readonly Lang[] = ['en', 'vi'];
+const KNOWN_IMAGES = new Set(['adl-waterfall', 'crash-timeline']);
+const LEARN_MORE: Record<Lang, string> = { en: 'Learn more', vi: 'Tìm hiểu thêm' };
+const MAX_STEP_CHARS = 900;
+/** Literal translations Vietnamese traders do not use (vi-glossary.md). */
+const FORBIDDEN_VI = ['lãi suất mở', 'bóp ngắn', 'mua dài hạn'];
+
+interface Walkthrough {
+  frontMatter: Record<string, string>;
+  steps: Array<{ title: string; text: string }>;
+}
+
+function parseWalkthrough(source: string): Walkthrough {
+  const match = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source.replace(/\r\n/g, '\n'));
+  assert.ok(match, 'the file starts with a front-matter block between --- lines');
+  const frontMatter: Record<string, string> = {};
+  for (const line of match[1].split('\n')) {
+    if (line.trim() === '') continue;
+    const field = /^([a-z]+):\s*(.*?)\s*(?:\s#.*)?$/.exec(line);
+    assert.ok(field, `front-matter line is "key: value": ${line}`);
+    frontMatter[field[1]] = field[2];
+  }
+  const steps: Walkthrough['steps'] = [];
+  const body = match[2];
+  assert.ok(body.trimStart().startsWith('## '), 'the body starts with a ## step title');
+  for (const chunk of body.split(/^## /m).slice(1)) {
+    const newline = chunk.indexOf('\n');
+    const title = (newline === -1 ? chunk : chunk.slice(0, newline)).trim();
+    const text = newline === -1 ? '' : chunk.slice(newline + 1).trim();
+    steps.push({ title, text });
+  }
+  return { frontMatter, steps };
+}
+
+function placeholdersOf(text: string): string[] {
+  return [...text.matchAll(/\{\{\s*([a-zA-Z0-9_-]+)\s*\}\}/g)].map((m) => m[1]);
+}
+
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{\{\s*([a-zA-Z0-9_-]+)\s*\}\}/g, (_, name: string) => {
+    assert.ok(name in values, `placeholder {{${name}}} has a live value`);
+    return values[name];
+  });
+}
+
+function load(topic: string, lang: Lang): Walkthrough {
+  return parseWalkthrough(readFileSync(projectPath('data', 'explain', lang, `${topic}.md`), 'utf8'));
+}
+
+for (const [topic, spec] of Object.entries(TOPICS)) {
+  test(`${topic}: front matter, 4–8 steps, "Learn more" last, in en and vi`, () => {
+    for (const lang of LANGS) {
+      const { frontMatter, steps } = load(topic, lang);
+      assert.ok(frontMatter.title, `${lang}: has a title`);
+      assert.ok(frontMatter.summary, `${lang}: has a summary`);
+      if (frontMatter.image !== undefined) assert.ok(KNOWN_IMAGES.has(frontMatter.image), `${lang}: image ${frontMatter.image} is one the engine draws`);
+      assert.equal(frontMatter.image, spec.image, `${lang}: image`);
+      assert.ok(steps.length >= 4 && steps.length <= 8, `${lang}: ${steps.length} steps`);
+      assert.equal(steps.at(-1)?.title, LEARN_MORE[lang]);
+      for (const step of steps) assert.ok(step.title && step.text, `${lang}: step "${step.title}" has a title and text`);
+    }
+  });
+
+  test(`${topic}: en and vi have the same steps, placeholders and image`, () => {
+    const en = load(topic, 'en');
+    const vi = load(topic, 'vi');
+    assert.equal(vi.steps.length, en.steps.length);
+    assert.equal(vi.frontMatter.image, en.frontMatter.image);
+    en.steps.forEach((step, index) => {
+      const enNames = [...new Set(placeholdersOf(step.text))].sort();
+      const viNames = [...new Set(placeholdersOf(vi.steps[index].text))].sort();
+      assert.deepEqual(viNames, enNames, `step ${index + 1} ("${step.title}")`);
+    });
+  });
+
+  test(`${topic}: every step fits ${MAX_STEP_CHARS} characters with live numbers filled in`, () => {
+    for (const lang of LANGS) {
+      const values = spec.live(lang, {});
+      for (const step of load(topic, lang).steps) {
+        const filled = fill(step.text, values);
+        assert.doesNotMatch(filled, /\{\{|\}\}/, `${lang} "${step.title}": no unresolved placeholder`);
+        assert.ok(filled.length <= MAX_STEP_CHARS, `${lang} "${step.title}": ${filled.length} characters`);
+      }
+    }
+  });
+
+  test(`${topic}: only the allowed markup, and Learn more is a list of https links`, () => {
+    for (const lang of LANGS) {
+      const { steps } = load(topic, lang);
+      for (const step of steps) {
+        for (const line of step.text.split('\n')) {
+          assert.doesNotMatch(line, /^\s*#/, `${lang} "${step.title}": no heading inside a step`);
+          assert.doesNotMatch(line, /^\s*\|/, `${lang} "${step.title}": no table`);
+          assert.doesNotMatch(line, /<\/?[a-zA-Z][^>]*>/, `${lang} "${step.title}": no HTML`);
+          assert.doesNotMatch(line, /^\s*[-*+] /, `${lang} "${step.title}": bullets start with "• "`);
+        }
+        for (const link of step.text.matchAll(/\[[^\]]+\]\(([^)\s]+)\)/g)) {
+          assert.match(link[1], /^https:\/\//, `${lang} "${step.title}": link ${link[1]} is https`);
+        }
+      }
+      const learnMore = steps.at(-1)!.text.split('\n').filter((line) => line.trim() !== '');
+      assert.ok(learnMore.length >= 2, `${lang}: Learn more lists sources`);
+      for (const line of learnMore) assert.match(line, /^• \[[^\]]+\]\(https:\/\/[^)\s]+\)/, `${lang}: "${line}" is a bullet link`);
+    }
+  });
+
+  test(`${topic}: Vietnamese uses the glossary (no literal translations, ADL introduced in full)`, () => {
+    const source = readFileSync(projectPath('data', 'explain', 'vi', `${topic}.md`), 'utf8');
+    for (const term of FORBIDDEN_VI) assert.ok(!source.toLowerCase().includes(term), `no "${term}"`);
+    const body = load(topic, 'vi').steps.map((step) => `${step.title}\n${step.text}`).join('\n');
+    const firstAdl = body.indexOf('ADL');
+    if (firstAdl !== -1) {
+      const introduced = body.toLowerCase().indexOf('cơ chế tự động giảm đòn bẩy (adl)');
+      assert.ok(introduced !== -1 && introduced < firstAdl, 'the first mention of ADL is "cơ chế tự động giảm đòn bẩy (ADL)"');
+    }
+  });
+}
