@@ -1,8 +1,12 @@
 import type { LiveValues } from '../live-values.ts';
 import { live as adl } from './adl.ts';
+import { live as adlPolicies } from './adl-policies.ts';
+import { live as crash20251010 } from './crash-2025-10-10.ts';
 import { live as funding } from './funding.ts';
 import { live as insuranceFund } from './insurance-fund.ts';
 import { live as liquidation } from './liquidation.ts';
+import { live as openInterest } from './open-interest.ts';
+import { live as zeroSum } from './zero-sum.ts';
 
 /**
  * Each topic with `{{placeholders}}` names its LiveValues module here (one line per topic).
@@ -13,4 +17,8 @@ export const LIVE_VALUES: Readonly<Record<string, LiveValues>> = {
   liquidation,
   'insurance-fund': insuranceFund,
   funding,
+  'open-interest': openInterest,
+  'zero-sum': zeroSum,
+  'adl-policies': adlPolicies,
+  'crash-2025-10-10': crash20251010,
 };
