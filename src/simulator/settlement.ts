@@ -1,0 +1,495 @@
+import type { Cascade } from './cascade.ts';
+import type { AdlPolicy, QueueRanking, SimulationParams } from './params.ts';
+import type { Population } from './population.ts';
+import { maintenanceMargin } from './margin.ts';
+
+/**
+ * Who pays for each liquidation, replayed over the shared cascade once per policy
+ * ('none' = no ADL, the baseline that gives the fund path and the deficit).
+ *
+ * Waterfall per liquidated position, at the step's fill price f:
+ *   equity at fill = cash + side·q·(f − p0). Positive: the rest goes to the insurance fund
+ *   (Binance: "the remaining margin goes to the insurance fund"). Negative: the fund pays the
+ *   shortfall while it can; then (policy `vault`) the vault down to its floor; what is left is the
+ *   deficit, which the ADL policy raises from the other side's profitable positions.
+ *
+ * Accounting (the zero-sum ledger, checked after every step when `verify` is on):
+ *   Σ traders' PnL (sampled positions + the rest of the market, which holds the net coins and the
+ *   book's fills) + fund change + vault change − uncovered deficit = 0.
+ * Tolerance: 1e-9 × the gross amounts involved (equity + 2 × OI + fund + vault), i.e. about
+ * $20 on a $10B book. Float64 sums of a million terms carry ~1e-16 relative error per addition, so a
+ * real leak (a missed transfer is at least cents on one position, usually thousands) stands out.
+ */
+export interface PolicyOutcome {
+  policy: AdlPolicy | 'none';
+  /** Deficit left after the fund (and vault): what ADL had to raise. */
+  need: number;
+  /** Cash raised by ADL at the moment of each wave. */
+  collected: number;
+  /**
+   * What ADL took from winners when it happened: for a queue close, (bankruptcy price − the book price
+   * the winner could have closed at) × quantity; for a haircut, the haircut.
+   */
+  taken: number;
+  /** Equity without ADL − equity with ADL at the end of the whole run (two-pass, after any rebound). */
+  lossAtEnd: number;
+  adlNotional: number;
+  tradersHit: number;
+  /** Opposite-side profitable positions eligible in at least one ADL wave. */
+  winners: number;
+  maxHaircutPct: number;
+  meanWaveMaxHaircutPct: number;
+  giniHaircut: number;
+  waves: number;
+  residualDeficit: number;
+  fundStart: number;
+  fundMin: number;
+  fundEnd: number;
+  vaultUsed: number;
+  adlSteps: Int32Array;
+  fundPath: Float64Array;
+  ledgerMaxResidual: number;
+  ledgerTolerance: number;
+  firstWave?: ProfileSample;
+  firstWaveWinners?: ProfileSample;
+}
+
+export interface ProfileSample {
+  count: number;
+  medianPnlPct: number;
+  medianLeverage: number;
+}
+
+export class LedgerError extends Error {
+  constructor(policy: string, step: number, residual: number, tolerance: number) {
+    super(`zero-sum ledger broken under ${policy} at step ${step}: residual ${residual} > tolerance ${tolerance}`);
+    this.name = 'LedgerError';
+  }
+}
+
+/** Scratch arrays sized N, reused by every policy pass so a run allocates them once. */
+export interface SettlementScratch {
+  openQuantity: Float64Array;
+  cash: Float64Array;
+  wallet: Float64Array;
+  candidates: Int32Array;
+  scores: Float64Array;
+  heap: Int32Array;
+  flags: Uint8Array;
+  haircut: Float64Array;
+  equityAtHit: Float64Array;
+}
+
+export function allocateScratch(count: number): SettlementScratch {
+  return {
+    openQuantity: new Float64Array(count),
+    cash: new Float64Array(count),
+    wallet: new Float64Array(count),
+    candidates: new Int32Array(count),
+    scores: new Float64Array(count),
+    heap: new Int32Array(count),
+    flags: new Uint8Array(count),
+    haircut: new Float64Array(count),
+    equityAtHit: new Float64Array(count),
+  };
+}
+
+const ELIGIBLE = 1;
+const HIT = 2;
+
+export function settle(
+  params: SimulationParams,
+  population: Population,
+  cascade: Cascade,
+  policy: AdlPolicy | 'none',
+  scratch: SettlementScratch,
+): PolicyOutcome {
+  const { side, quantity, equity, entry, count } = population;
+  const { openQuantity, cash, wallet, candidates, scores, heap, flags, haircut, equityAtHit } = scratch;
+  openQuantity.set(quantity);
+  cash.set(equity);
+  wallet.fill(0);
+  flags.fill(0);
+  haircut.fill(0);
+  equityAtHit.fill(0);
+
+  const p0 = params.startPrice;
+  const steps = cascade.steps;
+  const tiers = params.tiers;
+  let fund = params.fundUsd;
+  const vaultStart = policy === 'vault' ? params.vaultUsd : 0;
+  let vault = vaultStart;
+  const vaultFloor = vaultStart * params.vaultFloor;
+  let uncovered = 0;
+  let need = 0;
+  let collected = 0;
+  let adlNotional = 0;
+  let fundMin = fund;
+  // The rest of the market: holds the net coins that balance the sample, and buys every liquidation.
+  let outsideQuantity = population.outsideQuantity;
+  let outsideCost = population.outsideQuantity * p0;
+
+  const adlSteps: number[] = [];
+  const fundPath = new Float64Array(steps + 1);
+  fundPath[0] = fund;
+  let waves = 0;
+  let lastAdlStep = -2;
+  const waveMaxPct: number[] = [];
+  // Queue closes of the current wave (quantity, equity before), for the first-wave profile.
+  const closes: number[] = [];
+  let firstWave: ProfileSample | undefined;
+  let firstWaveWinners: ProfileSample | undefined;
+
+  let gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd;
+  for (let i = 0; i < count; i++) gross += equity[i];
+  const tolerance = 1e-9 * gross;
+  let ledgerMaxResidual = 0;
+
+  const positionEquity = (i: number, price: number) => cash[i] + side[i] * openQuantity[i] * (price - p0);
+
+  /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
+  const gatherCandidates = (winnerSide: number, price: number, step: number): number => {
+    let m = 0;
+    for (let i = 0; i < count; i++) {
+      if (side[i] !== winnerSide || openQuantity[i] <= 0 || cascade.liquidationStep[i] <= step) continue;
+      const profit = winnerSide * openQuantity[i] * (price - entry[i]);
+      if (profit <= 0 || positionEquity(i, price) <= 0) continue;
+      candidates[m++] = i;
+      flags[i] |= ELIGIBLE;
+    }
+    return m;
+  };
+
+  const queueScore = (i: number, price: number, ranking: QueueRanking): number => {
+    const q = openQuantity[i];
+    const s = side[i];
+    const accountValue = positionEquity(i, price);
+    const notional = q * price;
+    const profit = s * q * (price - entry[i]);
+    switch (ranking) {
+      case 'binance': {
+        // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
+        // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
+        const walletBalance = accountValue - profit;
+        return (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin(tiers, notional) / accountValue);
+      }
+      case 'bitmex': {
+        // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
+        // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
+        return ((s * (price - entry[i])) / entry[i]) * (notional / accountValue);
+      }
+      case 'hyperliquid': {
+        // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
+        // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
+        return (notional / accountValue) * (Math.max(0, profit) / (q * entry[i]));
+      }
+    }
+  };
+
+  /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
+  const runQueue = (
+    winnerSide: number,
+    deficit: number,
+    targetQuantity: number,
+    referencePrice: number,
+    price: number,
+    market: number,
+    step: number,
+  ): number => {
+    const m = gatherCandidates(winnerSide, price, step);
+    if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
+    for (let k = 0; k < m; k++) {
+      scores[k] = queueScore(candidates[k], price, params.queueRanking);
+      heap[k] = k;
+    }
+    const better = (a: number, b: number) => scores[a] > scores[b] || (scores[a] === scores[b] && candidates[a] < candidates[b]);
+    const siftDown = (start: number, size: number) => {
+      let node = start;
+      for (;;) {
+        const left = 2 * node + 1;
+        if (left >= size) return;
+        let best = left;
+        if (left + 1 < size && better(heap[left + 1], heap[left])) best = left + 1;
+        if (!better(heap[best], heap[node])) return;
+        const swap = heap[node];
+        heap[node] = heap[best];
+        heap[best] = swap;
+        node = best;
+      }
+    };
+    for (let k = (m >> 1) - 1; k >= 0; k--) siftDown(k, m);
+
+    let size = m;
+    let closedQuantity = 0;
+    let cashRaised = 0;
+    const waveCloses: number[] = [];
+    while (size > 0 && (closedQuantity < targetQuantity || cashRaised < deficit)) {
+      const slot = heap[0];
+      heap[0] = heap[--size];
+      siftDown(0, size);
+      const i = candidates[slot];
+      const q = openQuantity[i];
+      const gainPerCoin = winnerSide * (market - referencePrice);
+      let dq: number;
+      if (closedQuantity < targetQuantity) dq = Math.min(q, targetQuantity - closedQuantity);
+      else if (gainPerCoin > 0) dq = Math.min(q, (deficit - cashRaised) / gainPerCoin);
+      else break;
+      if (dq <= 0) continue;
+      const equityBefore = positionEquity(i, price);
+      // Closed at the bankruptcy price of the liquidated orders; the margin share goes back with it.
+      const marginShare = (cash[i] * dq) / q;
+      wallet[i] += side[i] * dq * (referencePrice - p0) + marginShare;
+      cash[i] -= marginShare;
+      openQuantity[i] = q - dq;
+      // The exchange unwinds the taken-over coins on the book: the rest of the market holds them now.
+      outsideQuantity += side[i] * dq;
+      outsideCost += side[i] * dq * market;
+      cashRaised += gainPerCoin * dq;
+      const taken = Math.max(0, gainPerCoin * dq);
+      haircut[i] += taken;
+      if (equityAtHit[i] === 0) equityAtHit[i] = equityBefore;
+      waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, taken / equityBefore));
+      closedQuantity += dq;
+      adlNotional += dq * referencePrice;
+      flags[i] |= HIT;
+      closes.push(dq, equityBefore);
+      waveCloses.push(i);
+    }
+    if (waves === 1 && firstWave === undefined) {
+      firstWave = profileOf(waveCloses, price);
+    }
+    return cashRaised;
+  };
+
+  const profile = (indices: Int32Array | number[], m: number, price: number): ProfileSample => {
+    const pnl = new Float64Array(m);
+    const leverage = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = indices[k];
+      pnl[k] = (side[i] * (price - entry[i])) / entry[i];
+      leverage[k] = (openQuantity[i] * price) / positionEquity(i, price);
+    }
+    return { count: m, medianPnlPct: median(pnl), medianLeverage: median(leverage) };
+  };
+  const profileOf = (indices: number[], price: number) => {
+    // Profile the positions as they were when picked (before the close changed their size).
+    const pnl = new Float64Array(indices.length);
+    const leverage = new Float64Array(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      pnl[k] = (side[i] * (price - entry[i])) / entry[i];
+      const base = closes.length - 2 * indices.length + 2 * k;
+      leverage[k] = ((closes[base] + openQuantity[i]) * price) / closes[base + 1];
+    }
+    return { count: indices.length, medianPnlPct: median(pnl), medianLeverage: median(leverage) };
+  };
+
+  /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
+  const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
+    const m = gatherCandidates(winnerSide, price, step);
+    if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
+    // scores[k] = remaining capacity (profit), heap reused as "still open" marks; water-filling rounds.
+    let remaining = deficit;
+    for (let k = 0; k < m; k++) {
+      const i = candidates[k];
+      scores[k] = winnerSide * openQuantity[i] * (price - entry[i]);
+      heap[k] = 1;
+    }
+    const taken = new Float64Array(m);
+    for (let round = 0; round < 50 && remaining > deficit * 1e-12; round++) {
+      let weightSum = 0;
+      for (let k = 0; k < m; k++) {
+        if (heap[k] === 0) continue;
+        weightSum += byEquity ? positionEquity(candidates[k], price) : scores[k];
+      }
+      if (weightSum <= 0) break;
+      let takenThisRound = 0;
+      for (let k = 0; k < m; k++) {
+        if (heap[k] === 0) continue;
+        const weight = byEquity ? positionEquity(candidates[k], price) : scores[k];
+        let share = (remaining * weight) / weightSum;
+        if (share >= scores[k] - taken[k]) {
+          share = scores[k] - taken[k];
+          heap[k] = 0;
+        }
+        taken[k] += share;
+        takenThisRound += share;
+      }
+      remaining -= takenThisRound;
+      if (takenThisRound <= 0) break;
+    }
+    let maxPct = 0;
+    let raised = 0;
+    for (let k = 0; k < m; k++) {
+      const h = taken[k];
+      if (h <= 0) continue;
+      const i = candidates[k];
+      const before = positionEquity(i, price);
+      const pct = h / before;
+      if (pct > maxPct) maxPct = pct;
+      haircut[i] += h;
+      if (equityAtHit[i] === 0) equityAtHit[i] = before;
+      cash[i] -= h;
+      raised += h;
+      flags[i] |= HIT;
+    }
+    waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
+    return raised;
+  };
+
+  for (let t = 0; t < steps; t++) {
+    const price = cascade.markPrice[t + 1];
+    const fill = cascade.fillPrice[t];
+    // Index 0: bankrupt longs, 1: bankrupt shorts.
+    const shortfall = [0, 0];
+    const bankruptQuantity = [0, 0];
+    const bankruptValue = [0, 0];
+    for (let k = cascade.stepStart[t]; k < cascade.stepStart[t + 1]; k++) {
+      const i = cascade.order[k];
+      const q = openQuantity[i];
+      if (q <= 0) {
+        wallet[i] += cash[i];
+        cash[i] = 0;
+        continue;
+      }
+      const s = side[i];
+      const atFill = cash[i] + s * q * (fill - p0);
+      outsideQuantity += s * q;
+      outsideCost += s * q * fill;
+      const bankruptcyPrice = p0 - (s * cash[i]) / q;
+      openQuantity[i] = 0;
+      cash[i] = 0;
+      if (atFill >= 0) {
+        fund += atFill;
+      } else {
+        const sideIndex = s > 0 ? 0 : 1;
+        shortfall[sideIndex] -= atFill;
+        bankruptQuantity[sideIndex] += q;
+        bankruptValue[sideIndex] += q * bankruptcyPrice;
+      }
+    }
+
+    for (let sideIndex = 0; sideIndex < 2; sideIndex++) {
+      const gap = shortfall[sideIndex];
+      if (gap <= 0) continue;
+      const fromFund = Math.min(fund, gap);
+      fund -= fromFund;
+      let deficit = gap - fromFund;
+      if (deficit > 0 && vault > vaultFloor) {
+        const fromVault = Math.min(vault - vaultFloor, deficit);
+        vault -= fromVault;
+        deficit -= fromVault;
+      }
+      if (deficit <= 0) continue;
+      need += deficit;
+      if (policy === 'none') {
+        uncovered += deficit;
+        continue;
+      }
+      if (lastAdlStep !== t && lastAdlStep !== t - 1) waves++;
+      if (lastAdlStep !== t) adlSteps.push(t);
+      lastAdlStep = t;
+      const winnerSide = sideIndex === 0 ? -1 : 1;
+      const uncoveredQuantity = bankruptQuantity[sideIndex] * (deficit / gap);
+      const referencePrice = bankruptValue[sideIndex] / bankruptQuantity[sideIndex];
+      const raised =
+        policy === 'pro-rata'
+          ? runProportional(winnerSide, deficit, price, t, false)
+          : policy === 'socialized'
+            ? runProportional(winnerSide, deficit, price, t, true)
+            : runQueue(winnerSide, deficit, uncoveredQuantity, referencePrice, price, cascade.bookPrice[t + 1], t);
+      collected += raised;
+      const covered = Math.min(deficit, raised);
+      uncovered += deficit - covered;
+      // A queue that closes more than the deficit leaves the surplus with the exchange's fund.
+      fund += raised - covered;
+    }
+    if (fund < fundMin) fundMin = fund;
+    fundPath[t + 1] = fund;
+
+    if (params.verify) {
+      let traders = 0;
+      for (let i = 0; i < count; i++) traders += wallet[i] + cash[i] + side[i] * openQuantity[i] * (price - p0) - equity[i];
+      traders += outsideQuantity * price - outsideCost;
+      const residual = Math.abs(traders + (fund - params.fundUsd) + (vault - vaultStart) - uncovered);
+      if (residual > ledgerMaxResidual) ledgerMaxResidual = residual;
+      if (residual > tolerance) throw new LedgerError(policy, t, residual, tolerance);
+    }
+  }
+
+  let waveSum = 0;
+  for (let w = 0; w < waves; w++) waveSum += waveMaxPct[w] ?? 0;
+
+  // Per winner: share of equity taken (capped at 100%), and the two-pass loss at the end of the run.
+  const endPrice = cascade.markPrice[steps];
+  const pcts: number[] = [];
+  let eligible = 0;
+  let hit = 0;
+  let taken = 0;
+  let lossAtEnd = 0;
+  let maxHaircutPct = 0;
+  for (let i = 0; i < count; i++) {
+    if ((flags[i] & ELIGIBLE) === 0) continue;
+    eligible++;
+    if ((flags[i] & HIT) === 0) {
+      pcts.push(0);
+      continue;
+    }
+    hit++;
+    taken += haircut[i];
+    const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
+    if (pct > maxHaircutPct) maxHaircutPct = pct;
+    pcts.push(pct);
+    const withoutAdl = cascade.liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - p0);
+    const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0);
+    lossAtEnd += Math.max(0, withoutAdl - withAdl);
+  }
+
+  return {
+    policy,
+    need,
+    collected,
+    taken,
+    lossAtEnd,
+    adlNotional,
+    tradersHit: hit,
+    winners: eligible,
+    maxHaircutPct,
+    meanWaveMaxHaircutPct: waves > 0 ? waveSum / waves : 0,
+    giniHaircut: gini(Float64Array.from(pcts)),
+    waves,
+    residualDeficit: uncovered,
+    fundStart: params.fundUsd,
+    fundMin,
+    fundEnd: fund,
+    vaultUsed: vaultStart - vault,
+    adlSteps: Int32Array.from(adlSteps),
+    fundPath,
+    ledgerMaxResidual,
+    ledgerTolerance: tolerance,
+    firstWave,
+    firstWaveWinners,
+  };
+}
+
+export function median(values: Float64Array): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Gini coefficient of non-negative values (0 = everyone pays the same share, → 1 = one pays all). */
+export function gini(values: Float64Array): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  let weighted = 0;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    weighted += (k + 1) * sorted[k];
+    total += sorted[k];
+  }
+  if (total <= 0) return 0;
+  return (2 * weighted) / (n * total) - (n + 1) / n;
+}
