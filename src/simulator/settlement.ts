@@ -1,7 +1,6 @@
 import type { Cascade } from './cascade.ts';
 import type { AdlPolicy, QueueRanking, SimulationParams } from './params.ts';
 import type { Population } from './population.ts';
-import { maintenanceMargin } from './margin.ts';
 
 /**
  * Who pays for each liquidation, replayed over the shared cascade once per policy
@@ -146,19 +145,22 @@ export function settle(
   let ledgerMaxResidual = 0;
 
   const positionEquity = (i: number, price: number) => cash[i] + side[i] * openQuantity[i] * (price - p0);
+  const floors = Float64Array.from(tiers.floors);
+  const mmrs = Float64Array.from(tiers.mmrs);
+  const amounts = Float64Array.from(tiers.maintenanceAmounts);
+  const maintenance = (notional: number) => {
+    let k = 0;
+    while (k + 1 < floors.length && floors[k + 1] <= notional) k++;
+    return notional * mmrs[k] - amounts[k];
+  };
+
+  // Each side's positions, listed once, so a wave scans only the winning side.
+  const sideLists = splitBySide(side);
+  const liquidationStep = cascade.liquidationStep;
 
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
-  const gatherCandidates = (winnerSide: number, price: number, step: number): number => {
-    let m = 0;
-    for (let i = 0; i < count; i++) {
-      if (side[i] !== winnerSide || openQuantity[i] <= 0 || cascade.liquidationStep[i] <= step) continue;
-      const profit = winnerSide * openQuantity[i] * (price - entry[i]);
-      if (profit <= 0 || positionEquity(i, price) <= 0) continue;
-      candidates[m++] = i;
-      flags[i] |= ELIGIBLE;
-    }
-    return m;
-  };
+  const gatherCandidates = (winnerSide: number, price: number, step: number): number =>
+    collectWinners(winnerSide > 0 ? sideLists.long : sideLists.short, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, flags);
 
   const queueScore = (i: number, price: number, ranking: QueueRanking): number => {
     const q = openQuantity[i];
@@ -171,7 +173,7 @@ export function settle(
         // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
         // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
         const walletBalance = accountValue - profit;
-        return (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin(tiers, notional) / accountValue);
+        return (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenance(notional) / accountValue);
       }
       case 'bitmex': {
         // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
@@ -287,7 +289,6 @@ export function settle(
   /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
   const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
     const m = gatherCandidates(winnerSide, price, step);
-    if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
     // scores[k] = remaining capacity (profit), heap reused as "still open" marks; water-filling rounds.
     let remaining = deficit;
     for (let k = 0; k < m; k++) {
@@ -492,4 +493,45 @@ export function gini(values: Float64Array): number {
   }
   if (total <= 0) return 0;
   return (2 * weighted) / (n * total) - (n + 1) / n;
+}
+
+function splitBySide(side: Int8Array): { long: Int32Array; short: Int32Array } {
+  let longs = 0;
+  for (let i = 0; i < side.length; i++) if (side[i] > 0) longs++;
+  const long = new Int32Array(longs);
+  const short = new Int32Array(side.length - longs);
+  let l = 0;
+  let s = 0;
+  for (let i = 0; i < side.length; i++) {
+    if (side[i] > 0) long[l++] = i;
+    else short[s++] = i;
+  }
+  return { long, short };
+}
+
+/** The hot loop of every wave, kept free of closures so V8 compiles it tight. */
+function collectWinners(
+  list: Int32Array,
+  winnerSide: number,
+  price: number,
+  step: number,
+  startPrice: number,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  entry: Float64Array,
+  liquidationStep: Int32Array,
+  candidates: Int32Array,
+  flags: Uint8Array,
+): number {
+  let m = 0;
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k];
+    const q = openQuantity[i];
+    if (q <= 0 || liquidationStep[i] <= step) continue;
+    if (winnerSide * (price - entry[i]) <= 0) continue;
+    if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    candidates[m++] = i;
+    flags[i] |= ELIGIBLE;
+  }
+  return m;
 }
