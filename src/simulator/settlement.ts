@@ -77,10 +77,19 @@ export interface SettlementScratch {
   flags: Uint8Array;
   haircut: Float64Array;
   equityAtHit: Float64Array;
+  taken: Float64Array;
+  /** Each side's positions, listed once, so a wave scans only the winning side. */
+  longs: Int32Array;
+  shorts: Int32Array;
 }
 
-export function allocateScratch(count: number): SettlementScratch {
+export function allocateScratch(population: Population): SettlementScratch {
+  const count = population.count;
+  const { long, short } = splitBySide(population.side);
   return {
+    longs: long,
+    shorts: short,
+    taken: new Float64Array(count),
     openQuantity: new Float64Array(count),
     cash: new Float64Array(count),
     wallet: new Float64Array(count),
@@ -105,6 +114,7 @@ export function settle(
 ): PolicyOutcome {
   const { side, quantity, equity, entry, count } = population;
   const { openQuantity, cash, wallet, candidates, scores, heap, flags, haircut, equityAtHit } = scratch;
+  const waveTaken = scratch.taken;
   openQuantity.set(quantity);
   cash.set(equity);
   wallet.fill(0);
@@ -154,39 +164,11 @@ export function settle(
     return notional * mmrs[k] - amounts[k];
   };
 
-  // Each side's positions, listed once, so a wave scans only the winning side.
-  const sideLists = splitBySide(side);
   const liquidationStep = cascade.liquidationStep;
 
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
   const gatherCandidates = (winnerSide: number, price: number, step: number): number =>
-    collectWinners(winnerSide > 0 ? sideLists.long : sideLists.short, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, flags);
-
-  const queueScore = (i: number, price: number, ranking: QueueRanking): number => {
-    const q = openQuantity[i];
-    const s = side[i];
-    const accountValue = positionEquity(i, price);
-    const notional = q * price;
-    const profit = s * q * (price - entry[i]);
-    switch (ranking) {
-      case 'binance': {
-        // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
-        // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
-        const walletBalance = accountValue - profit;
-        return (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenance(notional) / accountValue);
-      }
-      case 'bitmex': {
-        // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
-        // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
-        return ((s * (price - entry[i])) / entry[i]) * (notional / accountValue);
-      }
-      case 'hyperliquid': {
-        // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
-        // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
-        return (notional / accountValue) * (Math.max(0, profit) / (q * entry[i]));
-      }
-    }
-  };
+    collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, flags);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const runQueue = (
@@ -200,26 +182,9 @@ export function settle(
   ): number => {
     const m = gatherCandidates(winnerSide, price, step);
     if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
-    for (let k = 0; k < m; k++) {
-      scores[k] = queueScore(candidates[k], price, params.queueRanking);
-      heap[k] = k;
-    }
-    const better = (a: number, b: number) => scores[a] > scores[b] || (scores[a] === scores[b] && candidates[a] < candidates[b]);
-    const siftDown = (start: number, size: number) => {
-      let node = start;
-      for (;;) {
-        const left = 2 * node + 1;
-        if (left >= size) return;
-        let best = left;
-        if (left + 1 < size && better(heap[left + 1], heap[left])) best = left + 1;
-        if (!better(heap[best], heap[node])) return;
-        const swap = heap[node];
-        heap[node] = heap[best];
-        heap[best] = swap;
-        node = best;
-      }
-    };
-    for (let k = (m >> 1) - 1; k >= 0; k--) siftDown(k, m);
+    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, maintenance);
+    for (let k = 0; k < m; k++) heap[k] = k;
+    for (let k = (m >> 1) - 1; k >= 0; k--) siftDown(heap, k, m, scores, candidates);
 
     let size = m;
     let closedQuantity = 0;
@@ -228,7 +193,7 @@ export function settle(
     while (size > 0 && (closedQuantity < targetQuantity || cashRaised < deficit)) {
       const slot = heap[0];
       heap[0] = heap[--size];
-      siftDown(0, size);
+      siftDown(heap, 0, size, scores, candidates);
       const i = candidates[slot];
       const q = openQuantity[i];
       const gainPerCoin = winnerSide * (market - referencePrice);
@@ -289,43 +254,31 @@ export function settle(
   /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
   const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
     const m = gatherCandidates(winnerSide, price, step);
-    // scores[k] = remaining capacity (profit), heap reused as "still open" marks; water-filling rounds.
-    let remaining = deficit;
+    // scores[k] = capacity (the profit), taken[k] = haircut; heap[k] = 1 while below capacity.
+    let capacity = 0;
     for (let k = 0; k < m; k++) {
       const i = candidates[k];
       scores[k] = winnerSide * openQuantity[i] * (price - entry[i]);
+      capacity += scores[k];
+      waveTaken[k] = 0;
       heap[k] = 1;
     }
-    const taken = new Float64Array(m);
-    for (let round = 0; round < 50 && remaining > deficit * 1e-12; round++) {
-      let weightSum = 0;
-      for (let k = 0; k < m; k++) {
-        if (heap[k] === 0) continue;
-        weightSum += byEquity ? positionEquity(candidates[k], price) : scores[k];
-      }
-      if (weightSum <= 0) break;
-      let takenThisRound = 0;
-      for (let k = 0; k < m; k++) {
-        if (heap[k] === 0) continue;
-        const weight = byEquity ? positionEquity(candidates[k], price) : scores[k];
-        let share = (remaining * weight) / weightSum;
-        if (share >= scores[k] - taken[k]) {
-          share = scores[k] - taken[k];
-          heap[k] = 0;
-        }
-        taken[k] += share;
-        takenThisRound += share;
-      }
-      remaining -= takenThisRound;
-      if (takenThisRound <= 0) break;
+    if (deficit >= capacity) {
+      for (let k = 0; k < m; k++) waveTaken[k] = scores[k];
+    } else if (!byEquity) {
+      // Pro-rata: the same fraction of every winner's profit, never above it.
+      const fraction = deficit / capacity;
+      for (let k = 0; k < m; k++) waveTaken[k] = fraction * scores[k];
+    } else {
+      waterFill(m, deficit, candidates, scores, waveTaken, heap, cash, side, openQuantity, price, p0);
     }
     let maxPct = 0;
     let raised = 0;
     for (let k = 0; k < m; k++) {
-      const h = taken[k];
+      const h = waveTaken[k];
       if (h <= 0) continue;
       const i = candidates[k];
-      const before = positionEquity(i, price);
+      const before = cash[i] + side[i] * openQuantity[i] * (price - p0);
       const pct = h / before;
       if (pct > maxPct) maxPct = pct;
       haircut[i] += h;
@@ -423,7 +376,8 @@ export function settle(
 
   // Per winner: share of equity taken (capped at 100%), and the two-pass loss at the end of the run.
   const endPrice = cascade.markPrice[steps];
-  const pcts: number[] = [];
+  const pcts = new Float64Array(hitCount(flags, count));
+  let zeros = 0;
   let eligible = 0;
   let hit = 0;
   let taken = 0;
@@ -433,14 +387,13 @@ export function settle(
     if ((flags[i] & ELIGIBLE) === 0) continue;
     eligible++;
     if ((flags[i] & HIT) === 0) {
-      pcts.push(0);
+      zeros++;
       continue;
     }
-    hit++;
     taken += haircut[i];
     const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
     if (pct > maxHaircutPct) maxHaircutPct = pct;
-    pcts.push(pct);
+    pcts[hit++] = pct;
     const withoutAdl = cascade.liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - p0);
     const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0);
     lossAtEnd += Math.max(0, withoutAdl - withAdl);
@@ -457,7 +410,7 @@ export function settle(
     winners: eligible,
     maxHaircutPct,
     meanWaveMaxHaircutPct: waves > 0 ? waveSum / waves : 0,
-    giniHaircut: gini(Float64Array.from(pcts)),
+    giniHaircut: gini(pcts, zeros),
     waves,
     residualDeficit: uncovered,
     fundStart: params.fundUsd,
@@ -480,19 +433,135 @@ export function median(values: Float64Array): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Gini coefficient of non-negative values (0 = everyone pays the same share, → 1 = one pays all). */
-export function gini(values: Float64Array): number {
-  const n = values.length;
+/**
+ * Gini coefficient of non-negative values plus `zeros` more zeros (0 = everyone pays the same share,
+ * → 1 = one pays all). `values` is sorted in place.
+ */
+export function gini(values: Float64Array, zeros = 0): number {
+  const n = values.length + zeros;
   if (n === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
+  values.sort();
   let weighted = 0;
   let total = 0;
-  for (let k = 0; k < n; k++) {
-    weighted += (k + 1) * sorted[k];
-    total += sorted[k];
+  for (let k = 0; k < values.length; k++) {
+    weighted += (zeros + k + 1) * values[k];
+    total += values[k];
   }
   if (total <= 0) return 0;
   return (2 * weighted) / (n * total) - (n + 1) / n;
+}
+
+function hitCount(flags: Uint8Array, count: number): number {
+  let hits = 0;
+  for (let i = 0; i < count; i++) if (flags[i] & HIT) hits++;
+  return hits;
+}
+
+/** Heap order: higher score first; equal scores by position index, so runs are deterministic. */
+function siftDown(heap: Int32Array, start: number, size: number, scores: Float64Array, candidates: Int32Array): void {
+  let node = start;
+  for (;;) {
+    const left = 2 * node + 1;
+    if (left >= size) return;
+    let best = left;
+    const right = left + 1;
+    if (right < size) {
+      const a = heap[right];
+      const b = heap[left];
+      if (scores[a] > scores[b] || (scores[a] === scores[b] && candidates[a] < candidates[b])) best = right;
+    }
+    const x = heap[best];
+    const y = heap[node];
+    if (!(scores[x] > scores[y] || (scores[x] === scores[y] && candidates[x] < candidates[y]))) return;
+    heap[node] = x;
+    heap[best] = y;
+    node = best;
+  }
+}
+
+/** ADL ranking score of every candidate at `price` (isolated accounts: account value = position equity). */
+function scoreCandidates(
+  ranking: QueueRanking,
+  m: number,
+  candidates: Int32Array,
+  scores: Float64Array,
+  price: number,
+  startPrice: number,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  side: Int8Array,
+  entry: Float64Array,
+  maintenance: (notional: number) => number,
+): void {
+  for (let k = 0; k < m; k++) {
+    const i = candidates[k];
+    const q = openQuantity[i];
+    const s = side[i];
+    const accountValue = cash[i] + s * q * (price - startPrice);
+    const notional = q * price;
+    const profit = s * q * (price - entry[i]);
+    if (ranking === 'binance') {
+      // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
+      // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
+      const walletBalance = accountValue - profit;
+      scores[k] = (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenance(notional) / accountValue);
+    } else if (ranking === 'bitmex') {
+      // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
+      // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
+      scores[k] = ((s * (price - entry[i])) / entry[i]) * (notional / accountValue);
+    } else {
+      // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
+      // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
+      scores[k] = (notional / accountValue) * (Math.max(0, profit) / (q * entry[i]));
+    }
+  }
+}
+
+/**
+ * Socialized loss: split `deficit` in proportion to account equity, never taking more than a
+ * winner's profit (capacity); what a capped winner cannot pay is re-split among the others.
+ */
+function waterFill(
+  m: number,
+  deficit: number,
+  candidates: Int32Array,
+  capacity: Float64Array,
+  taken: Float64Array,
+  open: Int32Array,
+  cash: Float64Array,
+  side: Int8Array,
+  openQuantity: Float64Array,
+  price: number,
+  startPrice: number,
+): void {
+  let remaining = deficit;
+  for (let round = 0; round < 60 && remaining > deficit * 1e-12; round++) {
+    let weightSum = 0;
+    for (let k = 0; k < m; k++) {
+      if (open[k] === 0) continue;
+      const i = candidates[k];
+      weightSum += cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    }
+    if (weightSum <= 0) return;
+    let paid = 0;
+    let capped = 0;
+    for (let k = 0; k < m; k++) {
+      if (open[k] === 0) continue;
+      const i = candidates[k];
+      const weight = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+      let share = (remaining * weight) / weightSum;
+      const room = capacity[k] - taken[k];
+      if (share >= room) {
+        share = room;
+        open[k] = 0;
+        capped++;
+      }
+      taken[k] += share;
+      paid += share;
+    }
+    remaining -= paid;
+    if (capped === 0) return;
+  }
 }
 
 function splitBySide(side: Int8Array): { long: Int32Array; short: Int32Array } {

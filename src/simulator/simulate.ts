@@ -75,7 +75,7 @@ export function runSimulation(params: SimulationParams): SimulationResult {
   const random = new SeededRandom(params.seed);
   const population = generatePopulation(params, random);
   const cascade = runCascade(params, population, random);
-  const scratch = allocateScratch(population.count);
+  const scratch = allocateScratch(population);
   const baseline = settle(params, population, cascade, 'none', scratch);
   const outcomes = params.policies.map((policy) => settle(params, population, cascade, policy, scratch));
 
