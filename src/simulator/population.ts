@@ -40,14 +40,19 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
   // Bucket shares are shares of open interest (notional), as the CEX figures are (contract- or
   // volume-weighted): an account falls in bucket k with probability ∝ share_k / mean leverage_k.
   const bucketTable = (spec: PopulationSpec) => {
-    const cumulative = new Float64Array(spec.leverageBuckets.length);
+    const buckets = spec.leverageBuckets;
+    const cumulative = new Float64Array(buckets.length);
+    const logMin = new Float64Array(buckets.length);
+    const logSpan = new Float64Array(buckets.length);
     let total = 0;
-    spec.leverageBuckets.forEach((bucket, k) => {
+    buckets.forEach((bucket, k) => {
       const meanLeverage = bucket.max > bucket.min ? (bucket.max - bucket.min) / Math.log(bucket.max / bucket.min) : bucket.min;
       total += bucket.share / meanLeverage;
       cumulative[k] = total;
+      logMin[k] = Math.log(bucket.min);
+      logSpan[k] = Math.log(bucket.max / bucket.min);
     });
-    return { spec, cumulative, total };
+    return { mu: spec.equityLogMean, sigma: spec.equityLogSd, cumulative, logMin, logSpan, total, last: buckets.length - 1 };
   };
   const longTable = bucketTable(params.longPopulation);
   const shortTable = bucketTable(params.shortPopulation);
@@ -61,13 +66,13 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
     const s = random.uniform() < params.longShare ? 1 : -1;
     side[i] = s;
     const table = s > 0 ? longTable : shortTable;
-    const margin = Math.exp(table.spec.equityLogMean + table.spec.equityLogSd * random.normal());
+    const margin = Math.exp(table.mu + table.sigma * random.normal());
     const pick = random.uniform() * table.total;
-    const buckets = table.spec.leverageBuckets;
+    const cumulative = table.cumulative;
     let k = 0;
-    while (k < buckets.length - 1 && table.cumulative[k] <= pick) k++;
-    const bucket = buckets[k];
-    const leverage = Math.min(maxLeverage, bucket.min * Math.pow(bucket.max / bucket.min, random.uniform()));
+    while (k < table.last && cumulative[k] <= pick) k++;
+    // Log-uniform within the bucket.
+    const leverage = Math.min(maxLeverage, Math.exp(table.logMin[k] + table.logSpan[k] * random.uniform()));
     const opened = p0 * Math.exp(-params.runUp * random.uniform());
     equity[i] = margin;
     quantity[i] = leverage; // temporarily: leverage at entry, turned into coins below

@@ -1,6 +1,7 @@
 import type { Cascade } from './cascade.ts';
 import type { AdlPolicy, QueueRanking, SimulationParams } from './params.ts';
 import type { Population } from './population.ts';
+import { medianInPlace } from './statistics.ts';
 
 /**
  * Who pays for each liquidation, replayed over the shared cascade once per policy
@@ -168,7 +169,7 @@ export function settle(
 
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
   const gatherCandidates = (winnerSide: number, price: number, step: number): number =>
-    collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, flags);
+    collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, scores, flags);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const runQueue = (
@@ -236,7 +237,7 @@ export function settle(
       pnl[k] = (side[i] * (price - entry[i])) / entry[i];
       leverage[k] = (openQuantity[i] * price) / positionEquity(i, price);
     }
-    return { count: m, medianPnlPct: median(pnl), medianLeverage: median(leverage) };
+    return { count: m, medianPnlPct: medianInPlace(pnl), medianLeverage: medianInPlace(leverage) };
   };
   const profileOf = (indices: number[], price: number) => {
     // Profile the positions as they were when picked (before the close changed their size).
@@ -248,45 +249,27 @@ export function settle(
       const base = closes.length - 2 * indices.length + 2 * k;
       leverage[k] = ((closes[base] + openQuantity[i]) * price) / closes[base + 1];
     }
-    return { count: indices.length, medianPnlPct: median(pnl), medianLeverage: median(leverage) };
+    return { count: indices.length, medianPnlPct: medianInPlace(pnl), medianLeverage: medianInPlace(leverage) };
   };
 
   /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
   const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
     const m = gatherCandidates(winnerSide, price, step);
-    // scores[k] = capacity (the profit), taken[k] = haircut; heap[k] = 1 while below capacity.
+    // scores[k] = capacity (the profit, from gatherCandidates), waveTaken[k] = haircut.
     let capacity = 0;
-    for (let k = 0; k < m; k++) {
-      const i = candidates[k];
-      scores[k] = winnerSide * openQuantity[i] * (price - entry[i]);
-      capacity += scores[k];
-      waveTaken[k] = 0;
-      heap[k] = 1;
-    }
+    for (let k = 0; k < m; k++) capacity += scores[k];
     if (deficit >= capacity) {
-      for (let k = 0; k < m; k++) waveTaken[k] = scores[k];
+      waveTaken.set(scores.subarray(0, m));
     } else if (!byEquity) {
       // Pro-rata: the same fraction of every winner's profit, never above it.
       const fraction = deficit / capacity;
       for (let k = 0; k < m; k++) waveTaken[k] = fraction * scores[k];
     } else {
+      waveTaken.fill(0, 0, m);
+      heap.fill(1, 0, m);
       waterFill(m, deficit, candidates, scores, waveTaken, heap, cash, side, openQuantity, price, p0);
     }
-    let maxPct = 0;
-    let raised = 0;
-    for (let k = 0; k < m; k++) {
-      const h = waveTaken[k];
-      if (h <= 0) continue;
-      const i = candidates[k];
-      const before = cash[i] + side[i] * openQuantity[i] * (price - p0);
-      const pct = h / before;
-      if (pct > maxPct) maxPct = pct;
-      haircut[i] += h;
-      if (equityAtHit[i] === 0) equityAtHit[i] = before;
-      cash[i] -= h;
-      raised += h;
-      flags[i] |= HIT;
-    }
+    const [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
     return raised;
   };
@@ -424,13 +407,6 @@ export function settle(
     firstWave,
     firstWaveWinners,
   };
-}
-
-export function median(values: Float64Array): number {
-  if (values.length === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
@@ -590,6 +566,7 @@ function collectWinners(
   entry: Float64Array,
   liquidationStep: Int32Array,
   candidates: Int32Array,
+  profits: Float64Array,
   flags: Uint8Array,
 ): number {
   let m = 0;
@@ -597,10 +574,44 @@ function collectWinners(
     const i = list[k];
     const q = openQuantity[i];
     if (q <= 0 || liquidationStep[i] <= step) continue;
-    if (winnerSide * (price - entry[i]) <= 0) continue;
+    const profit = winnerSide * q * (price - entry[i]);
+    if (profit <= 0) continue;
     if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    profits[m] = profit;
     candidates[m++] = i;
     flags[i] |= ELIGIBLE;
   }
   return m;
+}
+
+/** Apply one wave's haircuts: returns [raised, largest haircut as a share of equity]. */
+function applyHaircuts(
+  m: number,
+  waveTaken: Float64Array,
+  candidates: Int32Array,
+  cash: Float64Array,
+  side: Int8Array,
+  openQuantity: Float64Array,
+  price: number,
+  startPrice: number,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  flags: Uint8Array,
+): [number, number] {
+  let maxPct = 0;
+  let raised = 0;
+  for (let k = 0; k < m; k++) {
+    const h = waveTaken[k];
+    if (h <= 0) continue;
+    const i = candidates[k];
+    const before = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    const pct = h / before;
+    if (pct > maxPct) maxPct = pct;
+    haircut[i] += h;
+    if (equityAtHit[i] === 0) equityAtHit[i] = before;
+    cash[i] -= h;
+    raised += h;
+    flags[i] |= HIT;
+  }
+  return [raised, maxPct];
 }

@@ -2,6 +2,7 @@ import { runCascade } from './cascade.ts';
 import type { AdlPolicy, PopulationRegime, ScenarioName, SimulationParams, VenueId } from './params.ts';
 import { generatePopulation, type Population } from './population.ts';
 import { SeededRandom } from './random.ts';
+import { medianInPlace, sumOfLargest } from './statistics.ts';
 import { allocateScratch, settle, type PolicyOutcome, type ProfileSample } from './settlement.ts';
 
 export const MODEL_NOTE = 'reconstruction, not exchange data';
@@ -164,15 +165,12 @@ function describePopulation(population: Population, startPrice: number): Simulat
     if (population.side[i] > 0) long += value;
     else short += value;
   }
-  notional.sort();
-  const top = Math.max(1, Math.floor(n / 100));
-  let topSum = 0;
-  for (let k = n - top; k < n; k++) topSum += notional[k];
-  leverage.sort();
+  const topSum = sumOfLargest(notional, Math.max(1, Math.floor(n / 100)));
+  const medianLeverage = medianInPlace(leverage);
   return {
     openInterest: { long: usd(long), short: usd(short) },
     top1PctNotionalShare: ratio(topSum / (long + short)),
-    medianLeverage: ratio(leverage[n >> 1]),
+    medianLeverage: ratio(medianLeverage),
     shareAbove10x: ratio(above10 / n),
   };
 }
