@@ -159,11 +159,6 @@ export function settle(
   const floors = Float64Array.from(tiers.floors);
   const mmrs = Float64Array.from(tiers.mmrs);
   const amounts = Float64Array.from(tiers.maintenanceAmounts);
-  const maintenance = (notional: number) => {
-    let k = 0;
-    while (k + 1 < floors.length && floors[k + 1] <= notional) k++;
-    return notional * mmrs[k] - amounts[k];
-  };
 
   const liquidationStep = cascade.liquidationStep;
 
@@ -183,7 +178,7 @@ export function settle(
   ): number => {
     const m = gatherCandidates(winnerSide, price, step);
     if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
-    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, maintenance);
+    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, floors, mmrs, amounts);
     for (let k = 0; k < m; k++) heap[k] = k;
     for (let k = (m >> 1) - 1; k >= 0; k--) siftDown(heap, k, m, scores, candidates);
 
@@ -467,8 +462,11 @@ function scoreCandidates(
   cash: Float64Array,
   side: Int8Array,
   entry: Float64Array,
-  maintenance: (notional: number) => number,
+  floors: Float64Array,
+  mmrs: Float64Array,
+  amounts: Float64Array,
 ): void {
+  const lastTier = floors.length - 1;
   for (let k = 0; k < m; k++) {
     const i = candidates[k];
     const q = openQuantity[i];
@@ -480,7 +478,10 @@ function scoreCandidates(
       // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
       // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
       const walletBalance = accountValue - profit;
-      scores[k] = (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenance(notional) / accountValue);
+      let tier = 0;
+      while (tier < lastTier && floors[tier + 1] <= notional) tier++;
+      const maintenanceMargin = notional * mmrs[tier] - amounts[tier];
+      scores[k] = (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin / accountValue);
     } else if (ranking === 'bitmex') {
       // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
       // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)

@@ -5,6 +5,30 @@ import { SeededRandom } from './random.ts';
 import { medianInPlace, sumOfLargest } from './statistics.ts';
 import { allocateScratch, settle, type PolicyOutcome, type ProfileSample } from './settlement.ts';
 
+/**
+ * The seeded crash simulator: population (population.ts) → price path and liquidation cascade
+ * (cascade.ts) → fund / vault / ADL waterfall replayed once per policy (settlement.ts).
+ *
+ * ADL policies (who pays the deficit the fund could not cover):
+ * - queue: the venue's ranking (Binance LeveragePnL, BitMEX-style PnL% × effective leverage for
+ *   BitMEX/Bybit/OKX, Hyperliquid's side-adjusted index); whole positions are closed in score order,
+ *   the last one partly, at the bankruptcy price of the liquidated orders, until the bankrupt quantity
+ *   is matched and the cash covers the deficit. A winner loses (bankruptcy price − the book price they
+ *   could have closed at) × quantity, and their position.
+ * - pro-rata: every profitable opposite-side position gives up the same fraction of its profit
+ *   (Chitra's wealth pro-rata, h = D / ΣPnL⁺); takes exactly the deficit.
+ * - socialized: the deficit is split by account equity (margin + profit), each share capped at that
+ *   winner's profit and the excess re-split. Unlike pro-rata, a well-funded account with little profit
+ *   pays more than its profit share: the loss follows wealth, not gains (BitMEX/OKX "socialized loss"
+ *   clawbacks were of this family). Also takes exactly the deficit.
+ * - vault: a vault (Hyperliquid HLP-like) absorbs the deficit until it has lost (1 − floor) of its
+ *   capital, then the queue.
+ *
+ * Measures: `need` = deficit after fund (and vault); `taken` = what winners gave up at the moment of
+ * ADL; `takenToNeed` = over-collection; `maxHaircutPct` = the largest winner's loss as a share of their
+ * equity when hit; `meanWaveMaxHaircutPct` = that maximum per wave (ADL steps with no gap), averaged;
+ * `giniHaircut` over every eligible winner (0 = all pay the same share). Same seed → same JSON.
+ */
 export const MODEL_NOTE = 'reconstruction, not exchange data';
 
 export interface PolicyResult {
