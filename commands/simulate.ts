@@ -229,6 +229,8 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
       liquidatedShort: t('simulate.chart-liquidated-short'),
       adl: t('simulate.chart-adl'),
       minutes: t('simulate.chart-minutes'),
+      million: t('simulate.chart-million'),
+      billion: t('simulate.chart-billion'),
     }),
     alt: t('simulate.chart-alt', { scenario }),
     filename: `simulation-${scenario}-${result.seed}.png`,

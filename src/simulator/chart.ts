@@ -10,6 +10,9 @@ export interface SimulationChartLabels {
   liquidatedShort: string;
   adl: string;
   minutes: string;
+  /** Axis suffixes: en `M`/`B`, vi ` tr`/` tỷ`. */
+  million: string;
+  billion: string;
 }
 
 /** Price path with ADL marks and the fund balance on top; liquidations per step below. */
@@ -21,10 +24,12 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
     return series.price[k === -1 ? series.price.length - 1 : k];
   };
   const millions = (value: number) => Math.round(value / 1e4) / 100;
-  const compact = (value: number) => (Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(1)}B` : `${(value / 1e6).toFixed(0)}M`);
+  const compact = (value: number) =>
+    Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(1)}${labels.billion}` : `${(value / 1e6).toFixed(0)}${labels.million}`;
   return {
     title: { text: labels.title, left: 'center', top: 8, textStyle: { fontSize: 18 } },
-    legend: { top: 36, data: [labels.price, labels.fund, labels.adl, labels.liquidatedLong, labels.liquidatedShort] },
+    // resvg's DejaVu runs wider than ECharts' text estimate: generous gaps keep legend items apart.
+    legend: { top: 36, itemGap: 36, textStyle: { fontSize: 12 }, data: [labels.price, labels.fund, labels.adl, labels.liquidatedLong, labels.liquidatedShort] },
     grid: [
       { left: 80, right: 80, top: 80, height: 250 },
       { left: 80, right: 80, top: 370, height: 110 },
