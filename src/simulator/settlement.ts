@@ -79,6 +79,7 @@ export interface SettlementScratch {
   haircut: Float64Array;
   equityAtHit: Float64Array;
   taken: Float64Array;
+  weights: Float64Array;
   /** Each side's positions, listed once, so a wave scans only the winning side. */
   longs: Int32Array;
   shorts: Int32Array;
@@ -91,6 +92,7 @@ export function allocateScratch(population: Population): SettlementScratch {
     longs: long,
     shorts: short,
     taken: new Float64Array(count),
+    weights: new Float64Array(count),
     openQuantity: new Float64Array(count),
     cash: new Float64Array(count),
     wallet: new Float64Array(count),
@@ -262,7 +264,7 @@ export function settle(
     } else {
       waveTaken.fill(0, 0, m);
       heap.fill(1, 0, m);
-      waterFill(m, deficit, candidates, scores, waveTaken, heap, cash, side, openQuantity, price, p0);
+      waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, side, openQuantity, price, p0);
     }
     const [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
@@ -497,6 +499,7 @@ function scoreCandidates(
 /**
  * Socialized loss: split `deficit` in proportion to account equity, never taking more than a
  * winner's profit (capacity); what a capped winner cannot pay is re-split among the others.
+ * `weights` is scratch space for the equities.
  */
 function waterFill(
   m: number,
@@ -505,38 +508,40 @@ function waterFill(
   capacity: Float64Array,
   taken: Float64Array,
   open: Int32Array,
+  weights: Float64Array,
   cash: Float64Array,
   side: Int8Array,
   openQuantity: Float64Array,
   price: number,
   startPrice: number,
 ): void {
+  let weightSum = 0;
+  for (let k = 0; k < m; k++) {
+    const i = candidates[k];
+    weights[k] = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    weightSum += weights[k];
+  }
   let remaining = deficit;
-  for (let round = 0; round < 60 && remaining > deficit * 1e-12; round++) {
-    let weightSum = 0;
-    for (let k = 0; k < m; k++) {
-      if (open[k] === 0) continue;
-      const i = candidates[k];
-      weightSum += cash[i] + side[i] * openQuantity[i] * (price - startPrice);
-    }
-    if (weightSum <= 0) return;
+  for (let round = 0; round < 60 && remaining > deficit * 1e-12 && weightSum > 0; round++) {
     let paid = 0;
     let capped = 0;
+    let cappedWeight = 0;
+    const perWeight = remaining / weightSum;
     for (let k = 0; k < m; k++) {
       if (open[k] === 0) continue;
-      const i = candidates[k];
-      const weight = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
-      let share = (remaining * weight) / weightSum;
+      let share = perWeight * weights[k];
       const room = capacity[k] - taken[k];
       if (share >= room) {
         share = room;
         open[k] = 0;
         capped++;
+        cappedWeight += weights[k];
       }
       taken[k] += share;
       paid += share;
     }
     remaining -= paid;
+    weightSum -= cappedWeight;
     if (capped === 0) return;
   }
 }
