@@ -1,0 +1,180 @@
+import type { Command, ParsedArgs } from '../src/chat/command.ts';
+import type { ChatContext } from '../src/chat/context.ts';
+import type { Reply } from '../src/chat/reply.ts';
+import { populationParameters } from '../src/core/adl-population.ts';
+import { computeAdlRank, type AdlAdvice, type AdlRankResult } from '../src/core/adl.ts';
+import { isCalculationInputError } from '../src/core/errors.ts';
+import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../src/core/numbers.ts';
+import { getVenue, RANKED_VENUES, VENUE_IDS } from '../src/core/venues.ts';
+import { assumptionLines, baseAsset, decimalString, positionFromArgs, positionOptions, userErrorFor, withUserErrors, type PositionArgs } from './position-args.ts';
+
+const EXAMPLE = '/adl-rank binance short 122000 102000 1 20x';
+const ALL = 'all';
+
+function adviceData(advice: AdlAdvice): Record<string, unknown> {
+  switch (advice.kind) {
+    case 'add-margin':
+      return { kind: advice.kind, addMargin: decimalString(advice.addMargin), targetLeverage: decimalString(advice.targetLeverage), lightsAfter: advice.lightsAfter };
+    case 'take-profit':
+      return { kind: advice.kind, reducePct: decimalString(advice.reducePct), closeQuantity: decimalString(advice.closeQuantity), lightsAfter: advice.lightsAfter };
+    default:
+      return { kind: advice.kind };
+  }
+}
+
+export function adlRankData(result: AdlRankResult): Record<string, unknown> {
+  return {
+    venue: result.venue,
+    symbol: result.symbol,
+    side: result.side,
+    ranked: result.ranked,
+    formula: result.formula,
+    score: decimalString(result.score),
+    lights: result.lights,
+    percentile: result.percentile,
+    estimate: true,
+    closeoutRule: result.closeoutRule,
+    closeoutPrice: decimalString(result.closeoutPrice),
+    ownBankruptcyPrice: decimalString(result.ownBankruptcyPrice),
+    markPrice: decimalString(result.markPrice),
+    entryPrice: decimalString(result.entryPrice),
+    pnl: decimalString(result.pnl),
+    pnlPct: decimalString(result.pnlPct),
+    priceChangePct: decimalString(result.priceChangePct),
+    effectiveLeverage: decimalString(result.effectiveLeverage),
+    leverage: decimalString(result.leverage),
+    advice: result.advice.map(adviceData),
+    assumptions: result.assumptions,
+    source: result.source,
+    populationSize: result.populationSize,
+  };
+}
+
+/** ●●●○○ */
+export function lightsBar(lights: number): string {
+  return '●'.repeat(lights) + '○'.repeat(5 - lights);
+}
+
+function adviceLine(advice: AdlAdvice, result: AdlRankResult, ctx: ChatContext): string {
+  const { t, lang } = ctx;
+  switch (advice.kind) {
+    case 'add-margin':
+      return `• ${t('adl.advice.add-margin', { amount: formatUsd(advice.addMargin, lang), leverage: formatLeverage(advice.targetLeverage, lang), lights: advice.lightsAfter })}`;
+    case 'take-profit':
+      return `• ${t('adl.advice.take-profit', {
+        pct: formatPercent(advice.reducePct, lang, { decimals: 1 }),
+        quantity: formatNumber(advice.closeQuantity, lang, { maxDecimals: 6 }),
+        base: baseAsset(result.symbol),
+        lights: advice.lightsAfter,
+      })}`;
+    default:
+      return `• ${t(`adl.advice.${advice.kind}`)}`;
+  }
+}
+
+function closeoutText(result: AdlRankResult, ctx: ChatContext): string {
+  const rule = ctx.t(`venues.closeout.${result.closeoutRule}`);
+  return result.closeoutPrice ? ctx.t('adl.closeout.at-price', { rule, price: formatUsd(result.closeoutPrice, ctx.lang) }) : rule;
+}
+
+export function adlRankReply(result: AdlRankResult, ctx: ChatContext): Reply {
+  const { t, lang } = ctx;
+  const venueName = getVenue(result.venue).displayName;
+  const fields = [];
+  if (result.ranked && result.lights !== null && result.percentile !== null) {
+    fields.push(
+      { label: t('adl.field.lights'), value: t('adl.field.lights-value', { bar: lightsBar(result.lights), lights: result.lights }), inline: true },
+      { label: t('adl.field.percentile'), value: t('adl.field.percentile-value', { pct: formatPercent(result.percentile, lang, { decimals: 0 }) }), inline: true },
+      { label: t('adl.field.score'), value: result.score ? formatNumber(result.score, lang, { maxDecimals: 6 }) : '—', inline: true },
+    );
+  }
+  fields.push(
+    { label: t('adl.field.pnl'), value: t('adl.field.pnl-value', { pnl: formatUsd(result.pnl, lang, { signed: true }), roe: formatPercent(result.pnlPct, lang, { signed: true }) }), inline: true },
+    { label: t('adl.field.effective-leverage'), value: result.effectiveLeverage ? formatLeverage(result.effectiveLeverage, lang) : '—', inline: true },
+    { label: t('adl.field.closeout'), value: closeoutText(result, ctx), inline: false },
+    { label: t('adl.field.own-bankruptcy'), value: result.ownBankruptcyPrice ? formatUsd(result.ownBankruptcyPrice, lang) : t('liq.value.none'), inline: true },
+  );
+  const intro = result.ranked
+    ? t('adl.intro', { venue: venueName, formula: t(`venues.formula.${result.formula}`) })
+    : t('adl.not-ranked', { venue: venueName });
+  const advice = [t('adl.advice.title'), ...result.advice.map((a) => adviceLine(a, result, ctx))].join('\n');
+  return {
+    title: t('adl.title', { venue: venueName, symbol: result.symbol, side: t(`liq.side.${result.side}`) }),
+    tone: result.lights !== null && result.lights >= 4 ? 'warn' : 'info',
+    blocks: [
+      { kind: 'fields', fields },
+      { kind: 'text', text: `${intro}\n\n${advice}` },
+    ],
+    footer: [
+      ...(result.ranked ? [t('adl.estimate', { size: formatNumber(result.populationSize, lang) })] : []),
+      ...assumptionLines(result.assumptions.filter((id) => id !== 'percentile-estimate'), ctx),
+      t('adl.footer.source', { source: result.source }),
+      t('liq.footer.disclaimer'),
+    ].join('\n'),
+    data: adlRankData(result),
+  };
+}
+
+/** All five ranked venues side by side. A venue that refuses the position (e.g. leverage above its max) shows the reason. */
+function allVenuesReply(position: PositionArgs, ctx: ChatContext): Reply {
+  const { t, lang } = ctx;
+  const rows: string[][] = [];
+  const results: Record<string, unknown> = {};
+  const assumptions = new Set<string>();
+  for (const venue of RANKED_VENUES) {
+    const name = getVenue(venue).displayName;
+    try {
+      const result = computeAdlRank({ venue, ...position.input, markPrice: position.input.markPrice! });
+      result.assumptions.forEach((id) => assumptions.add(id));
+      rows.push([
+        name,
+        result.lights !== null ? `${lightsBar(result.lights)} ${result.lights}/5` : '—',
+        result.percentile !== null ? formatPercent(result.percentile, lang, { decimals: 0 }) : '—',
+        t(`adl.table.closeout.${result.closeoutRule}`),
+      ]);
+      results[venue] = adlRankData(result);
+    } catch (error) {
+      if (!isCalculationInputError(error)) throw error;
+      const message = userErrorFor(error.code, error.params, lang, EXAMPLE);
+      rows.push([name, '—', '—', t(message.key, message.params)]);
+      results[venue] = { error: error.code, params: error.params };
+    }
+  }
+  const symbol = (position.input.symbol ?? 'BTCUSDT').toUpperCase();
+  return {
+    title: t('adl.title-all', { symbol, side: t(`liq.side.${position.input.side}`) }),
+    tone: 'info',
+    blocks: [
+      {
+        kind: 'table',
+        columns: [t('adl.table.venue'), t('adl.table.lights'), t('adl.table.percentile'), t('adl.table.closeout')],
+        rows,
+        align: ['left', 'left', 'right', 'left'],
+      },
+    ],
+    footer: [t('adl.estimate', { size: formatNumber(populationParameters().size, lang) }), ...assumptionLines([...assumptions].filter((id) => id !== 'percentile-estimate'), ctx), t('liq.footer.disclaimer')].join('\n'),
+    data: { estimate: true, venues: results },
+  };
+}
+
+export const adlRankCommand: Command = {
+  name: 'adl-rank',
+  aliases: ['adlrank', 'adl'],
+  description: {
+    en: 'Where your position sits in the ADL queue (estimate) and what would move it back',
+    vi: 'Vị trí ước tính của vị thế trong hàng đợi ADL và cách lùi về sau',
+  },
+  options: positionOptions({ venueChoices: [...VENUE_IDS, ALL], markRequired: true }),
+  examples: [
+    { args: { venue: 'binance', side: 'short', entry: '122000', mark: '102000', qty: '1', leverage: '20x' }, positional: ['binance', 'short', '122000', '102000', '1', '20x'] },
+    { args: { venue: 'all', side: 'short', entry: '122k', mark: '102k', qty: '1', leverage: '10x' }, positional: ['all', 'short', '122k', '102k', '1', '10x'] },
+  ],
+  cost: 'light',
+  run(args: ParsedArgs, ctx: ChatContext): Reply {
+    const position = positionFromArgs(args, ctx, EXAMPLE, [...VENUE_IDS, ALL]);
+    if (position.input.markPrice === undefined) throw userErrorFor('missing', { field: 'mark', example: EXAMPLE }, ctx.lang, EXAMPLE);
+    if (position.venue === ALL) return allVenuesReply(position, ctx);
+    const result = withUserErrors(ctx.lang, EXAMPLE, () => computeAdlRank({ venue: position.venue, ...position.input, markPrice: position.input.markPrice! }));
+    return adlRankReply(result, ctx);
+  },
+};

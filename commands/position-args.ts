@@ -1,0 +1,157 @@
+import { Decimal } from 'decimal.js';
+import type { Lang, OptionSpec, ParsedArgs } from '../src/chat/command.ts';
+import type { ChatContext } from '../src/chat/context.ts';
+import { UserError } from '../src/chat/errors.ts';
+import type { Params } from '../src/chat/i18n.ts';
+import { isCalculationInputError } from '../src/core/errors.ts';
+import { formatNumber, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
+import type { MarginMode, PositionInput, Side } from '../src/core/position.ts';
+import { VENUE_IDS } from '../src/core/venues.ts';
+
+/**
+ * The position options shared by /liq and /adl-rank, and the translation of bad input into
+ * UserError (i18n namespace `liq`). Option names are the CLI contract (`--other-mm` → `other-mm`).
+ */
+export function positionOptions(options: { venueChoices: readonly string[]; markRequired: boolean }): OptionSpec[] {
+  const mark: OptionSpec = {
+    name: 'mark',
+    kind: 'price',
+    required: options.markRequired,
+    positional: options.markRequired,
+    description: { en: 'Mark price now (default: entry)', vi: 'Giá đánh dấu hiện tại (mặc định: giá vào lệnh)' },
+  };
+  return [
+    { name: 'venue', kind: 'enum', choices: options.venueChoices, required: true, positional: true, description: { en: 'Exchange', vi: 'Sàn giao dịch' } },
+    { name: 'side', kind: 'enum', choices: ['long', 'short'], required: true, positional: true, description: { en: 'long or short', vi: 'long hoặc short' } },
+    { name: 'entry', kind: 'price', required: true, positional: true, description: { en: 'Entry price', vi: 'Giá vào lệnh' } },
+    ...(options.markRequired ? [mark] : []),
+    { name: 'qty', aliases: ['q', 'size'], kind: 'number', positional: true, description: { en: 'Size in coins (or give notional)', vi: 'Khối lượng theo coin (hoặc nhập notional)' } },
+    { name: 'leverage', aliases: ['lev'], kind: 'leverage', positional: true, description: { en: 'Leverage, e.g. 10x', vi: 'Đòn bẩy, ví dụ 10x' } },
+    { name: 'symbol', kind: 'string', default: 'BTCUSDT', autocomplete: 'symbol', description: { en: 'Symbol, e.g. BTC, ETHUSDT', vi: 'Cặp giao dịch, ví dụ BTC, ETHUSDT' } },
+    { name: 'notional', kind: 'number', description: { en: 'Size in USDT instead of qty', vi: 'Giá trị vị thế bằng USDT thay cho qty' } },
+    { name: 'margin', kind: 'number', description: { en: 'Isolated margin in USDT instead of leverage', vi: 'Ký quỹ cô lập bằng USDT thay cho đòn bẩy' } },
+    { name: 'mode', kind: 'enum', choices: ['isolated', 'cross'], default: 'isolated', description: { en: 'isolated or cross margin', vi: 'ký quỹ cô lập (isolated) hoặc chéo (cross)' } },
+    { name: 'wallet', kind: 'number', description: { en: 'Cross: wallet balance in USDT', vi: 'Ký quỹ chéo: số dư ví (USDT)' } },
+    { name: 'other-mm', kind: 'number', description: { en: 'Cross: maintenance margin of your other positions', vi: 'Ký quỹ chéo: ký quỹ duy trì của các vị thế khác' } },
+    { name: 'other-upnl', kind: 'number', description: { en: 'Cross: unrealised PnL of your other positions', vi: 'Ký quỹ chéo: PnL chưa ghi nhận của các vị thế khác' } },
+    { name: 'mmr', kind: 'rate', description: { en: 'Override the maintenance margin rate, e.g. 0.4%', vi: 'Tự đặt tỷ lệ ký quỹ duy trì, ví dụ 0,4%' } },
+    { name: 'cum', kind: 'number', description: { en: 'Override the maintenance amount (deduction)', vi: 'Tự đặt số tiền khấu trừ ký quỹ duy trì' } },
+    ...(options.markRequired ? [] : [mark]),
+  ];
+}
+
+const NUMERIC_PARAMS = new Set(['max', 'notional', 'leverage', 'liquidation', 'entry', 'value', 'mark', 'bankruptcy']);
+
+function formatParams(params: Record<string, string | number>, lang: Lang): Params {
+  const out: Params = {};
+  for (const [key, value] of Object.entries(params)) {
+    const numeric = typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(value);
+    out[key] = NUMERIC_PARAMS.has(key) && numeric && value !== '' ? formatNumber(value, lang, { maxDecimals: 4 }) : value;
+  }
+  return out;
+}
+
+export function userErrorFor(code: string, params: Record<string, string | number>, lang: Lang, example: string): UserError {
+  return new UserError(`liq.error.${code}`, formatParams(params, lang), { key: 'liq.hint.example', params: { example } });
+}
+
+/** Runs a core calculation, turning CalculationInputError into a translated UserError. */
+export function withUserErrors<T>(lang: Lang, example: string, calculate: () => T): T {
+  try {
+    return calculate();
+  } catch (error) {
+    if (isCalculationInputError(error)) throw userErrorFor(error.code, error.params, lang, example);
+    throw error;
+  }
+}
+
+/** A numeric option as a Decimal, whether the parser already made it one or it is still text. */
+export function decimalArg(args: ParsedArgs, name: string, lang: Lang, example: string): Decimal | undefined {
+  const raw = args[name];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (Decimal.isDecimal(raw)) {
+    if (!raw.isFinite()) throw userErrorFor('not-finite', { field: name }, lang, example);
+    return raw;
+  }
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) throw userErrorFor('not-finite', { field: name }, lang, example);
+    return new Decimal(raw);
+  }
+  try {
+    return parseHumanNumber(String(raw), lang).value;
+  } catch (error) {
+    if (!(error instanceof NumberInputError)) throw error;
+    if (error.code === 'ambiguous' && error.readings) {
+      throw userErrorFor('ambiguous', { field: name, input: error.input, first: error.readings[0], second: error.readings[1] }, lang, example);
+    }
+    if (error.code === 'too-large') throw userErrorFor('too-large', { field: name, max: '1000000000000' }, lang, example);
+    if (error.code === 'not-finite') throw userErrorFor('not-finite', { field: name }, lang, example);
+    throw userErrorFor('number', { field: name, input: error.input }, lang, example);
+  }
+}
+
+function stringArg(args: ParsedArgs, name: string): string | undefined {
+  const raw = args[name];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  return String(raw).trim();
+}
+
+export function requiredString(args: ParsedArgs, name: string, lang: Lang, example: string): string {
+  const value = stringArg(args, name);
+  if (value === undefined) throw userErrorFor('missing', { field: name, example }, lang, example);
+  return value;
+}
+
+export interface PositionArgs {
+  venue: string;
+  input: Omit<PositionInput, 'venue'>;
+}
+
+/** Reads venue, side and the position's numbers from parsed options. */
+export function positionFromArgs(args: ParsedArgs, ctx: ChatContext, example: string, allowedVenues: readonly string[] = VENUE_IDS): PositionArgs {
+  const lang = ctx.lang;
+  const venue = requiredString(args, 'venue', lang, example).toLowerCase();
+  if (!allowedVenues.includes(venue)) throw userErrorFor('unknown-venue', { venue, venues: allowedVenues.join(', ') }, lang, example);
+  const sideText = requiredString(args, 'side', lang, example).toLowerCase();
+  if (sideText !== 'long' && sideText !== 'short') throw userErrorFor('bad-side', { value: sideText }, lang, example);
+  const modeText = (stringArg(args, 'mode') ?? 'isolated').toLowerCase();
+  if (modeText !== 'isolated' && modeText !== 'cross') throw userErrorFor('bad-mode', { value: modeText }, lang, example);
+  const entryPrice = decimalArg(args, 'entry', lang, example);
+  if (entryPrice === undefined) throw userErrorFor('missing', { field: 'entry', example }, lang, example);
+  const number = (name: string) => decimalArg(args, name, lang, example);
+  return {
+    venue,
+    input: {
+      symbol: stringArg(args, 'symbol') ?? 'BTCUSDT',
+      side: sideText as Side,
+      mode: modeText as MarginMode,
+      entryPrice,
+      quantity: number('qty'),
+      notional: number('notional'),
+      leverage: number('leverage'),
+      margin: number('margin'),
+      walletBalance: number('wallet'),
+      otherMaintenanceMargin: number('other-mm'),
+      otherUnrealizedPnl: number('other-upnl'),
+      mmrOverride: number('mmr'),
+      maintenanceAmountOverride: number('cum'),
+      markPrice: number('mark'),
+    },
+  };
+}
+
+/** Decimal → plain decimal string for reply.data (no exponent, at most 8 decimals). */
+export function decimalString(value: Decimal | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value.toDecimalPlaces(8).toFixed();
+}
+
+/** `BTCUSDT` → `BTC` */
+export function baseAsset(symbol: string): string {
+  return symbol.replace(/USDT$/, '') || symbol;
+}
+
+/** Assumption ids → translated sentences. */
+export function assumptionLines(ids: readonly string[], ctx: ChatContext): string[] {
+  return ids.map((id) => ctx.t(`venues.assumption.${id}`));
+}

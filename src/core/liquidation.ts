@@ -1,0 +1,221 @@
+import { Decimal } from 'decimal.js';
+import { CalculationInputError } from './errors.ts';
+import { resolvePosition, unrealizedPnl, type PositionInput, type ResolvedPosition, type Side, type MarginMode } from './position.ts';
+import { maintenanceMargin, tierForNotional, venueAssumptionIds, type Tier, type VenueId } from './venues.ts';
+
+export type { PositionInput, Side, MarginMode } from './position.ts';
+
+/** Why a price is absent: the equation gives ≤ 0 (e.g. a 1x long cannot be liquidated). */
+export type NoPriceReason = 'none';
+
+export interface TierSummary {
+  index: number;
+  floor: Decimal;
+  cap: Decimal | null;
+  maxLeverage: Decimal;
+}
+
+export interface LiquidationResult {
+  venue: VenueId;
+  symbol: string;
+  side: Side;
+  mode: MarginMode;
+  liquidationPrice: Decimal | null;
+  noLiquidationReason?: NoPriceReason;
+  bankruptcyPrice: Decimal | null;
+  noBankruptcyReason?: NoPriceReason;
+  initialMargin: Decimal;
+  maintenanceMargin: { atLiquidation: Decimal | null; atMark: Decimal };
+  mmr: Decimal;
+  maintenanceAmount: Decimal;
+  /** Liquidation fee rate included in the condition (OKX), else zero. */
+  liquidationFeeRate: Decimal;
+  tier: TierSummary;
+  notional: Decimal;
+  quantity: Decimal;
+  leverage: Decimal;
+  entryPrice: Decimal;
+  markPrice: Decimal;
+  /** (mark − LP)/mark for longs, (LP − mark)/mark for shorts: the fall (rise) that liquidates. Null without LP. */
+  distanceFromMarkPct: Decimal | null;
+  /** The mark is already at or beyond the liquidation price. */
+  liquidatedAtMark: boolean;
+  /** Stable ids; commands translate `venues.assumption.<id>`. */
+  assumptions: string[];
+  source: string;
+}
+
+
+/**
+ * The collateral that absorbs losses before liquidation: isolated margin, or for cross
+ * the wallet less the other positions' maintenance margin plus their unrealised PnL
+ * (Binance: WB − TMM1 + UPNL1).
+ */
+function liquidationCollateral(p: ResolvedPosition): Decimal {
+  return p.collateral.minus(p.otherMaintenanceMargin).plus(p.otherUnrealizedPnl);
+}
+
+/**
+ * Price where equity C + side×Q×(P − EP) equals maintenance Q×P×rate − amount:
+ * P = (C − side×Q×EP + amount) / (Q×rate − side×Q).
+ * This is Binance's one-way formula (https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93),
+ * also dYdX's p' = (e − s·p)/(|s|·MMF − s) with amount 0.
+ */
+function solveMaintenanceEquality(p: ResolvedPosition, collateral: Decimal, rate: Decimal, amount: Decimal): Decimal {
+  const q = p.quantity;
+  const numerator = collateral.minus(q.times(p.entryPrice).times(p.sign)).plus(amount);
+  const denominator = q.times(rate).minus(q.times(p.sign));
+  return numerator.div(denominator);
+}
+
+interface PriceWithTier {
+  price: Decimal;
+  tier: Tier;
+}
+
+function tierAt(p: ResolvedPosition & { overrideTier?: Tier }, notional: Decimal): Tier {
+  if (p.overrideTier) return p.overrideTier;
+  return tierForNotional(p.rules.tiers, notional) ?? p.rules.tiers[p.rules.tiers.length - 1];
+}
+
+/**
+ * Venues that evaluate the tier at the liquidation notional (Binance, OKX, Hyperliquid):
+ * start from the tier at entry, recompute while LP × Q falls in another tier.
+ */
+function iterateTier(p: ResolvedPosition & { overrideTier?: Tier }, solve: (tier: Tier) => Decimal): PriceWithTier {
+  let tier = p.overrideTier ?? p.entryTier;
+  let price = solve(tier);
+  if (p.overrideTier) return { price, tier };
+  const seen = new Set<number>([tier.index]);
+  for (let step = 0; step < p.rules.tiers.length + 1; step++) {
+    if (price.lte(0)) break;
+    const next = tierAt(p, price.times(p.quantity));
+    if (next.index === tier.index) break;
+    if (seen.has(next.index)) {
+      // Whole-position tables jump at a boundary: no tier is self-consistent. Keep the
+      // tier that liquidates earlier (the more cautious answer).
+      const other = solve(next);
+      const earlier = p.sign === 1 ? Decimal.max(price, other) : Decimal.min(price, other);
+      return earlier.eq(price) ? { price, tier } : { price: other, tier: next };
+    }
+    seen.add(next.index);
+    tier = next;
+    price = solve(tier);
+  }
+  return { price, tier };
+}
+
+function liquidationPriceFor(p: ResolvedPosition & { overrideTier?: Tier }, feeRate: Decimal): PriceWithTier {
+  const collateral = liquidationCollateral(p);
+  const entryTier = p.overrideTier ?? p.entryTier;
+  switch (p.venue.liquidation.method) {
+    case 'binance-one-way':
+      // LP = (WB − TMM1 + UPNL1 + cum − side×Q×EP) / (Q×MMR − side×Q), bracket at the liquidation notional.
+      // https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93
+      return iterateTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr, tier.maintenanceAmount));
+    case 'bybit-isolated': {
+      // LP = EP ∓ (IM − MM)/Q ∓ ExtraMargin/Q, MM = Q×EP×MMR − deduction (MM at entry value).
+      // https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
+      // Cross: the same with the wallet (less other MM, plus other uPnL) in place of IM + extra margin.
+      const mmAtEntry = maintenanceMargin(entryTier, p.notional);
+      const price = p.entryPrice.minus(collateral.minus(mmAtEntry).div(p.quantity).times(p.sign));
+      return { price, tier: entryTier };
+    }
+    case 'okx-margin-ratio':
+      // Margin ratio = (margin + uPnL) / (MM + liquidation fee) = 100%, with MM = value × tier MMR and
+      // fee = value × taker rate, solved for the mark price. Derived: OKX publishes no closed form.
+      // https://supdljgzdhc.okx.com/hc/en-us/articles/360020411711
+      return iterateTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr.plus(feeRate), new Decimal(0)));
+    case 'bitmex-linear':
+      // Liquidation when margin + uPnL falls to maintenance margin (whole-position MM% of the risk-limit step).
+      // https://www.bitmex.com/app/riskLimits
+      return { price: solveMaintenanceEquality(p, collateral, entryTier.mmr, new Decimal(0)), tier: entryTier };
+    case 'hyperliquid':
+      // liq_price = price − side × margin_available / position_size / (1 − l × side), l = MMR of the tier at the
+      // liquidation notional; margin_available = margin − (Q × price × l − deduction).
+      // https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations
+      return iterateTier(p, (tier) => {
+        const required = maintenanceMargin(tier, p.notional);
+        const available = collateral.minus(required);
+        return p.entryPrice.minus(available.div(p.quantity).div(new Decimal(1).minus(tier.mmr.times(p.sign))).times(p.sign));
+      });
+    case 'dydx-isolated': {
+      // p' = (e − s·p) / (|s|·MMF − s)  https://dydx-documentation-six.vercel.app/concepts/trading/liquidations
+      const s = p.quantity.times(p.sign);
+      const price = collateral.minus(s.times(p.entryPrice)).div(p.quantity.times(entryTier.mmr).minus(s));
+      return { price, tier: entryTier };
+    }
+  }
+}
+
+/** Where equity (collateral + PnL) reaches zero. Cross: wallet + other uPnL. */
+export function bankruptcyPriceOf(p: ResolvedPosition): Decimal {
+  const collateral = p.collateral.plus(p.otherUnrealizedPnl);
+  return p.entryPrice.minus(collateral.div(p.quantity).times(p.sign));
+}
+
+export function computeLiquidation(input: PositionInput): LiquidationResult {
+  const p = resolvePosition(input);
+  const feeRate = p.venue.liquidation.method === 'okx-margin-ratio'
+    ? input.liquidationFeeRateOverride ?? p.venue.fees.liquidationFeeRate ?? new Decimal(0)
+    : new Decimal(0);
+  const { price, tier } = liquidationPriceFor(p, feeRate);
+  const bankruptcy = bankruptcyPriceOf(p);
+
+  // A liquidation price on the wrong side of entry means the margin is already below maintenance.
+  if (price.gt(0) && (p.sign === 1 ? price.gte(p.entryPrice) : price.lte(p.entryPrice))) {
+    throw new CalculationInputError('already-liquidated', { liquidation: price.toDecimalPlaces(2).toString(), entry: p.entryPrice.toString() });
+  }
+
+  const liquidationPrice = price.gt(0) ? price : null;
+  const bankruptcyPrice = bankruptcy.gt(0) ? bankruptcy : null;
+  const tierAtMark = tierAt(p, p.quantity.times(p.markPrice));
+  const mmRate = (t: Tier) => t.mmr.plus(feeRate);
+  const mmAt = (t: Tier, notional: Decimal) =>
+    p.venue.liquidation.maintenanceModel === 'whole-position' && !p.overridden ? notional.times(mmRate(t)) : notional.times(mmRate(t)).minus(t.maintenanceAmount);
+
+  const assumptions = [
+    ...venueAssumptionIds(p.venue, 'liquidation', p.rules),
+    ...p.assumptions,
+    'one-way-mode',
+  ];
+  if (p.venue.liquidation.method !== 'okx-margin-ratio') assumptions.push('fees-excluded');
+
+  let distance: Decimal | null = null;
+  let liquidatedAtMark = false;
+  if (liquidationPrice) {
+    distance = p.markPrice.minus(liquidationPrice).div(p.markPrice).times(p.sign);
+    liquidatedAtMark = distance.lte(0);
+  }
+
+  return {
+    venue: p.venue.id,
+    symbol: p.rules.symbol,
+    side: p.side,
+    mode: p.mode,
+    liquidationPrice,
+    noLiquidationReason: liquidationPrice ? undefined : 'none',
+    bankruptcyPrice,
+    noBankruptcyReason: bankruptcyPrice ? undefined : 'none',
+    initialMargin: p.initialMargin,
+    maintenanceMargin: {
+      atLiquidation: liquidationPrice ? mmAt(tier, liquidationPrice.times(p.quantity)) : null,
+      atMark: mmAt(tierAtMark, p.markPrice.times(p.quantity)),
+    },
+    mmr: tier.mmr,
+    maintenanceAmount: p.venue.liquidation.maintenanceModel === 'whole-position' && !p.overridden ? new Decimal(0) : tier.maintenanceAmount,
+    liquidationFeeRate: feeRate,
+    tier: { index: tier.index, floor: tier.floor, cap: tier.cap, maxLeverage: tier.maxLeverage },
+    notional: p.notional,
+    quantity: p.quantity,
+    leverage: p.leverage,
+    entryPrice: p.entryPrice,
+    markPrice: p.markPrice,
+    distanceFromMarkPct: distance,
+    liquidatedAtMark,
+    assumptions: [...new Set(assumptions)],
+    source: p.venue.liquidation.source,
+  };
+}
+
+export { unrealizedPnl };

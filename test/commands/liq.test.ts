@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Decimal } from 'decimal.js';
+import type { Lang, ParsedArgs } from '../../src/chat/command.ts';
+import { UserError } from '../../src/chat/errors.ts';
+import { loadCatalog } from '../../src/chat/i18n.ts';
+import { CALCULATION_INPUT_ERROR_CODES } from '../../src/core/errors.ts';
+import { liqCommand } from '../../commands/liq.ts';
+import { makeTestContext } from '../support/context.ts';
+
+const d = (value: Decimal.Value) => new Decimal(value);
+const valid: ParsedArgs = { venue: 'binance', side: 'long', entry: d(122_000), qty: d('0.5'), leverage: d(20) };
+
+async function userError(args: ParsedArgs, lang: Lang = 'en'): Promise<{ error: UserError; message: string; hint: string }> {
+  const ctx = makeTestContext({ lang });
+  try {
+    await liqCommand.run(args, ctx);
+  } catch (error) {
+    assert.ok(error instanceof UserError, `expected a UserError, got ${String(error)}`);
+    return { error, message: ctx.t(error.key, error.params), hint: error.hintKey ? ctx.t(error.hintKey, error.hintParams) : '' };
+  }
+  assert.fail(`no error for ${JSON.stringify(args)}`);
+}
+
+test('liq declares the CLI contract: positional venue, side, entry, qty, leverage; aliases; every named option', () => {
+  assert.deepEqual(liqCommand.options.filter((o) => o.positional).map((o) => o.name), ['venue', 'side', 'entry', 'qty', 'leverage']);
+  const names = liqCommand.options.map((o) => o.name);
+  for (const name of ['symbol', 'notional', 'margin', 'mode', 'wallet', 'other-mm', 'other-upnl', 'mmr', 'cum', 'mark']) assert.ok(names.includes(name), name);
+  const qty = liqCommand.options.find((o) => o.name === 'qty');
+  assert.deepEqual(qty?.aliases, ['q', 'size']);
+  assert.deepEqual(liqCommand.options.find((o) => o.name === 'leverage')?.aliases, ['lev']);
+  assert.equal(liqCommand.options.find((o) => o.name === 'symbol')?.default, 'BTCUSDT');
+  assert.equal(liqCommand.options.find((o) => o.name === 'mmr')?.kind, 'rate');
+});
+
+test('liq replies with the prices, margins and tier, and the JSON contract in reply.data', async () => {
+  const reply = await liqCommand.run({ ...valid, mark: d(120_000) }, makeTestContext({ lang: 'en' }));
+  const data = reply.data!;
+  for (const key of ['liquidationPrice', 'bankruptcyPrice', 'initialMargin', 'maintenanceMargin', 'mmr', 'maintenanceAmount', 'tier', 'notional', 'leverage', 'distanceFromMarkPct', 'assumptions', 'source', 'venue', 'symbol', 'side', 'mode']) {
+    assert.ok(key in data, `reply.data.${key}`);
+  }
+  assert.equal(data.liquidationPrice, '116365.46184739');
+  assert.equal(data.bankruptcyPrice, '115900');
+  assert.equal(data.mode, 'isolated');
+  const fields = reply.blocks.find((b) => b.kind === 'fields');
+  assert.ok(fields && fields.kind === 'fields', 'fields block');
+  assert.equal(fields.fields[0].value, '$116,365.46');
+  assert.match(reply.footer ?? '', /binance\.com/);
+});
+
+test('liq speaks Vietnamese with Vietnamese numbers', async () => {
+  const reply = await liqCommand.run(valid, makeTestContext({ lang: 'vi' }));
+  assert.match(reply.title ?? '', /Giá thanh lý/);
+  const fields = reply.blocks.find((b) => b.kind === 'fields');
+  assert.ok(fields && fields.kind === 'fields', 'fields block');
+  assert.equal(fields.fields[0].label, 'Giá thanh lý');
+  assert.equal(fields.fields[0].value, '116.365,46 USD');
+  assert.equal(fields.fields[1].label, 'Giá phá sản');
+  assert.match(reply.footer ?? '', /không phải lời khuyên đầu tư/);
+});
+
+test('a 1x long answers "none" with the reason instead of a negative price', async () => {
+  const reply = await liqCommand.run({ ...valid, leverage: d(1) }, makeTestContext({ lang: 'en' }));
+  assert.equal(reply.data!.liquidationPrice, null);
+  assert.equal(reply.data!.noLiquidationReason, 'none');
+  const text = reply.blocks.find((b) => b.kind === 'text');
+  assert.ok(text && text.kind === 'text' && /No liquidation price/.test(text.text), 'explains why there is none');
+});
+
+test('results do not depend on how a number was typed: 122k, 122000, $122,000, 122_000', async () => {
+  const results = [];
+  for (const entry of ['122k', '122000', '$122,000', '122_000', '122,000.00']) {
+    const reply = await liqCommand.run({ venue: 'bybit', side: 'short', entry, qty: '0.5', leverage: '20x' }, makeTestContext({ lang: 'en' }));
+    results.push(JSON.stringify(reply.data));
+  }
+  const vi = await liqCommand.run({ venue: 'bybit', side: 'short', entry: '122000', qty: '0,5', leverage: 'x20' }, makeTestContext({ lang: 'vi' }));
+  results.push(JSON.stringify(vi.data));
+  assert.equal(new Set(results).size, 1, results.join('\n'));
+});
+
+test('cross margin uses the wallet and the other positions', async () => {
+  const reply = await liqCommand.run(
+    { venue: 'binance', side: 'long', entry: d(122_000), qty: d(1), mode: 'cross', wallet: d(10_000), 'other-mm': d(500), 'other-upnl': d(-1000) },
+    makeTestContext(),
+  );
+  assert.equal(reply.data!.mode, 'cross');
+  assert.equal(new Decimal(reply.data!.liquidationPrice as string).toFixed(2), '113955.82');
+});
+
+const badInputs: Array<[string, ParsedArgs, string]> = [
+  ['negative entry', { ...valid, entry: d(-122_000) }, 'liq.error.not-positive'],
+  ['zero quantity', { ...valid, qty: d(0) }, 'liq.error.not-positive'],
+  ['NaN quantity', { ...valid, qty: d(NaN) }, 'liq.error.not-finite'],
+  ['unreadable number', { ...valid, entry: 'abc' }, 'liq.error.number'],
+  ['entry above 1e12', { ...valid, entry: '5000b' }, 'liq.error.too-large'],
+  ['quantity above 1e12', { ...valid, qty: d('2e12') }, 'liq.error.too-large'],
+  ['leverage above the tier max', { ...valid, leverage: d(200) }, 'liq.error.leverage-above-max'],
+  ['unknown venue', { ...valid, venue: 'ftx' }, 'liq.error.unknown-venue'],
+  ['unreadable symbol', { ...valid, symbol: '!!!' }, 'liq.error.unknown-symbol'],
+  ['missing entry', { venue: 'binance', side: 'long', qty: d(1), leverage: d(10) }, 'liq.error.missing'],
+  ['missing venue', { side: 'long', entry: d(1), qty: d(1), leverage: d(10) }, 'liq.error.missing'],
+  ['missing size', { ...valid, qty: undefined }, 'liq.error.size-missing'],
+  ['both qty and notional', { ...valid, notional: d(50_000) }, 'liq.error.size-both'],
+  ['bad side', { ...valid, side: 'up' }, 'liq.error.bad-side'],
+  ['cross without wallet', { ...valid, mode: 'cross' }, 'liq.error.wallet-missing'],
+  ['leverage and margin', { ...valid, margin: d(1000) }, 'liq.error.margin-conflict'],
+  ['position above the table', { ...valid, venue: 'bybit', qty: d(100) }, 'liq.error.notional-above-table'],
+];
+
+for (const [name, args, key] of badInputs) {
+  test(`bad input (${name}) is a UserError that says what to type, in English and Vietnamese`, async () => {
+    const en = await userError(args, 'en');
+    const vi = await userError(args, 'vi');
+    assert.equal(en.error.key, key);
+    for (const { message, hint } of [en, vi]) {
+      assert.notEqual(message, key, 'message is translated');
+      assert.doesNotMatch(message, /\{\w+\}/, `no unfilled placeholder: ${message}`);
+      // What to type instead: a `code` suggestion in the message or the hint.
+      assert.match(`${message} ${hint}`, /`[^`]+`/, message);
+    }
+    assert.notEqual(en.message, vi.message);
+  });
+}
+
+test('both qty and notional: the message names both forms', async () => {
+  const { message, hint } = await userError({ ...valid, notional: d(50_000) }, 'vi');
+  assert.match(message, /`qty`/);
+  assert.match(message, /`notional`/);
+  assert.match(hint, /\/liq binance long/);
+});
+
+test('every core error code and every key the commands use has English and Vietnamese text', () => {
+  const catalog = loadCatalog();
+  const commandCodes = ['number', 'ambiguous', 'missing', 'bad-side', 'bad-mode'];
+  for (const code of [...CALCULATION_INPUT_ERROR_CODES, ...commandCodes]) {
+    const entry = catalog.get(`liq.error.${code}`);
+    assert.ok(entry, `liq.error.${code}`);
+    assert.notEqual(entry.en, entry.vi, code);
+  }
+  assert.ok(catalog.get('liq.hint.example'), 'liq.hint.example');
+});
+
+test('every venue and mode answers with no untranslated key or empty placeholder', async () => {
+  for (const lang of ['en', 'vi'] as const) {
+    for (const venue of ['binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx']) {
+      for (const extra of [{ leverage: d(10) }, { leverage: undefined, mode: 'cross', wallet: d(20_000) }, { leverage: d(1), side: 'long' }]) {
+        const reply = await liqCommand.run({ ...valid, venue, symbol: 'SOL', ...extra }, makeTestContext({ lang }));
+        const shown = JSON.stringify({ title: reply.title, blocks: reply.blocks, footer: reply.footer });
+        assert.doesNotMatch(shown, /\b(liq|venues)\.[a-z-]+/, `${lang} ${venue}: ${shown.slice(0, 200)}`);
+        assert.doesNotMatch(shown, /\{\w+\}|NaN|undefined/, `${lang} ${venue}`);
+      }
+    }
+  }
+});

@@ -1,0 +1,235 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Decimal } from 'decimal.js';
+import fc from 'fast-check';
+import { CalculationInputError } from '../../src/core/errors.ts';
+import { computeLiquidation, type PositionInput } from '../../src/core/liquidation.ts';
+import { symbolRules, tierForNotional, VENUE_IDS, type VenueId } from '../../src/core/venues.ts';
+
+const d = (value: Decimal.Value) => new Decimal(value);
+const near = (actual: Decimal | null, expected: Decimal.Value, places: number, message?: string) => {
+  assert.ok(actual, message ?? 'price expected');
+  assert.equal(actual.toDecimalPlaces(places).toString(), new Decimal(expected).toDecimalPlaces(places).toString(), message);
+};
+const isCode = (code: string) => (e: unknown) => e instanceof CalculationInputError && e.code === code;
+
+// Binance one-way: LP = (WB − TMM1 + UPNL1 + cum − side×Q×EP) / (Q×MMR − side×Q)
+// https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93
+test('Binance isolated long 0.5 BTC at 122,000, 20x: LP = (3,050 − 61,000)/(0.002 − 0.5) = 116,365.46, bankruptcy 115,900', () => {
+  const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d('0.5'), leverage: d(20) });
+  near(r.liquidationPrice, '116365.46', 2);
+  near(r.bankruptcyPrice, '115900', 2);
+  assert.equal(r.initialMargin.toString(), '3050');
+  assert.equal(r.mmr.toString(), '0.004');
+  assert.equal(r.tier.index, 1);
+  assert.match(r.source, /binance\.com/);
+});
+
+test('Binance evaluates the bracket at the liquidation notional: 305,000 USDT at entry (bracket 2) liquidates inside bracket 1', () => {
+  // Bracket 2 gives LP 116,361.81 → 290,904 USDT at LP, inside bracket 1; bracket 1 gives (15,250 − 305,000)/(0.01 − 2.5) = 116,365.46.
+  const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d('2.5'), leverage: d(20) });
+  assert.equal(r.tier.index, 1);
+  near(r.liquidationPrice, '116365.46', 2);
+  const tiers = symbolRules('binance', 'BTCUSDT').tiers;
+  assert.equal(tierForNotional(tiers, r.liquidationPrice!.times(r.quantity))?.index, r.tier.index);
+});
+
+test('Binance cross: wallet 10,000 − other MM 500 + other uPnL −1,000 backs a 1 BTC long: LP = (8,500 − 122,000)/(0.004 − 1) = 113,955.82', () => {
+  const r = computeLiquidation({
+    venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), walletBalance: d(10_000),
+    otherMaintenanceMargin: d(500), otherUnrealizedPnl: d(-1000),
+  });
+  near(r.liquidationPrice, '113955.82', 2);
+  // Bankruptcy (cross): wallet + other uPnL = 9,000 absorbed → 122,000 − 9,000.
+  near(r.bankruptcyPrice, '113000', 2);
+  assert.ok(r.assumptions.includes('cross-others-fixed'), 'r.assumptions.includes("cross-others-fixed")');
+});
+
+// T. Chitra, "Autodeleveraging: Impossibilities and Optimization", arXiv:2512.01112, appendix toy accounts (p0 = 1):
+// p_bk = max{0, p − c/(b q)}; liquidation with μ as MMR: long p_bk/(1 − μ), short p_bk/(1 + μ).
+test('C1/C2 (Chitra appendix): bankruptcy and liquidation prices of accounts A–E with μ = 10% as MMR', () => {
+  const accounts: Array<{ name: string; q: Decimal; c: Decimal; side: 'long' | 'short'; bk: string | null; liq: string | null; places?: number }> = [
+    { name: 'A', q: d(1), c: d(2), side: 'long', bk: null, liq: null },
+    { name: 'B', q: d(1), c: d(2).div(3), side: 'long', bk: '0.3333', liq: '0.3704' },
+    { name: 'C', q: d(4), c: d(8).div(3), side: 'short', bk: '1.6667', liq: '1.5152' },
+    { name: 'D', q: d(1), c: d(2).div(19), side: 'long', bk: '0.8947', liq: '0.9942' },
+    // E: 1.10101/1.1 = 1.00092; the paper prints ≈1.0010, so E's liquidation price is compared to 3 places.
+    { name: 'E', q: d(1), c: d(10).div(99), side: 'short', bk: '1.1010', liq: '1.001', places: 3 },
+  ];
+  for (const a of accounts) {
+    const r = computeLiquidation({ venue: 'binance', side: a.side, entryPrice: d(1), quantity: a.q, margin: a.c, mmrOverride: d('0.1'), maintenanceAmountOverride: d(0) });
+    if (a.bk === null) {
+      assert.equal(r.bankruptcyPrice, null, a.name);
+      assert.equal(r.noBankruptcyReason, 'none');
+    } else near(r.bankruptcyPrice, a.bk, 4, `${a.name} bankruptcy`);
+    if (a.liq === null) {
+      assert.equal(r.liquidationPrice, null, a.name);
+      assert.equal(r.noLiquidationReason, 'none');
+    } else near(r.liquidationPrice, a.liq, a.places ?? 4, `${a.name} liquidation`);
+  }
+});
+
+// dYdX v4 docs, https://dydx-documentation-six.vercel.app/concepts/trading/contract-loss-mechanism and .../liquidations
+test('D1 (dYdX): a short of 500 at $1 with $100 goes bankrupt at $1.20', () => {
+  const r = computeLiquidation({ venue: 'dydx', side: 'short', entryPrice: d(1), quantity: d(500), margin: d(100), symbol: 'XYZ' });
+  near(r.bankruptcyPrice, '1.2', 6);
+});
+
+test('D2 (dYdX): long 500 at $1 with $100 and MMF 3% needs $15 maintenance; by $0.801 (equity $0.50) it is past liquidation', () => {
+  const r = computeLiquidation({ venue: 'dydx', side: 'long', entryPrice: d(1), quantity: d(500), margin: d(100), markPrice: d('0.801') });
+  const atEntry = computeLiquidation({ venue: 'dydx', side: 'long', entryPrice: d(1), quantity: d(500), margin: d(100) });
+  assert.equal(atEntry.maintenanceMargin.atMark.toString(), '15');
+  assert.equal(r.liquidatedAtMark, true);
+  // p' = (100 − 500)/(500 × 0.03 − 500) = 0.8247
+  near(r.liquidationPrice, '0.8247', 4);
+});
+
+test('D3 (dYdX): e = 1,000, s = −3, p = 3,000, MMF 5% → p\' = (1,000 + 9,000)/(0.15 + 3) = 3,174.60', () => {
+  const r = computeLiquidation({ venue: 'dydx', side: 'short', entryPrice: d(3000), quantity: d(3), margin: d(1000), mmrOverride: d('0.05'), symbol: 'ETH' });
+  near(r.liquidationPrice, '3174.60', 2);
+});
+
+// OKEx fixed-margin example (github bradkyle/Qenv logic/okex.md, 2020): 1 BTC at 10,000, 10x → IM 1,000;
+// at 9,010 the margin ratio (0.11%) is below MMR 1.5% + liquidation fee 0.075% → liquidated.
+test('O1 (OKX): 10x long at 10,000 has 1,000 IM and is liquidated by 9,010 (MMR 1.5% + fee 0.075%)', () => {
+  const r = computeLiquidation({
+    venue: 'okx', side: 'long', entryPrice: d(10_000), quantity: d(1), leverage: d(10), mmrOverride: d('0.015'),
+    liquidationFeeRateOverride: d('0.00075'), markPrice: d(9010),
+  });
+  assert.equal(r.initialMargin.toString(), '1000');
+  assert.equal(r.liquidatedAtMark, true);
+  // margin ratio = 100%: 1,000 + (P − 10,000) = P × 1.575% → P = 9,000/0.98425
+  near(r.liquidationPrice, d(9000).div('0.98425'), 4);
+  assert.ok(r.assumptions.includes('okx-liq-derived'), 'r.assumptions.includes("okx-liq-derived")');
+});
+
+// Bybit USDT isolated: LP = EP ∓ (IM − MM)/Q, MM = Q×EP×MMR − deduction
+// https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
+test('Bybit worked example 1: long 1 BTC at 20,000 USDT, 50x, MMR 0.5% → IM 400, MM 100, LP = 20,000 − (400 − 100) = 19,700', () => {
+  const r = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(20_000), quantity: d(1), leverage: d(50) });
+  assert.equal(r.initialMargin.toString(), '400');
+  assert.equal(r.maintenanceMargin.atMark.toString(), '100');
+  near(r.liquidationPrice, '19700', 6);
+});
+
+test('Bybit isolated 1 BTC at 122,000, 20x: IM 6,100, MM 610 → long LP 116,510, short LP 127,490', () => {
+  const long = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(20) });
+  const short = computeLiquidation({ venue: 'bybit', side: 'short', entryPrice: d(122_000), quantity: d(1), leverage: d(20) });
+  near(long.liquidationPrice, '116510', 6);
+  near(short.liquidationPrice, '127490', 6);
+});
+
+// Hyperliquid: liq_price = price − side × margin_available / position_size / (1 − l × side)
+// https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations
+test('Hyperliquid 1 BTC long at 122,000 with 6,100 margin: l = 1.25%, available 4,575 → 122,000 − 4,575/0.9875 = 117,367.09', () => {
+  const r = computeLiquidation({ venue: 'hyperliquid', side: 'long', entryPrice: d(122_000), quantity: d(1), margin: d(6100) });
+  near(r.liquidationPrice, '117367.09', 2);
+  assert.equal(r.mmr.toString(), '0.0125');
+});
+
+test('a 1x long cannot be liquidated on a linear contract: no price, reason "none"', () => {
+  const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(1) });
+  assert.equal(r.liquidationPrice, null);
+  assert.equal(r.noLiquidationReason, 'none');
+  assert.equal(r.distanceFromMarkPct, null);
+});
+
+test('distance from mark is the move that liquidates: a fall for longs, a rise for shorts', () => {
+  const long = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(10), markPrice: d(120_000) });
+  near(long.distanceFromMarkPct, d(120_000).minus(long.liquidationPrice!).div(120_000), 10);
+  const short = computeLiquidation({ venue: 'binance', side: 'short', entryPrice: d(122_000), quantity: d(1), leverage: d(10) });
+  assert.ok(short.distanceFromMarkPct!.gt(0), 'short.distanceFromMarkPct!.gt(0)');
+});
+
+test('impossible inputs are refused with a code the command can translate', () => {
+  const base: PositionInput = { venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(10) };
+  assert.throws(() => computeLiquidation({ ...base, leverage: d(151) }), isCode('leverage-above-max'));
+  assert.throws(() => computeLiquidation({ ...base, notional: d(1000) }), isCode('size-both'));
+  assert.throws(() => computeLiquidation({ ...base, quantity: undefined }), isCode('size-missing'));
+  assert.throws(() => computeLiquidation({ ...base, quantity: d(0) }), isCode('not-positive'));
+  assert.throws(() => computeLiquidation({ ...base, entryPrice: d(-5) }), isCode('not-positive'));
+  assert.throws(() => computeLiquidation({ ...base, entryPrice: d(NaN) }), isCode('not-finite'));
+  assert.throws(() => computeLiquidation({ ...base, quantity: d('2e12') }), isCode('too-large'));
+  assert.throws(() => computeLiquidation({ ...base, venue: 'mtgox' }), isCode('unknown-venue'));
+  assert.throws(() => computeLiquidation({ ...base, margin: d(100) }), isCode('margin-conflict'));
+  assert.throws(() => computeLiquidation({ ...base, leverage: undefined }), isCode('margin-missing'));
+  assert.throws(() => computeLiquidation({ ...base, mode: 'cross' }), isCode('wallet-missing'));
+  assert.throws(() => computeLiquidation({ ...base, venue: 'bybit', quantity: d(100) }), isCode('notional-above-table'));
+  assert.throws(() => computeLiquidation({ ...base, leverage: undefined, margin: d(100) }), isCode('leverage-above-max'));
+  assert.throws(() => computeLiquidation({ ...base, mmrOverride: d('0.2') }), isCode('already-liquidated'));
+});
+
+// ---- properties ----------------------------------------------------------------------
+
+const positionArbitrary = fc.record({
+  venue: fc.constantFrom<VenueId>(...VENUE_IDS),
+  side: fc.constantFrom<'long' | 'short'>('long', 'short'),
+  entryCents: fc.integer({ min: 100, max: 20_000_000 }),
+  quantityMilli: fc.integer({ min: 1, max: 50_000 }),
+  leverageTenths: fc.integer({ min: 10, max: 1500 }),
+});
+
+function inputOf(p: { venue: VenueId; side: 'long' | 'short'; entryCents: number; quantityMilli: number; leverageTenths: number }): PositionInput | null {
+  const entryPrice = d(p.entryCents).div(100);
+  const quantity = d(p.quantityMilli).div(1000);
+  const tier = tierForNotional(symbolRules(p.venue, 'BTCUSDT').tiers, entryPrice.times(quantity));
+  if (!tier) return null;
+  const leverage = Decimal.min(d(p.leverageTenths).div(10), tier.maxLeverage);
+  return { venue: p.venue, side: p.side, entryPrice, quantity, leverage };
+}
+
+test('property: long LP < entry < short LP, and bankruptcy lies beyond liquidation', () => {
+  fc.assert(
+    fc.property(positionArbitrary, (p) => {
+      const input = inputOf(p);
+      if (!input) return;
+      const r = computeLiquidation(input);
+      if (p.side === 'long') {
+        if (r.liquidationPrice) assert.ok(r.liquidationPrice.lt(input.entryPrice), 'r.liquidationPrice.lt(input.entryPrice)');
+        if (r.bankruptcyPrice) assert.ok(r.liquidationPrice && r.bankruptcyPrice.lt(r.liquidationPrice), 'r.liquidationPrice && r.bankruptcyPrice.lt(r.liquidationPrice)');
+      } else {
+        assert.ok(r.liquidationPrice && r.liquidationPrice.gt(input.entryPrice), 'r.liquidationPrice && r.liquidationPrice.gt(input.entryPrice)');
+        assert.ok(r.bankruptcyPrice && r.bankruptcyPrice.gt(r.liquidationPrice), 'r.bankruptcyPrice && r.bankruptcyPrice.gt(r.liquidationPrice)');
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: at the liquidation price, margin + PnL equals the venue\'s maintenance requirement', () => {
+  fc.assert(
+    fc.property(positionArbitrary, (p) => {
+      const input = inputOf(p);
+      if (!input) return;
+      const r = computeLiquidation(input);
+      if (!r.liquidationPrice) return;
+      const sign = p.side === 'long' ? 1 : -1;
+      const equity = r.initialMargin.plus(r.liquidationPrice.minus(r.entryPrice).times(r.quantity).times(sign));
+      // Bybit's published formula takes MM at the entry value; the others at the liquidation value.
+      const required = p.venue === 'bybit' ? r.notional.times(r.mmr).minus(r.maintenanceAmount) : r.maintenanceMargin.atLiquidation!;
+      assert.ok(equity.minus(required).abs().lt(d('1e-6').times(r.notional)), `${p.venue}: equity ${equity} vs MM ${required}`);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: higher leverage moves the liquidation price closer to entry', () => {
+  fc.assert(
+    fc.property(positionArbitrary, fc.integer({ min: 1, max: 200 }), (p, extraTenths) => {
+      const low = inputOf(p);
+      const high = inputOf({ ...p, leverageTenths: p.leverageTenths + extraTenths });
+      if (!low || !high || !high.leverage!.gt(low.leverage!)) return;
+      const a = computeLiquidation(low).liquidationPrice ?? d(0);
+      const b = computeLiquidation(high).liquidationPrice ?? d(0);
+      if (p.side === 'long') assert.ok(b.gte(a), `${a} → ${b}`);
+      else assert.ok(b.lt(a), `${a} → ${b}`);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+// Vectors from the reference that do not apply here:
+// - B5/B6/B7 (mark price, funding clamp, COIN-M): not liquidation-price inputs, or inverse contracts.
+// - Y2/Y3 (Bybit inverse bankruptcy/liquidation): inverse BTCUSD contracts; this calculator is linear only.
+// - A2/A3 (BitMEX XBT risk-limit step / inverse PnL): XBT-margined inverse; the step rates are in data/venues/bitmex.json.
+// - C3–C7 (Chitra bad debt, fees, haircuts): about execution slippage and haircuts, not the prices computed here.
