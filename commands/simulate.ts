@@ -5,6 +5,7 @@ import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { Block, Reply } from '../src/chat/reply.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
+import { getVenue, symbolRules } from '../src/core/venues.ts';
 import { renderSimulationChart } from '../src/simulator/chart.ts';
 import {
   ADL_POLICIES,
@@ -15,6 +16,7 @@ import {
   SimulationInputError,
   VENUES,
   type AdlPolicy,
+  type MarginTiers,
   type PopulationRegime,
   type SimulationOverrides,
   type SimulationParams,
@@ -79,6 +81,9 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
   const seed = numberOf(args.seed);
   if (seed !== undefined) overrides.seed = seed;
   if (typeof args.venue === 'string') overrides.venue = args.venue as VenueId;
+  if (overrides.venue === undefined || (VENUES as readonly string[]).includes(overrides.venue)) {
+    overrides.tiers = btcTiers(overrides.venue ?? 'binance');
+  }
   if (typeof args.regime === 'string') overrides.regime = args.regime as PopulationRegime;
   const policy = typeof args.policy === 'string' ? args.policy : 'all';
   if (policy !== 'all') overrides.policies = [policy as AdlPolicy];
@@ -98,6 +103,22 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
     if (error instanceof SimulationInputError) throw userErrorFor(error, ctx, maxPositions);
     throw error;
   }
+}
+
+/**
+ * The venue's BTCUSDT maintenance tiers from src/core/venues.ts as the simulator's plain arrays.
+ * Venues that apply one tier's rate to the whole position (OKX, BitMEX) have no deduction.
+ */
+export function btcTiers(venue: VenueId): MarginTiers {
+  const rules = getVenue(venue);
+  const { tiers } = symbolRules(rules, 'BTCUSDT');
+  const wholePosition = rules.liquidation.maintenanceModel === 'whole-position';
+  return {
+    floors: tiers.map((tier) => tier.floor.toNumber()),
+    mmrs: tiers.map((tier) => tier.mmr.toNumber()),
+    maintenanceAmounts: tiers.map((tier) => (wholePosition ? 0 : tier.maintenanceAmount.toNumber())),
+    maxLeverage: tiers.map((tier) => tier.maxLeverage.toNumber()),
+  };
 }
 
 function numberOf(value: OptionValue | undefined): number | undefined {

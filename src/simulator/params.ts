@@ -104,6 +104,7 @@ export type SimulationOverrides = Partial<
     | 'vaultUsd'
     | 'longShare'
     | 'verify'
+    | 'tiers'
   >
 >;
 
@@ -212,7 +213,9 @@ export function resolveParams(scenario: string, overrides: SimulationOverrides =
     minutes: overrides.minutes ?? num('minutes'),
     venue,
     queueRanking: venueSpec.queueRanking,
-    tiers: {
+    // Callers with the venue tables of src/core (the /simulate command) pass them in; the copy in
+    // data/simulator/venues.json keeps the simulator self-contained for tests and the bench.
+    tiers: overrides.tiers ?? {
       floors: [...venueSpec.floors],
       mmrs: [...venueSpec.mmrs],
       maintenanceAmounts: [...venueSpec.maintenanceAmounts],
@@ -262,4 +265,9 @@ export function validateParams(params: SimulationParams): void {
   }
   if (!(params.depthUsdPerPct > 0 && params.depthUsdPerPct <= 1e12)) throw new SimulationInputError('depth-out-of-range', params.depthUsdPerPct);
   if (!(params.longShare > 0 && params.longShare < 1)) throw new SimulationInputError('long-share-out-of-range', params.longShare);
+  const { floors, mmrs, maintenanceAmounts, maxLeverage } = params.tiers;
+  const sameLength = [mmrs, maintenanceAmounts, maxLeverage].every((column) => column.length === floors.length);
+  if (floors.length === 0 || !sameLength || floors[0] !== 0 || floors.some((floor, k) => k > 0 && floor <= floors[k - 1])) {
+    throw new Error('margin tiers must be parallel arrays with increasing floors starting at 0');
+  }
 }
