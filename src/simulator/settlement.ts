@@ -169,6 +169,7 @@ export function settle(
     collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, scores, flags);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
+  const queueOrder = new QueueOrder();
   const runQueue = (
     winnerSide: number,
     deficit: number,
@@ -181,17 +182,14 @@ export function settle(
     const m = gatherCandidates(winnerSide, price, step);
     if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
     scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, floors, mmrs, amounts);
-    for (let k = 0; k < m; k++) heap[k] = k;
-    for (let k = (m >> 1) - 1; k >= 0; k--) siftDown(heap, k, m, scores, candidates);
+    queueOrder.reset(m, scores, candidates, heap);
 
-    let size = m;
     let closedQuantity = 0;
     let cashRaised = 0;
     const waveCloses: number[] = [];
-    while (size > 0 && (closedQuantity < targetQuantity || cashRaised < deficit)) {
-      const slot = heap[0];
-      heap[0] = heap[--size];
-      siftDown(heap, 0, size, scores, candidates);
+    while (closedQuantity < targetQuantity || cashRaised < deficit) {
+      const slot = queueOrder.next();
+      if (slot < 0) break;
       const i = candidates[slot];
       const q = openQuantity[i];
       const gainPerCoin = winnerSide * (market - referencePrice);
@@ -620,4 +618,88 @@ function applyHaircuts(
     flags[i] |= HIT;
   }
   return [raised, maxPct];
+}
+
+/** a ranks before b: higher score first; equal scores by position index, so runs are deterministic. */
+function ranksBefore(a: number, b: number, scores: Float64Array, candidates: Int32Array): boolean {
+  return scores[a] > scores[b] || (scores[a] === scores[b] && candidates[a] < candidates[b]);
+}
+
+/**
+ * Candidates in queue order, best first. A wave usually closes a handful of positions, so the best
+ * TOP_K are picked in one pass (a bounded heap, most candidates rejected by one comparison); the full
+ * heap over every candidate is built only when a wave walks deeper than that.
+ */
+class QueueOrder {
+  private static readonly TOP_K = 256;
+  private readonly top = new Int32Array(QueueOrder.TOP_K);
+  private sorted: number[] = [];
+  private position = 0;
+  private count = 0;
+  private size = 0;
+  private full = false;
+  private scores: Float64Array = new Float64Array(0);
+  private candidates: Int32Array = new Int32Array(0);
+  private heap: Int32Array = new Int32Array(0);
+
+  reset(count: number, scores: Float64Array, candidates: Int32Array, heap: Int32Array): void {
+    this.count = count;
+    this.scores = scores;
+    this.candidates = candidates;
+    this.heap = heap;
+    this.full = false;
+    this.position = 0;
+    const top = this.top;
+    let kept = 0;
+    for (let slot = 0; slot < count; slot++) {
+      if (kept < QueueOrder.TOP_K) {
+        // Min-heap on rank: the root is the worst of the kept.
+        let node = kept++;
+        top[node] = slot;
+        while (node > 0) {
+          const parent = (node - 1) >> 1;
+          if (!ranksBefore(top[parent], top[node], scores, candidates)) break;
+          const swap = top[parent];
+          top[parent] = top[node];
+          top[node] = swap;
+          node = parent;
+        }
+      } else if (ranksBefore(slot, top[0], scores, candidates)) {
+        top[0] = slot;
+        let node = 0;
+        for (;;) {
+          const left = 2 * node + 1;
+          if (left >= kept) break;
+          let worst = left;
+          if (left + 1 < kept && ranksBefore(top[left], top[left + 1], scores, candidates)) worst = left + 1;
+          if (!ranksBefore(top[node], top[worst], scores, candidates)) break;
+          const swap = top[node];
+          top[node] = top[worst];
+          top[worst] = swap;
+          node = worst;
+        }
+      }
+    }
+    this.sorted = Array.from(top.subarray(0, kept)).sort((a, b) => (ranksBefore(a, b, scores, candidates) ? -1 : 1));
+  }
+
+  /** The next slot in queue order, or −1 when every candidate has been taken. */
+  next(): number {
+    if (!this.full) {
+      if (this.position < this.sorted.length) return this.sorted[this.position++];
+      if (this.sorted.length === this.count) return -1;
+      // Deeper than TOP_K: rank everything not yet taken.
+      for (const slot of this.sorted) this.scores[slot] = -Infinity;
+      for (let k = 0; k < this.count; k++) this.heap[k] = k;
+      for (let k = (this.count >> 1) - 1; k >= 0; k--) siftDown(this.heap, k, this.count, this.scores, this.candidates);
+      this.size = this.count;
+      this.full = true;
+    }
+    if (this.size === 0) return -1;
+    const slot = this.heap[0];
+    if (this.scores[slot] === -Infinity) return -1;
+    this.heap[0] = this.heap[--this.size];
+    siftDown(this.heap, 0, this.size, this.scores, this.candidates);
+    return slot;
+  }
 }
