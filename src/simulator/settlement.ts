@@ -93,8 +93,8 @@ export function allocateScratch(population: Population): SettlementScratch {
     shorts: short,
     taken: new Float64Array(count),
     weights: new Float64Array(count),
-    openQuantity: new Float64Array(count),
-    cash: new Float64Array(count),
+    openQuantity: Float64Array.from(population.quantity),
+    cash: Float64Array.from(population.equity),
     wallet: new Float64Array(count),
     candidates: new Int32Array(count),
     scores: new Float64Array(count),
@@ -118,12 +118,7 @@ export function settle(
   const { side, quantity, equity, entry, count } = population;
   const { openQuantity, cash, wallet, candidates, scores, heap, flags, haircut, equityAtHit } = scratch;
   const waveTaken = scratch.taken;
-  openQuantity.set(quantity);
-  cash.set(equity);
-  wallet.fill(0);
-  flags.fill(0);
-  haircut.fill(0);
-  equityAtHit.fill(0);
+  // The scratch arrays arrive clean (allocateScratch, or the restore at the end of the previous pass).
 
   const p0 = params.startPrice;
   const steps = cascade.steps;
@@ -376,6 +371,19 @@ export function settle(
     const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0);
     lossAtEnd += Math.max(0, withoutAdl - withAdl);
   }
+
+  // Leave the scratch clean for the next pass, touching only what this pass changed:
+  // ADL'd winners and liquidated positions (rewriting all N entries five times costs more).
+  const restore = (i: number) => {
+    openQuantity[i] = quantity[i];
+    cash[i] = equity[i];
+    wallet[i] = 0;
+    haircut[i] = 0;
+    equityAtHit[i] = 0;
+  };
+  for (let i = 0; i < count; i++) if (flags[i] & HIT) restore(i);
+  for (let k = 0; k < cascade.order.length; k++) restore(cascade.order[k]);
+  flags.fill(0);
 
   return {
     policy,
