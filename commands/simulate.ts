@@ -98,7 +98,9 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
 
   const scenario = typeof args.scenario === 'string' ? args.scenario : '2025-10-10';
   try {
-    return resolveParams(scenario, overrides);
+    const params = resolveParams(scenario, overrides);
+    // A preset's default size yields to a smaller chat cap.
+    return params.positions > maxPositions ? resolveParams(scenario, { ...overrides, positions: maxPositions }) : params;
   } catch (error) {
     if (error instanceof SimulationInputError) throw userErrorFor(error, ctx, maxPositions);
     throw error;

@@ -49,6 +49,7 @@ test('/simulate custom drop=15% minutes=30 fund=50m in Vietnamese', async () => 
   assert.match(text, /Quỹ bảo hiểm/);
   assert.match(text, /mô hình, không phải dữ liệu sàn/);
   assert.match(text, /50 triệu USD/);
+  assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
 });
 
 test('one policy only: the table has one row', async () => {
@@ -88,6 +89,9 @@ test('chat runs are capped (config.simulateMaxPositions via the runner); the CLI
     () => Promise.resolve(simulateCommand.run({ scenario: 'mild', positions: 60_000 }, makeTestContext({ services, platform: 'telegram' }))),
     (error: unknown) => isUserError(error) && error.key === 'simulate.error-positions' && error.params.max === '50,000',
   );
+  // Without positions=, the preset's 200,000 yields to a smaller chat cap.
+  const capped = await simulateCommand.run({ scenario: 'mild', policy: 'queue' }, makeTestContext({ services: makeTestServices({ simulator: new SimulationRunner({ maxChatPositions: 5_000 }) }), platform: 'telegram' }));
+  assert.equal((capped.data as { positions: number }).positions, 5_000);
   // The CLI is not capped at the chat limit: parameter checks pass (5,000,001 is past the model's own limit).
   assert.equal(await userErrorKey({ scenario: 'mild', positions: 5_000_001 }, 'cli'), 'simulate.error-positions');
 });
