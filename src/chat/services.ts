@@ -1,4 +1,5 @@
 import type { PreferencesRepository } from '../store/preferences.ts';
+import type { SimulationRunner } from '../simulator/runner.ts';
 
 /**
  * The long-lived things commands use, built once in src/main.ts (the composition root)
@@ -7,4 +8,6 @@ import type { PreferencesRepository } from '../store/preferences.ts';
  */
 export interface Services {
   preferences: PreferencesRepository;
+  /** Runs /simulate in worker threads (built in src/main.ts with config.simulateMaxPositions). */
+  simulator?: SimulationRunner;
 }

@@ -1,0 +1,274 @@
+import type { Decimal } from 'decimal.js';
+import type { Command, OptionValue, ParsedArgs } from '../src/chat/command.ts';
+import type { ChatContext } from '../src/chat/context.ts';
+import { UserError } from '../src/chat/errors.ts';
+import { localized } from '../src/chat/i18n.ts';
+import type { Block, Reply } from '../src/chat/reply.ts';
+import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
+import { getVenue, symbolRules } from '../src/core/venues.ts';
+import { renderSimulationChart } from '../src/simulator/chart.ts';
+import {
+  ADL_POLICIES,
+  LIMITS,
+  REGIMES,
+  resolveParams,
+  SCENARIOS,
+  SimulationInputError,
+  VENUES,
+  type AdlPolicy,
+  type MarginTiers,
+  type PopulationRegime,
+  type SimulationOverrides,
+  type SimulationParams,
+  type VenueId,
+} from '../src/simulator/params.ts';
+import { SimulationBusyError } from '../src/simulator/runner.ts';
+import { runSimulation, type SimulationResult } from '../src/simulator/simulate.ts';
+
+/** Chat runs are capped at this many positions unless the runner says otherwise (config.simulateMaxPositions). */
+export const DEFAULT_CHAT_MAX_POSITIONS = 200_000;
+
+const POLICY_CHOICES = [...ADL_POLICIES, 'all'] as const;
+
+export const simulateCommand: Command = {
+  name: 'simulate',
+  aliases: ['sim'],
+  description: localized('simulate.description'),
+  cost: 'heavy',
+  slow: true,
+  options: [
+    { name: 'scenario', kind: 'enum', choices: SCENARIOS, default: '2025-10-10', positional: true, description: localized('simulate.option-scenario') },
+    { name: 'positions', aliases: ['n'], kind: 'integer', description: localized('simulate.option-positions') },
+    { name: 'seed', kind: 'integer', description: localized('simulate.option-seed') },
+    { name: 'venue', kind: 'enum', choices: VENUES, description: localized('simulate.option-venue') },
+    { name: 'policy', kind: 'enum', choices: POLICY_CHOICES, default: 'all', description: localized('simulate.option-policy') },
+    { name: 'drop', kind: 'percent', description: localized('simulate.option-drop') },
+    { name: 'minutes', aliases: ['min'], kind: 'number', description: localized('simulate.option-minutes') },
+    { name: 'fund', kind: 'number', description: localized('simulate.option-fund') },
+    { name: 'depth', kind: 'number', description: localized('simulate.option-depth') },
+    { name: 'regime', aliases: ['mix', 'leverage'], kind: 'enum', choices: REGIMES, description: localized('simulate.option-regime') },
+  ],
+  examples: [
+    { args: { scenario: '2025-10-10' }, positional: ['2025-10-10'] },
+    { args: { scenario: 'custom', drop: '15%', minutes: '30', fund: '50m' }, positional: ['custom'] },
+    { args: { scenario: 'mild', policy: 'queue', venue: 'hyperliquid' }, positional: ['mild'] },
+  ],
+  async run(args, ctx) {
+    const params = paramsFromArgs(args, ctx);
+    let result: SimulationResult;
+    try {
+      result = ctx.services.simulator ? await ctx.services.simulator.run(params) : runSimulation(params);
+    } catch (error) {
+      if (error instanceof SimulationBusyError) throw new UserError('simulate.error-busy');
+      throw error;
+    }
+    return simulationReply(result, ctx);
+  },
+};
+
+/** Parsed chat options → simulator parameters; every bad value becomes a UserError with an example. */
+export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationParams {
+  const maxPositions =
+    ctx.platform === 'cli' ? LIMITS.positions.max : (ctx.services.simulator?.maxChatPositions ?? DEFAULT_CHAT_MAX_POSITIONS);
+  const overrides: SimulationOverrides = {};
+  const positions = numberOf(args.positions);
+  if (positions !== undefined) {
+    if (!Number.isInteger(positions) || positions < LIMITS.positions.min || positions > maxPositions) {
+      throw new UserError('simulate.error-positions', { value: String(args.positions), max: formatNumber(maxPositions, ctx.lang) });
+    }
+    overrides.positions = positions;
+  }
+  const seed = numberOf(args.seed);
+  if (seed !== undefined) overrides.seed = seed;
+  if (typeof args.venue === 'string') overrides.venue = args.venue as VenueId;
+  if (overrides.venue === undefined || (VENUES as readonly string[]).includes(overrides.venue)) {
+    overrides.tiers = btcTiers(overrides.venue ?? 'binance');
+  }
+  if (typeof args.regime === 'string') overrides.regime = args.regime as PopulationRegime;
+  const policy = typeof args.policy === 'string' ? args.policy : 'all';
+  if (policy !== 'all') overrides.policies = [policy as AdlPolicy];
+  const drop = numberOf(args.drop);
+  if (drop !== undefined) overrides.drop = drop;
+  const minutes = numberOf(args.minutes);
+  if (minutes !== undefined) overrides.minutes = minutes;
+  const fund = numberOf(args.fund);
+  if (fund !== undefined) overrides.fundUsd = fund;
+  const depth = numberOf(args.depth);
+  if (depth !== undefined) overrides.depthUsdPerPct = depth;
+
+  const scenario = typeof args.scenario === 'string' ? args.scenario : '2025-10-10';
+  try {
+    const params = resolveParams(scenario, overrides);
+    // A preset's default size yields to a smaller chat cap.
+    return params.positions > maxPositions ? resolveParams(scenario, { ...overrides, positions: maxPositions }) : params;
+  } catch (error) {
+    if (error instanceof SimulationInputError) throw userErrorFor(error, ctx, maxPositions);
+    throw error;
+  }
+}
+
+/**
+ * The venue's BTCUSDT maintenance tiers from src/core/venues.ts as the simulator's plain arrays.
+ * Venues that apply one tier's rate to the whole position (OKX, BitMEX) have no deduction.
+ */
+export function btcTiers(venue: VenueId): MarginTiers {
+  const rules = getVenue(venue);
+  const { tiers } = symbolRules(rules, 'BTCUSDT');
+  const wholePosition = rules.liquidation.maintenanceModel === 'whole-position';
+  return {
+    floors: tiers.map((tier) => tier.floor.toNumber()),
+    mmrs: tiers.map((tier) => tier.mmr.toNumber()),
+    maintenanceAmounts: tiers.map((tier) => (wholePosition ? 0 : tier.maintenanceAmount.toNumber())),
+    maxLeverage: tiers.map((tier) => tier.maxLeverage.toNumber()),
+  };
+}
+
+function numberOf(value: OptionValue | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  return (value as Decimal).toNumber();
+}
+
+function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPositions: number): UserError {
+  const shown = (percent: boolean) => {
+    const n = Number(error.value);
+    return Number.isFinite(n) ? (percent ? formatPercent(n, ctx.lang) : formatNumber(n, ctx.lang)) : error.value;
+  };
+  switch (error.problem) {
+    case 'unknown-scenario':
+    case 'unknown-policy':
+    case 'unknown-venue':
+    case 'unknown-regime':
+      return new UserError(`simulate.error-${error.problem}`, { value: error.value });
+    case 'drop-out-of-range':
+      return new UserError('simulate.error-drop', { value: shown(true) });
+    case 'minutes-out-of-range':
+      return new UserError('simulate.error-minutes', { value: shown(false) });
+    case 'positions-out-of-range':
+      return new UserError('simulate.error-positions', { value: shown(false), max: formatNumber(maxPositions, ctx.lang) });
+    case 'seed-out-of-range':
+      return new UserError('simulate.error-seed', { value: shown(false) });
+    case 'fund-out-of-range':
+      return new UserError('simulate.error-fund', { value: shown(false) });
+    case 'depth-out-of-range':
+      return new UserError('simulate.error-depth', { value: shown(false) });
+    case 'steps-out-of-range':
+      return new UserError('simulate.error-steps', { value: shown(false) });
+    case 'long-share-out-of-range':
+      return new UserError('simulate.error-long-share', { value: shown(true) });
+  }
+}
+
+export function simulationReply(result: SimulationResult, ctx: ChatContext): Reply {
+  const { t, lang } = ctx;
+  const usd = (value: number) => formatUsdCompact(value, lang);
+  const price = (value: number) => formatUsd(value, lang, { decimals: 0 });
+  const blocks: Block[] = [
+    {
+      kind: 'text',
+      text: t('simulate.intro', {
+        positions: formatNumber(result.positions, lang),
+        seed: String(result.seed),
+        venue: result.venue,
+        start: price(result.price.start),
+        low: price(result.price.low),
+        lowPct: formatPercent(result.price.lowPct, lang, { signed: true }),
+        end: price(result.price.end),
+        minutes: formatNumber(result.minutes, lang),
+      }),
+    },
+    {
+      kind: 'fields',
+      fields: [
+        { label: t('simulate.field-liquidated'), value: `${usd(result.liquidatedNotional.long)} / ${usd(result.liquidatedNotional.short)}`, inline: true },
+        { label: t('simulate.field-fund'), value: `${usd(result.fund.start)} / ${usd(result.fund.min)} / ${usd(result.fund.end)}`, inline: true },
+        { label: t('simulate.field-deficit'), value: usd(result.deficit), inline: true },
+        {
+          label: t('simulate.field-population'),
+          value: t('simulate.population-value', {
+            oi: usd(result.population.openInterest.long),
+            share: formatPercent(result.population.top1PctNotionalShare, lang),
+          }),
+          inline: true,
+        },
+      ],
+    },
+  ];
+
+  const adlHappened = result.policies.some((policy) => policy.need > 0);
+  if (result.policies.length > 0) {
+    blocks.push({
+      kind: 'table',
+      columns: ['policy', 'adl-notional', 'hit', 'max-haircut', 'taken', 'winners-hit', 'gini'].map((c) => t(`simulate.col-${c}`)),
+      align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      rows: result.policies.map((policy) => [
+        t(`simulate.policy-${policy.policy}`),
+        usd(policy.adlNotional),
+        formatNumber(policy.tradersHit, lang),
+        formatPercent(policy.maxHaircutPct, lang),
+        policy.need > 0 ? `${formatNumber(policy.takenToNeed, lang, { decimals: 2 })}×` : '–',
+        formatPercent(policy.shareOfWinnersHit, lang),
+        formatNumber(policy.giniHaircut, lang, { decimals: 2 }),
+      ]),
+    });
+  }
+  const queue = result.policies.find((p) => p.policy === 'queue');
+  const proRata = result.policies.find((p) => p.policy === 'pro-rata');
+  if (!adlHappened) {
+    blocks.push({ kind: 'text', text: t('simulate.no-adl') });
+  } else if (queue && proRata) {
+    blocks.push({
+      kind: 'text',
+      text: t('simulate.adl-happened', {
+        need: usd(proRata.need),
+        queueHit: formatNumber(queue.tradersHit, lang),
+        queueTaken: usd(queue.taken),
+        proRataHit: formatNumber(proRata.tradersHit, lang),
+      }),
+    });
+  }
+  if (result.queueProfile) {
+    const { firstAdled, eligibleWinners } = result.queueProfile;
+    blocks.push({
+      kind: 'text',
+      text: t('simulate.queue-profile', {
+        pnl: formatPercent(firstAdled.medianPnlPct, lang),
+        leverage: formatLeverage(round2(firstAdled.medianLeverage), lang),
+        allPnl: formatPercent(eligibleWinners.medianPnlPct, lang),
+        allLeverage: formatLeverage(round2(eligibleWinners.medianLeverage), lang),
+      }),
+    });
+  }
+  blocks.push({ kind: 'text', text: `_${t('simulate.policies-note')}_` });
+
+  const scenario = result.scenario;
+  const image = {
+    png: renderSimulationChart(result, {
+      title: t('simulate.chart-title', { scenario }),
+      price: t('simulate.chart-price'),
+      fund: t('simulate.chart-fund'),
+      liquidatedLong: t('simulate.chart-liquidated-long'),
+      liquidatedShort: t('simulate.chart-liquidated-short'),
+      adl: t('simulate.chart-adl'),
+      minutes: t('simulate.chart-minutes'),
+      million: t('simulate.chart-million'),
+      billion: t('simulate.chart-billion'),
+    }),
+    alt: t('simulate.chart-alt', { scenario }),
+    filename: `simulation-${scenario}-${result.seed}.png`,
+  };
+
+  return {
+    title: t('simulate.title', { scenario }),
+    tone: adlHappened ? 'warn' : 'info',
+    blocks,
+    image,
+    footer: t('simulate.footer'),
+    data: result as unknown as Record<string, unknown>,
+  };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,140 @@
+import type { PopulationSpec, SimulationParams } from './params.ts';
+import { liquidationPrice, maintenanceMargin, tierIndex } from './margin.ts';
+import { SeededRandom } from './random.ts';
+
+/**
+ * N positions as parallel typed arrays (no per-position objects). Every position is an isolated
+ * account: `equity` is its value at the start price p0 (margin plus unrealised PnL), `quantity` its
+ * size in coins, `entry` its average entry price (only ADL ranking and PnL% use it).
+ */
+export interface Population {
+  count: number;
+  side: Int8Array;
+  quantity: Float64Array;
+  equity: Float64Array;
+  entry: Float64Array;
+  liquidationPrice: Float64Array;
+  /** Longs that can be liquidated, highest liquidation price first (the order a falling price reaches them). */
+  longOrder: Int32Array;
+  /** Shorts that can be liquidated, lowest liquidation price first. */
+  shortOrder: Int32Array;
+  /**
+   * Net coins held by the rest of the market (outside the sample) so that longs and shorts balance:
+   * perpetuals are zero-sum only when open interest is matched.
+   */
+  outsideQuantity: number;
+}
+
+const INDEX_BITS = 2 ** 23; // up to 8.3M positions share a float64 sort key with a 1e-7 price ratio
+
+export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
+  const n = params.positions;
+  const p0 = params.startPrice;
+  const { tiers } = params;
+  const side = new Int8Array(n);
+  const quantity = new Float64Array(n);
+  const equity = new Float64Array(n);
+  const entry = new Float64Array(n);
+  const liq = new Float64Array(n);
+
+  // Bucket shares are shares of open interest (notional), as the CEX figures are (contract- or
+  // volume-weighted): an account falls in bucket k with probability ∝ share_k / mean leverage_k.
+  const bucketTable = (spec: PopulationSpec) => {
+    const buckets = spec.leverageBuckets;
+    const cumulative = new Float64Array(buckets.length);
+    const logMin = new Float64Array(buckets.length);
+    const logSpan = new Float64Array(buckets.length);
+    let total = 0;
+    buckets.forEach((bucket, k) => {
+      const meanLeverage = bucket.max > bucket.min ? (bucket.max - bucket.min) / Math.log(bucket.max / bucket.min) : bucket.min;
+      total += bucket.share / meanLeverage;
+      cumulative[k] = total;
+      logMin[k] = Math.log(bucket.min);
+      logSpan[k] = Math.log(bucket.max / bucket.min);
+    });
+    return { mu: spec.equityLogMean, sigma: spec.equityLogSd, cumulative, logMin, logSpan, total, last: buckets.length - 1 };
+  };
+  const longTable = bucketTable(params.longPopulation);
+  const shortTable = bucketTable(params.shortPopulation);
+  const maxLeverage = tiers.maxLeverage[0];
+
+  // Draw the margin posted (USD), the leverage at entry and the entry price over the run-up.
+  // Notional at the start price = margin × leverage × p0/entry; scaled below to the scenario's OI.
+  let notionalLong = 0;
+  let notionalShort = 0;
+  for (let i = 0; i < n; i++) {
+    const s = random.uniform() < params.longShare ? 1 : -1;
+    side[i] = s;
+    const table = s > 0 ? longTable : shortTable;
+    const margin = Math.exp(table.mu + table.sigma * random.normal());
+    const pick = random.uniform() * table.total;
+    const cumulative = table.cumulative;
+    let k = 0;
+    while (k < table.last && cumulative[k] <= pick) k++;
+    // Log-uniform within the bucket.
+    const leverage = Math.min(maxLeverage, Math.exp(table.logMin[k] + table.logSpan[k] * random.uniform()));
+    const opened = p0 * Math.exp(-params.runUp * random.uniform());
+    equity[i] = margin;
+    quantity[i] = leverage; // temporarily: leverage at entry, turned into coins below
+    entry[i] = opened;
+    const notional = margin * leverage * (p0 / opened);
+    if (s > 0) notionalLong += notional;
+    else notionalShort += notional;
+  }
+
+  const scaleLong = notionalLong > 0 ? params.openInterestUsd / notionalLong : 0;
+  const scaleShort = notionalShort > 0 ? params.openInterestUsd / notionalShort : 0;
+  let netQuantity = 0;
+  let liquidatableLongs = 0;
+  let liquidatableShorts = 0;
+  for (let i = 0; i < n; i++) {
+    const s = side[i];
+    const margin = equity[i] * (s > 0 ? scaleLong : scaleShort);
+    let leverage = quantity[i];
+    // A position may not open above its tier's maximum leverage (large notionals sit in stricter tiers).
+    const tierMax = tiers.maxLeverage[tierIndex(tiers, margin * leverage)];
+    if (leverage > tierMax) leverage = tierMax;
+    let opened = entry[i];
+    let q = (margin * leverage) / opened;
+    let e = margin + s * q * (p0 - opened);
+    if (e <= maintenanceMargin(tiers, q * p0)) {
+      // The run-up would already have liquidated it: keep the trader, opened at the top instead.
+      opened = p0;
+      entry[i] = p0;
+      q = (margin * leverage) / p0;
+      e = margin;
+    }
+    // Keep every position above maintenance at the start.
+    while (maintenanceMargin(tiers, q * p0) > 0.9 * e) q *= 0.9;
+    equity[i] = e;
+    quantity[i] = q;
+    netQuantity += s * q;
+    const price = liquidationPrice(tiers, s, q, e, p0);
+    liq[i] = price;
+    if (price > p0 * 0.01 && price < p0 * 100) {
+      if (s > 0) liquidatableLongs++;
+      else liquidatableShorts++;
+    } else liq[i] = Number.NaN;
+  }
+
+  // Sort by liquidation price with one native Float64Array sort: key = round(ratio × 1e7) × 2^23 + index (< 2^53).
+  const longKeys = new Float64Array(liquidatableLongs);
+  const shortKeys = new Float64Array(liquidatableShorts);
+  let l = 0;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const price = liq[i];
+    if (Number.isNaN(price)) continue;
+    const key = Math.round((price / p0) * 1e7) * INDEX_BITS + i;
+    if (side[i] > 0) longKeys[l++] = key;
+    else shortKeys[s++] = key;
+  }
+  longKeys.sort();
+  shortKeys.sort();
+  const longOrder = new Int32Array(liquidatableLongs);
+  for (let k = 0; k < liquidatableLongs; k++) longOrder[k] = longKeys[liquidatableLongs - 1 - k] % INDEX_BITS;
+  const shortOrder = new Int32Array(liquidatableShorts);
+  for (let k = 0; k < liquidatableShorts; k++) shortOrder[k] = shortKeys[k] % INDEX_BITS;
+
+  return { count: n, side, quantity, equity, entry, liquidationPrice: liq, longOrder, shortOrder, outsideQuantity: -netQuantity };
+}

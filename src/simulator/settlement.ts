@@ -1,0 +1,713 @@
+import type { Cascade } from './cascade.ts';
+import type { AdlPolicy, QueueRanking, SimulationParams } from './params.ts';
+import type { Population } from './population.ts';
+import { medianInPlace } from './statistics.ts';
+
+/**
+ * Who pays for each liquidation, replayed over the shared cascade once per policy
+ * ('none' = no ADL, the baseline that gives the fund path and the deficit).
+ *
+ * Waterfall per liquidated position, at the step's fill price f:
+ *   equity at fill = cash + side·q·(f − p0). Positive: the rest goes to the insurance fund
+ *   (Binance: "the remaining margin goes to the insurance fund"). Negative: the fund pays the
+ *   shortfall while it can; then (policy `vault`) the vault down to its floor; what is left is the
+ *   deficit, which the ADL policy raises from the other side's profitable positions.
+ *
+ * Accounting (the zero-sum ledger, checked after every step when `verify` is on):
+ *   Σ traders' PnL (sampled positions + the rest of the market, which holds the net coins and the
+ *   book's fills) + fund change + vault change − uncovered deficit = 0.
+ * Tolerance: 1e-9 × the gross amounts involved (equity + 2 × OI + fund + vault), i.e. about
+ * $20 on a $10B book. Float64 sums of a million terms carry ~1e-16 relative error per addition, so a
+ * real leak (a missed transfer is at least cents on one position, usually thousands) stands out.
+ */
+export interface PolicyOutcome {
+  policy: AdlPolicy | 'none';
+  /** Deficit left after the fund (and vault): what ADL had to raise. */
+  need: number;
+  /** Cash raised by ADL at the moment of each wave. */
+  collected: number;
+  /**
+   * What ADL took from winners when it happened: for a queue close, (bankruptcy price − the book price
+   * the winner could have closed at) × quantity; for a haircut, the haircut.
+   */
+  taken: number;
+  /** Equity without ADL − equity with ADL at the end of the whole run (two-pass, after any rebound). */
+  lossAtEnd: number;
+  adlNotional: number;
+  tradersHit: number;
+  /** Opposite-side profitable positions eligible in at least one ADL wave. */
+  winners: number;
+  maxHaircutPct: number;
+  meanWaveMaxHaircutPct: number;
+  giniHaircut: number;
+  waves: number;
+  residualDeficit: number;
+  fundStart: number;
+  fundMin: number;
+  fundEnd: number;
+  vaultUsed: number;
+  adlSteps: Int32Array;
+  fundPath: Float64Array;
+  ledgerMaxResidual: number;
+  ledgerTolerance: number;
+  firstWave?: ProfileSample;
+  firstWaveWinners?: ProfileSample;
+}
+
+export interface ProfileSample {
+  count: number;
+  medianPnlPct: number;
+  medianLeverage: number;
+}
+
+export class LedgerError extends Error {
+  constructor(policy: string, step: number, residual: number, tolerance: number) {
+    super(`zero-sum ledger broken under ${policy} at step ${step}: residual ${residual} > tolerance ${tolerance}`);
+    this.name = 'LedgerError';
+  }
+}
+
+/** Scratch arrays sized N, reused by every policy pass so a run allocates them once. */
+export interface SettlementScratch {
+  openQuantity: Float64Array;
+  cash: Float64Array;
+  wallet: Float64Array;
+  candidates: Int32Array;
+  scores: Float64Array;
+  heap: Int32Array;
+  flags: Uint8Array;
+  haircut: Float64Array;
+  equityAtHit: Float64Array;
+  taken: Float64Array;
+  weights: Float64Array;
+  /** Each side's positions, listed once, so a wave scans only the winning side. */
+  longs: Int32Array;
+  shorts: Int32Array;
+}
+
+export function allocateScratch(population: Population): SettlementScratch {
+  const count = population.count;
+  const { long, short } = splitBySide(population.side);
+  return {
+    longs: long,
+    shorts: short,
+    taken: new Float64Array(count),
+    weights: new Float64Array(count),
+    openQuantity: Float64Array.from(population.quantity),
+    cash: Float64Array.from(population.equity),
+    wallet: new Float64Array(count),
+    candidates: new Int32Array(count),
+    scores: new Float64Array(count),
+    heap: new Int32Array(count),
+    flags: new Uint8Array(count),
+    haircut: new Float64Array(count),
+    equityAtHit: new Float64Array(count),
+  };
+}
+
+const ELIGIBLE = 1;
+const HIT = 2;
+
+export function settle(
+  params: SimulationParams,
+  population: Population,
+  cascade: Cascade,
+  policy: AdlPolicy | 'none',
+  scratch: SettlementScratch,
+): PolicyOutcome {
+  const { side, quantity, equity, entry, count } = population;
+  const { openQuantity, cash, wallet, candidates, scores, heap, flags, haircut, equityAtHit } = scratch;
+  const waveTaken = scratch.taken;
+  // The scratch arrays arrive clean (allocateScratch, or the restore at the end of the previous pass).
+
+  const p0 = params.startPrice;
+  const steps = cascade.steps;
+  const tiers = params.tiers;
+  let fund = params.fundUsd;
+  const vaultStart = policy === 'vault' ? params.vaultUsd : 0;
+  let vault = vaultStart;
+  const vaultFloor = vaultStart * params.vaultFloor;
+  let uncovered = 0;
+  let need = 0;
+  let collected = 0;
+  let adlNotional = 0;
+  let fundMin = fund;
+  // The rest of the market: holds the net coins that balance the sample, and buys every liquidation.
+  let outsideQuantity = population.outsideQuantity;
+  let outsideCost = population.outsideQuantity * p0;
+
+  const adlSteps: number[] = [];
+  const fundPath = new Float64Array(steps + 1);
+  fundPath[0] = fund;
+  let waves = 0;
+  let lastAdlStep = -2;
+  const waveMaxPct: number[] = [];
+  // Queue closes of the current wave (quantity, equity before), for the first-wave profile.
+  const closes: number[] = [];
+  let firstWave: ProfileSample | undefined;
+  let firstWaveWinners: ProfileSample | undefined;
+
+  let gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd;
+  for (let i = 0; i < count; i++) gross += equity[i];
+  const tolerance = 1e-9 * gross;
+  let ledgerMaxResidual = 0;
+
+  const positionEquity = (i: number, price: number) => cash[i] + side[i] * openQuantity[i] * (price - p0);
+  const floors = Float64Array.from(tiers.floors);
+  const mmrs = Float64Array.from(tiers.mmrs);
+  const amounts = Float64Array.from(tiers.maintenanceAmounts);
+
+  const liquidationStep = cascade.liquidationStep;
+
+  /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
+  const gatherCandidates = (winnerSide: number, price: number, step: number): number =>
+    collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, scores, flags);
+
+  /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
+  const queueOrder = new QueueOrder();
+  const runQueue = (
+    winnerSide: number,
+    deficit: number,
+    targetQuantity: number,
+    referencePrice: number,
+    price: number,
+    market: number,
+    step: number,
+  ): number => {
+    const m = gatherCandidates(winnerSide, price, step);
+    if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
+    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, floors, mmrs, amounts);
+    queueOrder.reset(m, scores, candidates, heap);
+
+    let closedQuantity = 0;
+    let cashRaised = 0;
+    const waveCloses: number[] = [];
+    while (closedQuantity < targetQuantity || cashRaised < deficit) {
+      const slot = queueOrder.next();
+      if (slot < 0) break;
+      const i = candidates[slot];
+      const q = openQuantity[i];
+      const gainPerCoin = winnerSide * (market - referencePrice);
+      let dq: number;
+      if (closedQuantity < targetQuantity) dq = Math.min(q, targetQuantity - closedQuantity);
+      else if (gainPerCoin > 0) dq = Math.min(q, (deficit - cashRaised) / gainPerCoin);
+      else break;
+      if (dq <= 0) continue;
+      const equityBefore = positionEquity(i, price);
+      // Closed at the bankruptcy price of the liquidated orders; the margin share goes back with it.
+      const marginShare = (cash[i] * dq) / q;
+      wallet[i] += side[i] * dq * (referencePrice - p0) + marginShare;
+      cash[i] -= marginShare;
+      openQuantity[i] = q - dq;
+      // The exchange unwinds the taken-over coins on the book: the rest of the market holds them now.
+      outsideQuantity += side[i] * dq;
+      outsideCost += side[i] * dq * market;
+      cashRaised += gainPerCoin * dq;
+      const taken = Math.max(0, gainPerCoin * dq);
+      haircut[i] += taken;
+      if (equityAtHit[i] === 0) equityAtHit[i] = equityBefore;
+      waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, taken / equityBefore));
+      closedQuantity += dq;
+      adlNotional += dq * referencePrice;
+      flags[i] |= HIT;
+      closes.push(dq, equityBefore);
+      waveCloses.push(i);
+    }
+    if (waves === 1 && firstWave === undefined) {
+      firstWave = profileOf(waveCloses, price);
+    }
+    return cashRaised;
+  };
+
+  const profile = (indices: Int32Array | number[], m: number, price: number): ProfileSample => {
+    const pnl = new Float64Array(m);
+    const leverage = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const i = indices[k];
+      pnl[k] = (side[i] * (price - entry[i])) / entry[i];
+      leverage[k] = (openQuantity[i] * price) / positionEquity(i, price);
+    }
+    return { count: m, medianPnlPct: medianInPlace(pnl), medianLeverage: medianInPlace(leverage) };
+  };
+  const profileOf = (indices: number[], price: number) => {
+    // Profile the positions as they were when picked (before the close changed their size).
+    const pnl = new Float64Array(indices.length);
+    const leverage = new Float64Array(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      pnl[k] = (side[i] * (price - entry[i])) / entry[i];
+      const base = closes.length - 2 * indices.length + 2 * k;
+      leverage[k] = ((closes[base] + openQuantity[i]) * price) / closes[base + 1];
+    }
+    return { count: indices.length, medianPnlPct: medianInPlace(pnl), medianLeverage: medianInPlace(leverage) };
+  };
+
+  /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
+  const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
+    const m = gatherCandidates(winnerSide, price, step);
+    // scores[k] = capacity (the profit, from gatherCandidates), waveTaken[k] = haircut.
+    let capacity = 0;
+    for (let k = 0; k < m; k++) capacity += scores[k];
+    if (deficit >= capacity) {
+      waveTaken.set(scores.subarray(0, m));
+    } else if (!byEquity) {
+      // Pro-rata: the same fraction of every winner's profit, never above it.
+      const fraction = deficit / capacity;
+      for (let k = 0; k < m; k++) waveTaken[k] = fraction * scores[k];
+    } else {
+      waveTaken.fill(0, 0, m);
+      heap.fill(1, 0, m);
+      waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, side, openQuantity, price, p0);
+    }
+    const [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
+    waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
+    return raised;
+  };
+
+  for (let t = 0; t < steps; t++) {
+    const price = cascade.markPrice[t + 1];
+    const fill = cascade.fillPrice[t];
+    // Index 0: bankrupt longs, 1: bankrupt shorts.
+    const shortfall = [0, 0];
+    const bankruptQuantity = [0, 0];
+    const bankruptValue = [0, 0];
+    for (let k = cascade.stepStart[t]; k < cascade.stepStart[t + 1]; k++) {
+      const i = cascade.order[k];
+      const q = openQuantity[i];
+      if (q <= 0) {
+        wallet[i] += cash[i];
+        cash[i] = 0;
+        continue;
+      }
+      const s = side[i];
+      const atFill = cash[i] + s * q * (fill - p0);
+      outsideQuantity += s * q;
+      outsideCost += s * q * fill;
+      const bankruptcyPrice = p0 - (s * cash[i]) / q;
+      openQuantity[i] = 0;
+      cash[i] = 0;
+      if (atFill >= 0) {
+        fund += atFill;
+      } else {
+        const sideIndex = s > 0 ? 0 : 1;
+        shortfall[sideIndex] -= atFill;
+        bankruptQuantity[sideIndex] += q;
+        bankruptValue[sideIndex] += q * bankruptcyPrice;
+      }
+    }
+
+    for (let sideIndex = 0; sideIndex < 2; sideIndex++) {
+      const gap = shortfall[sideIndex];
+      if (gap <= 0) continue;
+      const fromFund = Math.min(fund, gap);
+      fund -= fromFund;
+      let deficit = gap - fromFund;
+      if (deficit > 0 && vault > vaultFloor) {
+        const fromVault = Math.min(vault - vaultFloor, deficit);
+        vault -= fromVault;
+        deficit -= fromVault;
+      }
+      if (deficit <= 0) continue;
+      need += deficit;
+      if (policy === 'none') {
+        uncovered += deficit;
+        continue;
+      }
+      if (lastAdlStep !== t && lastAdlStep !== t - 1) waves++;
+      if (lastAdlStep !== t) adlSteps.push(t);
+      lastAdlStep = t;
+      const winnerSide = sideIndex === 0 ? -1 : 1;
+      const uncoveredQuantity = bankruptQuantity[sideIndex] * (deficit / gap);
+      const referencePrice = bankruptValue[sideIndex] / bankruptQuantity[sideIndex];
+      const raised =
+        policy === 'pro-rata'
+          ? runProportional(winnerSide, deficit, price, t, false)
+          : policy === 'socialized'
+            ? runProportional(winnerSide, deficit, price, t, true)
+            : runQueue(winnerSide, deficit, uncoveredQuantity, referencePrice, price, cascade.bookPrice[t + 1], t);
+      collected += raised;
+      const covered = Math.min(deficit, raised);
+      uncovered += deficit - covered;
+      // A queue that closes more than the deficit leaves the surplus with the exchange's fund.
+      fund += raised - covered;
+    }
+    if (fund < fundMin) fundMin = fund;
+    fundPath[t + 1] = fund;
+
+    if (params.verify) {
+      let traders = 0;
+      for (let i = 0; i < count; i++) traders += wallet[i] + cash[i] + side[i] * openQuantity[i] * (price - p0) - equity[i];
+      traders += outsideQuantity * price - outsideCost;
+      const residual = Math.abs(traders + (fund - params.fundUsd) + (vault - vaultStart) - uncovered);
+      if (residual > ledgerMaxResidual) ledgerMaxResidual = residual;
+      if (residual > tolerance) throw new LedgerError(policy, t, residual, tolerance);
+    }
+  }
+
+  let waveSum = 0;
+  for (let w = 0; w < waves; w++) waveSum += waveMaxPct[w] ?? 0;
+
+  // Per winner: share of equity taken (capped at 100%), and the two-pass loss at the end of the run.
+  const endPrice = cascade.markPrice[steps];
+  const pcts = new Float64Array(hitCount(flags, count));
+  let zeros = 0;
+  let eligible = 0;
+  let hit = 0;
+  let taken = 0;
+  let lossAtEnd = 0;
+  let maxHaircutPct = 0;
+  for (let i = 0; i < count; i++) {
+    if ((flags[i] & ELIGIBLE) === 0) continue;
+    eligible++;
+    if ((flags[i] & HIT) === 0) {
+      zeros++;
+      continue;
+    }
+    taken += haircut[i];
+    const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
+    if (pct > maxHaircutPct) maxHaircutPct = pct;
+    pcts[hit++] = pct;
+    const withoutAdl = cascade.liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - p0);
+    const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0);
+    lossAtEnd += Math.max(0, withoutAdl - withAdl);
+  }
+
+  // Leave the scratch clean for the next pass, touching only what this pass changed:
+  // ADL'd winners and liquidated positions (rewriting all N entries five times costs more).
+  const restore = (i: number) => {
+    openQuantity[i] = quantity[i];
+    cash[i] = equity[i];
+    wallet[i] = 0;
+    haircut[i] = 0;
+    equityAtHit[i] = 0;
+  };
+  for (let i = 0; i < count; i++) if (flags[i] & HIT) restore(i);
+  for (let k = 0; k < cascade.order.length; k++) restore(cascade.order[k]);
+  flags.fill(0);
+
+  return {
+    policy,
+    need,
+    collected,
+    taken,
+    lossAtEnd,
+    adlNotional,
+    tradersHit: hit,
+    winners: eligible,
+    maxHaircutPct,
+    meanWaveMaxHaircutPct: waves > 0 ? waveSum / waves : 0,
+    giniHaircut: gini(pcts, zeros),
+    waves,
+    residualDeficit: uncovered,
+    fundStart: params.fundUsd,
+    fundMin,
+    fundEnd: fund,
+    vaultUsed: vaultStart - vault,
+    adlSteps: Int32Array.from(adlSteps),
+    fundPath,
+    ledgerMaxResidual,
+    ledgerTolerance: tolerance,
+    firstWave,
+    firstWaveWinners,
+  };
+}
+
+/**
+ * Gini coefficient of non-negative values plus `zeros` more zeros (0 = everyone pays the same share,
+ * → 1 = one pays all). `values` is sorted in place.
+ */
+export function gini(values: Float64Array, zeros = 0): number {
+  const n = values.length + zeros;
+  if (n === 0) return 0;
+  values.sort();
+  let weighted = 0;
+  let total = 0;
+  for (let k = 0; k < values.length; k++) {
+    weighted += (zeros + k + 1) * values[k];
+    total += values[k];
+  }
+  if (total <= 0) return 0;
+  return (2 * weighted) / (n * total) - (n + 1) / n;
+}
+
+function hitCount(flags: Uint8Array, count: number): number {
+  let hits = 0;
+  for (let i = 0; i < count; i++) if (flags[i] & HIT) hits++;
+  return hits;
+}
+
+/** Heap order: higher score first; equal scores by position index, so runs are deterministic. */
+function siftDown(heap: Int32Array, start: number, size: number, scores: Float64Array, candidates: Int32Array): void {
+  let node = start;
+  for (;;) {
+    const left = 2 * node + 1;
+    if (left >= size) return;
+    let best = left;
+    const right = left + 1;
+    if (right < size) {
+      const a = heap[right];
+      const b = heap[left];
+      if (scores[a] > scores[b] || (scores[a] === scores[b] && candidates[a] < candidates[b])) best = right;
+    }
+    const x = heap[best];
+    const y = heap[node];
+    if (!(scores[x] > scores[y] || (scores[x] === scores[y] && candidates[x] < candidates[y]))) return;
+    heap[node] = x;
+    heap[best] = y;
+    node = best;
+  }
+}
+
+/** ADL ranking score of every candidate at `price` (isolated accounts: account value = position equity). */
+function scoreCandidates(
+  ranking: QueueRanking,
+  m: number,
+  candidates: Int32Array,
+  scores: Float64Array,
+  price: number,
+  startPrice: number,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  side: Int8Array,
+  entry: Float64Array,
+  floors: Float64Array,
+  mmrs: Float64Array,
+  amounts: Float64Array,
+): void {
+  const lastTier = floors.length - 1;
+  for (let k = 0; k < m; k++) {
+    const i = candidates[k];
+    const q = openQuantity[i];
+    const s = side[i];
+    const accountValue = cash[i] + s * q * (price - startPrice);
+    const notional = q * price;
+    const profit = s * q * (price - entry[i]);
+    if (ranking === 'binance') {
+      // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
+      // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
+      const walletBalance = accountValue - profit;
+      let tier = 0;
+      while (tier < lastTier && floors[tier + 1] <= notional) tier++;
+      const maintenanceMargin = notional * mmrs[tier] - amounts[tier];
+      scores[k] = (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin / accountValue);
+    } else if (ranking === 'bitmex') {
+      // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
+      // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
+      scores[k] = ((s * (price - entry[i])) / entry[i]) * (notional / accountValue);
+    } else {
+      // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
+      // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
+      scores[k] = (notional / accountValue) * (Math.max(0, profit) / (q * entry[i]));
+    }
+  }
+}
+
+/**
+ * Socialized loss: split `deficit` in proportion to account equity, never taking more than a
+ * winner's profit (capacity); what a capped winner cannot pay is re-split among the others.
+ * `weights` is scratch space for the equities.
+ */
+function waterFill(
+  m: number,
+  deficit: number,
+  candidates: Int32Array,
+  capacity: Float64Array,
+  taken: Float64Array,
+  open: Int32Array,
+  weights: Float64Array,
+  cash: Float64Array,
+  side: Int8Array,
+  openQuantity: Float64Array,
+  price: number,
+  startPrice: number,
+): void {
+  let weightSum = 0;
+  for (let k = 0; k < m; k++) {
+    const i = candidates[k];
+    weights[k] = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    weightSum += weights[k];
+  }
+  let remaining = deficit;
+  for (let round = 0; round < 60 && remaining > deficit * 1e-12 && weightSum > 0; round++) {
+    let paid = 0;
+    let capped = 0;
+    let cappedWeight = 0;
+    const perWeight = remaining / weightSum;
+    for (let k = 0; k < m; k++) {
+      if (open[k] === 0) continue;
+      let share = perWeight * weights[k];
+      const room = capacity[k] - taken[k];
+      if (share >= room) {
+        share = room;
+        open[k] = 0;
+        capped++;
+        cappedWeight += weights[k];
+      }
+      taken[k] += share;
+      paid += share;
+    }
+    remaining -= paid;
+    weightSum -= cappedWeight;
+    if (capped === 0) return;
+  }
+}
+
+function splitBySide(side: Int8Array): { long: Int32Array; short: Int32Array } {
+  let longs = 0;
+  for (let i = 0; i < side.length; i++) if (side[i] > 0) longs++;
+  const long = new Int32Array(longs);
+  const short = new Int32Array(side.length - longs);
+  let l = 0;
+  let s = 0;
+  for (let i = 0; i < side.length; i++) {
+    if (side[i] > 0) long[l++] = i;
+    else short[s++] = i;
+  }
+  return { long, short };
+}
+
+/** The hot loop of every wave, kept free of closures so V8 compiles it tight. */
+function collectWinners(
+  list: Int32Array,
+  winnerSide: number,
+  price: number,
+  step: number,
+  startPrice: number,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  entry: Float64Array,
+  liquidationStep: Int32Array,
+  candidates: Int32Array,
+  profits: Float64Array,
+  flags: Uint8Array,
+): number {
+  let m = 0;
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k];
+    const q = openQuantity[i];
+    if (q <= 0 || liquidationStep[i] <= step) continue;
+    const profit = winnerSide * q * (price - entry[i]);
+    if (profit <= 0) continue;
+    if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    profits[m] = profit;
+    candidates[m++] = i;
+    flags[i] |= ELIGIBLE;
+  }
+  return m;
+}
+
+/** Apply one wave's haircuts: returns [raised, largest haircut as a share of equity]. */
+function applyHaircuts(
+  m: number,
+  waveTaken: Float64Array,
+  candidates: Int32Array,
+  cash: Float64Array,
+  side: Int8Array,
+  openQuantity: Float64Array,
+  price: number,
+  startPrice: number,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  flags: Uint8Array,
+): [number, number] {
+  let maxPct = 0;
+  let raised = 0;
+  for (let k = 0; k < m; k++) {
+    const h = waveTaken[k];
+    if (h <= 0) continue;
+    const i = candidates[k];
+    const before = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    const pct = h / before;
+    if (pct > maxPct) maxPct = pct;
+    haircut[i] += h;
+    if (equityAtHit[i] === 0) equityAtHit[i] = before;
+    cash[i] -= h;
+    raised += h;
+    flags[i] |= HIT;
+  }
+  return [raised, maxPct];
+}
+
+/** a ranks before b: higher score first; equal scores by position index, so runs are deterministic. */
+function ranksBefore(a: number, b: number, scores: Float64Array, candidates: Int32Array): boolean {
+  return scores[a] > scores[b] || (scores[a] === scores[b] && candidates[a] < candidates[b]);
+}
+
+/**
+ * Candidates in queue order, best first. A wave usually closes a handful of positions, so the best
+ * TOP_K are picked in one pass (a bounded heap, most candidates rejected by one comparison); the full
+ * heap over every candidate is built only when a wave walks deeper than that.
+ */
+class QueueOrder {
+  private static readonly TOP_K = 256;
+  private readonly top = new Int32Array(QueueOrder.TOP_K);
+  private sorted: number[] = [];
+  private position = 0;
+  private count = 0;
+  private size = 0;
+  private full = false;
+  private scores: Float64Array = new Float64Array(0);
+  private candidates: Int32Array = new Int32Array(0);
+  private heap: Int32Array = new Int32Array(0);
+
+  reset(count: number, scores: Float64Array, candidates: Int32Array, heap: Int32Array): void {
+    this.count = count;
+    this.scores = scores;
+    this.candidates = candidates;
+    this.heap = heap;
+    this.full = false;
+    this.position = 0;
+    const top = this.top;
+    let kept = 0;
+    for (let slot = 0; slot < count; slot++) {
+      if (kept < QueueOrder.TOP_K) {
+        // Min-heap on rank: the root is the worst of the kept.
+        let node = kept++;
+        top[node] = slot;
+        while (node > 0) {
+          const parent = (node - 1) >> 1;
+          if (!ranksBefore(top[parent], top[node], scores, candidates)) break;
+          const swap = top[parent];
+          top[parent] = top[node];
+          top[node] = swap;
+          node = parent;
+        }
+      } else if (ranksBefore(slot, top[0], scores, candidates)) {
+        top[0] = slot;
+        let node = 0;
+        for (;;) {
+          const left = 2 * node + 1;
+          if (left >= kept) break;
+          let worst = left;
+          if (left + 1 < kept && ranksBefore(top[left], top[left + 1], scores, candidates)) worst = left + 1;
+          if (!ranksBefore(top[node], top[worst], scores, candidates)) break;
+          const swap = top[node];
+          top[node] = top[worst];
+          top[worst] = swap;
+          node = worst;
+        }
+      }
+    }
+    this.sorted = Array.from(top.subarray(0, kept)).sort((a, b) => (ranksBefore(a, b, scores, candidates) ? -1 : 1));
+  }
+
+  /** The next slot in queue order, or −1 when every candidate has been taken. */
+  next(): number {
+    if (!this.full) {
+      if (this.position < this.sorted.length) return this.sorted[this.position++];
+      if (this.sorted.length === this.count) return -1;
+      // Deeper than TOP_K: rank everything not yet taken.
+      for (const slot of this.sorted) this.scores[slot] = -Infinity;
+      for (let k = 0; k < this.count; k++) this.heap[k] = k;
+      for (let k = (this.count >> 1) - 1; k >= 0; k--) siftDown(this.heap, k, this.count, this.scores, this.candidates);
+      this.size = this.count;
+      this.full = true;
+    }
+    if (this.size === 0) return -1;
+    const slot = this.heap[0];
+    if (this.scores[slot] === -Infinity) return -1;
+    this.heap[0] = this.heap[--this.size];
+    siftDown(this.heap, 0, this.size, this.scores, this.candidates);
+    return slot;
+  }
+}

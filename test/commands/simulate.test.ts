@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Decimal } from 'decimal.js';
+import { simulateCommand } from '../../commands/simulate.ts';
+import { isUserError } from '../../src/chat/errors.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+import { SimulationRunner } from '../../src/simulator/runner.ts';
+import { makeTestContext, makeTestServices } from '../support/context.ts';
+
+const allText = (reply: Reply) =>
+  [
+    reply.title ?? '',
+    reply.footer ?? '',
+    reply.image?.alt ?? '',
+    ...reply.blocks.flatMap((block) =>
+      block.kind === 'text' ? [block.text] : block.kind === 'fields' ? block.fields.flatMap((f) => [f.label, f.value]) : [...block.columns, ...block.rows.flat()],
+    ),
+  ].join('\n');
+
+test('/simulate 2025-10-10 answers with the comparison table, the chart, the model footer and the JSON contract', async () => {
+  const ctx = makeTestContext({ platform: 'discord' });
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 20_000, seed: 1010, policy: 'all' }, ctx);
+  const table = reply.blocks.find((block) => block.kind === 'table');
+  assert.ok(table && table.kind === 'table');
+  assert.deepEqual(
+    table.rows.map((row) => row[0]),
+    ['queue', 'pro-rata', 'socialized', 'vault'],
+  );
+  assert.ok(reply.image && reply.image.png.subarray(1, 4).toString() === 'PNG');
+  assert.match(reply.footer ?? '', /Model, not exchange data/);
+  assert.equal(reply.tone, 'warn');
+  const data = reply.data as { scenario: string; positions: number; policies: Array<{ policy: string }> };
+  assert.equal(data.scenario, '2025-10-10');
+  assert.equal(data.positions, 20_000);
+  assert.equal(data.policies.length, 4);
+  assert.doesNotMatch(allText(reply), /simulate\.|NaN|undefined|0\.30000000000000004/);
+});
+
+test('/simulate custom drop=15% minutes=30 fund=50m in Vietnamese', async () => {
+  const ctx = makeTestContext({ lang: 'vi', platform: 'telegram' });
+  const reply = await simulateCommand.run(
+    { scenario: 'custom', drop: new Decimal('0.15'), minutes: new Decimal(30), fund: new Decimal('50000000'), positions: 5_000, policy: 'all' },
+    ctx,
+  );
+  const data = reply.data as { minutes: number; fund: { start: number } };
+  assert.equal(data.minutes, 30);
+  assert.equal(data.fund.start, 50_000_000);
+  const text = allText(reply);
+  assert.match(text, /Quỹ bảo hiểm/);
+  assert.match(text, /mô hình, không phải dữ liệu sàn/);
+  assert.match(text, /50 triệu USD/);
+  assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
+});
+
+test('one policy only: the table has one row', async () => {
+  const reply = await simulateCommand.run({ scenario: 'mild', positions: 2_000, policy: 'queue' }, makeTestContext());
+  const table = reply.blocks.find((block) => block.kind === 'table');
+  assert.ok(table && table.kind === 'table');
+  assert.equal(table.rows.length, 1);
+  assert.equal(reply.tone, 'info');
+});
+
+async function userErrorKey(args: Record<string, unknown>, platform: 'discord' | 'cli' = 'discord'): Promise<string> {
+  try {
+    await simulateCommand.run(args as never, makeTestContext({ platform }));
+  } catch (error) {
+    assert.ok(isUserError(error), String(error));
+    return error.key;
+  }
+  assert.fail('expected a UserError');
+}
+
+test('bad parameters get a translated error with an example', async () => {
+  assert.equal(await userErrorKey({ scenario: 'custom', drop: new Decimal('-0.05') }), 'simulate.error-drop');
+  assert.equal(await userErrorKey({ scenario: 'custom', minutes: new Decimal(0) }), 'simulate.error-minutes');
+  assert.equal(await userErrorKey({ scenario: 'mars' }), 'simulate.error-unknown-scenario');
+  assert.equal(await userErrorKey({ scenario: 'mild', policy: 'lottery' }), 'simulate.error-unknown-policy');
+  assert.equal(await userErrorKey({ scenario: 'custom', fund: new Decimal(-1) }), 'simulate.error-fund');
+  const en = makeTestContext({ lang: 'en' });
+  assert.match(en.t('simulate.error-drop', { value: '-5%' }), /Example: drop=15%/);
+  const vi = makeTestContext({ lang: 'vi' });
+  assert.match(vi.t('simulate.error-drop', { value: '-5%' }), /Ví dụ: drop=15%/);
+});
+
+test('chat runs are capped (config.simulateMaxPositions via the runner); the CLI may run the full size', async () => {
+  assert.equal(await userErrorKey({ scenario: 'mild', positions: 200_001 }), 'simulate.error-positions');
+  const services = makeTestServices({ simulator: new SimulationRunner({ maxChatPositions: 50_000 }) });
+  await assert.rejects(
+    () => Promise.resolve(simulateCommand.run({ scenario: 'mild', positions: 60_000 }, makeTestContext({ services, platform: 'telegram' }))),
+    (error: unknown) => isUserError(error) && error.key === 'simulate.error-positions' && error.params.max === '50,000',
+  );
+  // Without positions=, the preset's 200,000 yields to a smaller chat cap.
+  const capped = await simulateCommand.run({ scenario: 'mild', policy: 'queue' }, makeTestContext({ services: makeTestServices({ simulator: new SimulationRunner({ maxChatPositions: 5_000 }) }), platform: 'telegram' }));
+  assert.equal((capped.data as { positions: number }).positions, 5_000);
+  // The CLI is not capped at the chat limit: parameter checks pass (5,000,001 is past the model's own limit).
+  assert.equal(await userErrorKey({ scenario: 'mild', positions: 5_000_001 }, 'cli'), 'simulate.error-positions');
+});
