@@ -1,4 +1,6 @@
 import type { PreferencesRepository } from '../store/preferences.ts';
+import type { MarketService } from '../market/service.ts';
+import type { AlertService } from '../alerts/service.ts';
 
 /**
  * The long-lived things commands use, built once in src/main.ts (the composition root)
@@ -7,4 +9,8 @@ import type { PreferencesRepository } from '../store/preferences.ts';
  */
 export interface Services {
   preferences: PreferencesRepository;
+  /** Venue polling and stored snapshots (`/market`). */
+  market?: MarketService;
+  /** Subscriptions, the alert cycle and delivery (`/alerts`). */
+  alerts?: AlertService;
 }
