@@ -136,9 +136,9 @@ export class MarketRepository {
     const rows = this.db
       .prepare(
         `SELECT l.*, i.venue, i.symbol, i.instrument FROM market_latest l JOIN market_instruments i ON i.id = l.instrument_id
-         WHERE i.symbol = ? ORDER BY i.venue`,
+         WHERE upper(i.symbol) = ? ORDER BY i.venue`,
       )
-      .all(symbol) as Array<LatestRow & { minute: number; venue: Venue; symbol: string; instrument: string }>;
+      .all(symbol.toUpperCase()) as Array<LatestRow & { minute: number; venue: Venue; symbol: string; instrument: string }>;
     return rows.map((r) => ({
       venue: r.venue,
       symbol: r.symbol,
@@ -216,7 +216,7 @@ export class MarketRepository {
   }
 
   instrumentsForSymbol(symbol: string): Instrument[] {
-    return [...this.byId.values()].filter((i) => i.symbol === symbol);
+    return [...this.byId.values()].filter((i) => i.symbol.toUpperCase() === symbol.toUpperCase());
   }
 
   /** Drops minute rows older than the retention and hourly rows older than theirs. */
