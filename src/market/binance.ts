@@ -32,7 +32,8 @@ const openInterestBody = z.object({ symbol: z.string(), openInterest: decimalStr
 const adlRiskItem = z.object({ symbol: z.string().min(1), adlRisk: z.enum(['low', 'medium', 'high']) });
 
 const FUNDING_INFO_TTL_MS = 60 * 60_000;
-const ADL_RISK_TTL_MS = 30 * 60_000;
+// Binance refreshes it every 30 min; checking every 5 min keeps the lag short for weight 1.
+const ADL_RISK_TTL_MS = 5 * 60_000;
 const DEFAULT_INTERVAL_HOURS = 8;
 
 export interface BinanceOptions {

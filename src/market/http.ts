@@ -1,4 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Venue } from './types.ts';
 
 /**
@@ -75,6 +77,9 @@ export class VenueHttp {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
+      // One poll makes up to ~100 calls to the same host: reuse connections.
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 16 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
       headers: { 'User-Agent': 'adl-sentinel/0.1 (+market watch)', Accept: 'application/json' },
     });
   }
