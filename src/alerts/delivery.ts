@@ -70,7 +70,7 @@ export class DeliveryQueue<T> {
       if (pausedNow.has(chatKey)) continue;
       const sender = senders[item.platform];
       if (!sender) {
-        repo.retryLater(item.id, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);
+        repo.retryLater(item.id, item.attempts + 1, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);
         report.retried++;
         continue;
       }
@@ -93,7 +93,7 @@ export class DeliveryQueue<T> {
           retryAfterMs: undefined,
         }));
         if (result.ok) {
-          repo.markSent(item.id);
+          repo.markSent(item.id, attempts);
           report.sent++;
           break;
         }
@@ -112,7 +112,7 @@ export class DeliveryQueue<T> {
           await this.options.sleep(waitMs);
           continue;
         }
-        repo.retryLater(item.id, this.options.now() + waitMs, result.detail, giveUp);
+        repo.retryLater(item.id, attempts, this.options.now() + waitMs, result.detail, giveUp);
         if (giveUp) report.failed++;
         else report.retried++;
         logger.warn({ platform: item.platform, chatId: item.chatId, attempts, detail: result.detail, giveUp }, 'alerts: delivery deferred');

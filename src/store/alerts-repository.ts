@@ -125,14 +125,14 @@ export class AlertsRepository {
     return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts }));
   }
 
-  markSent(id: number): void {
-    this.db.prepare(`UPDATE alert_outbox SET status = 'sent', attempts = attempts + 1, last_error = NULL WHERE id = ?`).run(id);
+  markSent(id: number, attempts: number): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'sent', attempts = ?, last_error = NULL WHERE id = ?`).run(attempts, id);
   }
 
-  retryLater(id: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
+  retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
     this.db
-      .prepare('UPDATE alert_outbox SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?')
-      .run(giveUp ? 'failed' : 'pending', nextAttemptAt, error, id);
+      .prepare('UPDATE alert_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?')
+      .run(giveUp ? 'failed' : 'pending', attempts, nextAttemptAt, error, id);
   }
 
   /** Delivered rows older than the cooldown have done their job. */
