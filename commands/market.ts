@@ -48,7 +48,7 @@ function marketReply(symbol: string, rows: Row[], chart: Buffer | undefined, ctx
     r.fundingRate === null
       ? dash
       : t('market.funding-per', { rate: formatPercent(r.fundingRate, lang, { maxDecimals: 4 }), hours: formatNumber(r.fundingIntervalHours, lang) }),
-    r.fundingApr === null ? dash : formatPercent(r.fundingApr, lang, { maxDecimals: 1 }),
+    r.fundingApr === null ? dash : formatPercent(r.fundingApr, lang, { decimals: 2 }),
     r.openInterestUsd === null ? dash : formatUsdCompact(r.openInterestUsd, lang),
     r.change24hPct === null ? dash : formatPercent(r.change24hPct, lang, { signed: true, maxDecimals: 2 }),
     r.adlRisk === null ? t('market.adl-none') : t(`market.adl-${r.adlRisk}`),
