@@ -98,18 +98,16 @@ export class MarketRepository {
     const minute = Math.floor(now / MINUTE_MS);
     const hour = Math.floor(now / HOUR_MS);
     const insertMinute = this.db.prepare(
-      `INSERT OR REPLACE INTO market_minutes (minute, instrument_id, mark, index_price, last, funding_rate, funding_interval_h,
-         open_interest, open_interest_usd, volume_usd, change_24h, adl_risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      'INSERT OR REPLACE INTO market_minutes (minute, instrument_id, mark, funding_rate, open_interest) VALUES (?, ?, ?, ?, ?)',
     );
     const upsertLatest = this.db.prepare(
       `INSERT OR REPLACE INTO market_latest (instrument_id, minute, time, mark, index_price, last, funding_rate, funding_interval_h,
          open_interest, open_interest_usd, volume_usd, change_24h, adl_risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const upsertHourly = this.db.prepare(
-      `INSERT INTO market_hourly (instrument_id, hour, mark_open, mark_high, mark_low, mark_close, funding_apr_sum, funding_samples,
-         open_interest, open_interest_usd, samples) VALUES (@id, @hour, @mark, @mark, @mark, @mark, @apr, @aprSamples, @oi, @oiUsd, 1)
-       ON CONFLICT (instrument_id, hour) DO UPDATE SET
-         mark_high = max(mark_high, excluded.mark_close), mark_low = min(mark_low, excluded.mark_close),
+      `INSERT INTO market_hourly (hour, instrument_id, mark_close, funding_apr_sum, funding_samples, open_interest, open_interest_usd, samples)
+       VALUES (@hour, @id, @mark, @apr, @aprSamples, @oi, @oiUsd, 1)
+       ON CONFLICT (hour, instrument_id) DO UPDATE SET
          mark_close = excluded.mark_close, funding_apr_sum = funding_apr_sum + excluded.funding_apr_sum,
          funding_samples = funding_samples + excluded.funding_samples,
          open_interest = coalesce(excluded.open_interest, open_interest),
@@ -122,7 +120,7 @@ export class MarketRepository {
         ids.push(id);
         const adl = s.adlRisk === null ? null : ADL_CODES[s.adlRisk];
         const values = [s.mark, s.index, s.last, s.fundingRate, s.fundingIntervalHours, s.openInterest, s.openInterestUsd, s.volume24hUsd, s.change24hPct, adl];
-        insertMinute.run(minute, id, ...values);
+        insertMinute.run(minute, id, s.mark, s.fundingRate, s.openInterest);
         upsertLatest.run(id, minute, s.time, ...values);
         const apr = s.fundingApr ?? fundingApr(s.fundingRate, s.fundingIntervalHours);
         upsertHourly.run({ id, hour, mark: s.mark, apr: apr ?? 0, aprSamples: apr === null ? 0 : 1, oi: s.openInterest, oiUsd: s.openInterestUsd });

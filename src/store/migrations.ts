@@ -42,20 +42,15 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (venue, instrument)
       );
       CREATE INDEX market_instruments_symbol ON market_instruments (symbol);
-      -- minute resolution, kept ~48 h; keyed by minute first so pruning and "all symbols at minute m" are range scans
+      -- minute resolution, kept ~48 h: only what the look-backs read (price, funding, OI), keyed by
+      -- minute first so pruning and "all symbols at minute m" are range scans. Full rows live in
+      -- market_latest; longer history in market_hourly.
       CREATE TABLE market_minutes (
         minute INTEGER NOT NULL,
         instrument_id INTEGER NOT NULL,
         mark REAL NOT NULL,
-        index_price REAL,
-        last REAL,
         funding_rate REAL,
-        funding_interval_h REAL NOT NULL,
         open_interest REAL,
-        open_interest_usd REAL,
-        volume_usd REAL,
-        change_24h REAL,
-        adl_risk INTEGER,
         PRIMARY KEY (minute, instrument_id)
       ) WITHOUT ROWID;
       -- the newest row per instrument (what /market shows), upserted each cycle
@@ -74,22 +69,19 @@ export const MIGRATIONS: readonly Migration[] = [
         change_24h REAL,
         adl_risk INTEGER
       );
-      -- hourly aggregates, kept ~90 days: charts and the funding baseline (z-score)
+      -- hourly aggregates, kept ~90 days: charts and the funding baseline (z-score). Keyed by hour
+      -- first: "the last 24 h of these instruments" and "all of last month" are range scans.
       CREATE TABLE market_hourly (
-        instrument_id INTEGER NOT NULL,
         hour INTEGER NOT NULL,
-        mark_open REAL NOT NULL,
-        mark_high REAL NOT NULL,
-        mark_low REAL NOT NULL,
+        instrument_id INTEGER NOT NULL,
         mark_close REAL NOT NULL,
         funding_apr_sum REAL NOT NULL DEFAULT 0,
         funding_samples INTEGER NOT NULL DEFAULT 0,
         open_interest REAL,
         open_interest_usd REAL,
         samples INTEGER NOT NULL,
-        PRIMARY KEY (instrument_id, hour)
+        PRIMARY KEY (hour, instrument_id)
       ) WITHOUT ROWID;
-      CREATE INDEX market_hourly_hour ON market_hourly (hour);
       CREATE TABLE market_venue_status (
         venue TEXT PRIMARY KEY,
         last_success INTEGER,

@@ -13,7 +13,12 @@ import type { Venue } from '../../src/market/types.ts';
  * Venues live under path prefixes: http://127.0.0.1:<port>/binance/fapi/v1/premiumIndex, …
  */
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'exchange');
-export const fixture = (name: string): any => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));
+const fixtureText = new Map<string, string>();
+/** A fresh parsed copy of a fixture file (the text is read once). */
+export const fixture = (name: string): any => {
+  if (!fixtureText.has(name)) fixtureText.set(name, readFileSync(join(FIXTURES, name), 'utf8'));
+  return JSON.parse(fixtureText.get(name)!);
+};
 
 export interface FakeCoin {
   coin: string;

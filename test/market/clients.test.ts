@@ -50,14 +50,16 @@ test('Binance: premiumIndex + ticker/24hr + per-symbol OI, 4 h interval from fun
   assert.equal(fetched.requests, 8);
 });
 
-test('Binance caches fundingInfo for an hour and symbolAdlRisk for 30 minutes', async () => {
+test('Binance caches fundingInfo for an hour and symbolAdlRisk for 5 minutes', async () => {
   const fundingInfoCalls = exchange.count('binance', '/fapi/v1/fundingInfo');
   await clients.binance.fetchSnapshots();
-  clock.time += 10 * 60_000;
+  clock.time += 4 * 60_000;
   const second = await clients.binance.fetchSnapshots();
   assert.equal(second.requests, 6, 'premiumIndex, ticker and 4 OI calls only');
   assert.equal(second.weight, 54);
   assert.equal(exchange.count('binance', '/fapi/v1/fundingInfo') - fundingInfoCalls, 1);
+  clock.time += 2 * 60_000;
+  assert.equal((await clients.binance.fetchSnapshots()).weight, 55, 'ADL risk refreshed after 5 min, fundingInfo still cached');
 });
 
 test('Bybit: one tickers call, single-side OI since the 2026 change, adlAlert trigger', async () => {
