@@ -111,13 +111,38 @@ export async function cycleBench(): Promise<void> {
     market.signals(poll, DEFAULT_THRESHOLDS);
     const signalsOnly = performance.now() - t2;
 
+    // A crash minute: 20 coins listed everywhere drop 8% and lose 15% of OI. Delivery to 50 chats
+    // (at most 5 alerts each) through senders that answer at once, with the charts drawn.
+    const burstAlerts = new AlertService({
+      market,
+      repo: new AlertsRepository(db),
+      preferences: new PreferencesRepository(db),
+      senders: { discord: nullSender('discord'), telegram: nullSender('telegram') },
+      thresholds: DEFAULT_THRESHOLDS,
+      cooldownMs: 4 * 3_600_000,
+      defaultSymbols: ['BTC'],
+      logger: silent,
+      now: clock.now,
+      sleep: async () => undefined,
+    });
+    const crashed = universe(now);
+    for (const coin of crashed.coins.slice(0, 20)) {
+      coin.price *= 0.92;
+      coin.openInterest *= 0.85;
+    }
+    exchange.market = crashed;
+    const t3 = performance.now();
+    const burst = await burstAlerts.runCycle();
+    const burstMs = performance.now() - t3;
+
     const pairs = last!.poll.reduce((n, v) => n + v.snapshots, 0);
     timings.sort((a, b) => a - b);
     console.log(`market cycle (${pairs} venue-symbol pairs, ${cycles} cycles after 60 warm-up minutes, 50 subscribed chats):`);
     console.log(`  full cycle poll→store→evaluate→dedup→deliver: median ${timings[Math.floor(cycles / 2)].toFixed(0)} ms, max ${timings.at(-1)!.toFixed(0)} ms`);
     console.log(`  of which signals (look-backs, baselines, scores): ${signalsOnly.toFixed(0)} ms; poll+evaluate again: ${pollAndEval.toFixed(0)} ms`);
     console.log(`  memory: peak RSS ${mb(peakRss)}, peak heap used ${mb(peakHeap)}`);
-    console.log(`  alerts this cycle: ${last!.candidates.length} candidates, ${last!.queued.length} queued`);
+    console.log(`  calm minute: ${last!.candidates.length} alert candidates`);
+    console.log(`  crash minute (20 coins −8%, OI −15%): ${burst.candidates.length} candidates, ${burst.queued.length} queued for 50 chats, ${burst.delivery?.sent} delivered with charts, in ${burstMs.toFixed(0)} ms (pacing waits skipped)`);
     const limits: Record<Venue, string> = {
       binance: `weight limit ${BINANCE_WEIGHT_LIMIT_PER_MINUTE}/min/IP → ${(100 * (last!.poll.find((v) => v.venue === 'binance')!.weight / BINANCE_WEIGHT_LIMIT_PER_MINUTE)).toFixed(1)}%`,
       bybit: `limit ${BYBIT_REQUEST_LIMIT_PER_5S} req/5 s/IP (7,200/min) → ${((100 * last!.poll.find((v) => v.venue === 'bybit')!.requests) / 7200).toFixed(2)}%`,
