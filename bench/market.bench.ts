@@ -65,19 +65,21 @@ export async function cycleBench(): Promise<void> {
       logger: silent,
       now: clock.now,
     });
-    const alerts = new AlertService({
-      market,
-      repo: new AlertsRepository(db),
-      preferences: new PreferencesRepository(db),
-      senders: { discord: nullSender('discord'), telegram: nullSender('telegram') },
-      thresholds: DEFAULT_THRESHOLDS,
-      cooldownMs: 4 * 3_600_000,
-      defaultSymbols: ['BTC'],
-      logger: silent,
-      now: clock.now,
-      sleep: async () => undefined,
-      charts: false,
-    });
+    const makeAlerts = (charts: boolean) =>
+      new AlertService({
+        market,
+        repo: new AlertsRepository(db),
+        preferences: new PreferencesRepository(db),
+        senders: { discord: nullSender('discord'), telegram: nullSender('telegram') },
+        thresholds: DEFAULT_THRESHOLDS,
+        cooldownMs: 4 * 3_600_000,
+        defaultSymbols: ['BTC'],
+        logger: silent,
+        now: clock.now,
+        sleep: async () => undefined,
+        charts,
+      });
+    const alerts = makeAlerts(false);
     for (let i = 0; i < 50; i++) {
       alerts.repo.subscribe({ platform: i % 2 ? 'discord' : 'telegram', chatId: `chat-${i}`, kinds: ['crowding', 'crash', 'adl'], symbols: ['*'], venues: ['*'], minSeverity: 'info', createdBy: 'bench', createdAt: '' });
     }
@@ -113,18 +115,7 @@ export async function cycleBench(): Promise<void> {
 
     // A crash minute: 20 coins listed everywhere drop 8% and lose 15% of OI. Delivery to 50 chats
     // (at most 5 alerts each) through senders that answer at once, with the charts drawn.
-    const burstAlerts = new AlertService({
-      market,
-      repo: new AlertsRepository(db),
-      preferences: new PreferencesRepository(db),
-      senders: { discord: nullSender('discord'), telegram: nullSender('telegram') },
-      thresholds: DEFAULT_THRESHOLDS,
-      cooldownMs: 4 * 3_600_000,
-      defaultSymbols: ['BTC'],
-      logger: silent,
-      now: clock.now,
-      sleep: async () => undefined,
-    });
+    const burstAlerts = makeAlerts(true);
     const crashed = universe(now);
     for (const coin of crashed.coins.slice(0, 20)) {
       coin.price *= 0.92;
