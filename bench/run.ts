@@ -1,20 +1,36 @@
+import { loadavg } from 'node:os';
 import { simulatorBench, type BenchRow } from './simulator.bench.ts';
+import { cycleBench, storageBench } from './market.bench.ts';
 
 /**
- * `npm run bench`: runs every bench module listed here and prints one table. Benches print
- * figures; they never assert on time (speed depends on the machine and its load).
+ * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
+ * imported explicitly; add new ones here. Benches print figures; they never assert on time
+ * (speed depends on the machine and its load).
  */
-const benches: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [['simulator', simulatorBench]];
+const only = process.argv[2];
+const wanted = (name: string) => !only || name.includes(only);
 
-const rows: Array<BenchRow & { bench: string }> = [];
-for (const [bench, run] of benches) {
-  for (const row of await run()) rows.push({ bench, ...row });
+if (wanted('simulator')) {
+  console.log('\n== simulator: 1,000,000 positions × 1,000 steps (and the sort yardstick)');
+  const rows: BenchRow[] = await simulatorBench();
+  const table = [
+    ['case', 'time (ms)', 'peak RSS (MB)', 'note'],
+    ...rows.map((r) => [r.name, r.ms.toFixed(0), r.peakRssMb.toFixed(0), r.note]),
+  ];
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  for (const row of table) {
+    console.log(row.map((cell, c) => (c === 1 || c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+  }
 }
 
-const table = [
-  ['bench', 'case', 'time (ms)', 'peak RSS (MB)', 'note'],
-  ...rows.map((r) => [r.bench, r.name, r.ms.toFixed(0), r.peakRssMb.toFixed(0), r.note]),
+const marketBenches: Array<[string, () => unknown]> = [
+  ['market: one cycle over ~1,500 symbols', cycleBench],
+  ['market: SQLite size for one day', storageBench],
 ];
-const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-for (const row of table) console.log(row.map((cell, c) => (c === 2 || c === 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
-console.log(`node ${process.version}, ${process.platform}/${process.arch}, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+for (const [name, run] of marketBenches) {
+  if (!wanted(name)) continue;
+  console.log(`\n== ${name}`);
+  await run();
+}
+
+console.log(`\nnode ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 import { projectPath } from './paths.ts';
+import type { SignalThresholds } from './core/signals.ts';
 
 /**
  * Environment → validated configuration, in one place. Every variable read anywhere is
@@ -26,6 +28,18 @@ const intWithDefault = (fallback: number, min: number, max: number) =>
       z
         .string()
         .regex(/^\d+$/, 'must be a whole number')
+        .transform(Number)
+        .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+        .optional(),
+    )
+    .transform((v) => v ?? fallback);
+
+const numberWithDefault = (fallback: number, min: number, max: number) =>
+  optionalString
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a number such as 0.05')
         .transform(Number)
         .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
         .optional(),
@@ -62,7 +76,27 @@ const schema = z.object({
   BYBIT_BASE_URL: urlWithDefault('https://api.bybit.com'),
   OKX_BASE_URL: urlWithDefault('https://www.okx.com'),
   HYPERLIQUID_BASE_URL: urlWithDefault('https://api.hyperliquid.xyz'),
-  ALERTS_SCHEDULE: optionalString.transform((v) => v ?? '* * * * *'),
+  ALERTS_SCHEDULE: optionalString
+    .pipe(z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *" (every minute)').optional())
+    .transform((v) => v ?? '* * * * *'),
+  ALERTS_COOLDOWN_MINUTES: intWithDefault(240, 1, 10_080),
+  ALERTS_DEFAULT_SYMBOLS: optionalString
+    .pipe(z.string().regex(/^[A-Za-z0-9]+(,[A-Za-z0-9]+)*$/, 'must be coins separated by commas, such as BTC,ETH').optional())
+    .transform((v) => (v ?? 'BTC,ETH,SOL,XRP,BNB,DOGE').toUpperCase().split(',')),
+  ALERTS_MAX_PER_CHAT_PER_CYCLE: intWithDefault(5, 1, 50),
+  MARKET_STALE_AFTER_SECONDS: intWithDefault(180, 30, 3600),
+  MARKET_HTTP_TIMEOUT_MS: intWithDefault(8000, 500, 60_000),
+  MARKET_BINANCE_OI_TOP_N: intWithDefault(100, 0, 1000),
+  SIGNAL_CROWDING_FUNDING_APR: numberWithDefault(0.3, 0.01, 10),
+  SIGNAL_CROWDING_FUNDING_Z: numberWithDefault(1.5, 0.5, 10),
+  SIGNAL_CROWDING_OI_RISE_4H: numberWithDefault(0.05, 0.005, 2),
+  SIGNAL_CROWDING_MIN_VENUES: intWithDefault(2, 1, 4),
+  SIGNAL_MIN_HISTORY_HOURS: intWithDefault(24, 1, 2160),
+  SIGNAL_CRASH_DROP: numberWithDefault(0.05, 0.005, 0.9),
+  SIGNAL_CRASH_WINDOW_MINUTES: intWithDefault(15, 1, 240),
+  SIGNAL_CRASH_MIN_VENUES: intWithDefault(2, 1, 4),
+  SIGNAL_OI_FLUSH: numberWithDefault(0.1, 0.01, 0.9),
+  SIGNAL_MIN_VOLUME_USD: intWithDefault(50_000_000, 0, 1_000_000_000_000),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -77,6 +111,10 @@ export interface Config {
   simulateMaxPositions: number;
   exchanges: { binance: string; bybit: string; okx: string; hyperliquid: string };
   alertsSchedule: string;
+  alerts: { cooldownMs: number; defaultSymbols: string[]; maxPerChatPerCycle: number };
+  market: { staleAfterMs: number; httpTimeoutMs: number; binanceOpenInterestTopN: number };
+  /** Crowding / crash thresholds: heuristics, documented in src/core/signals.ts. */
+  signals: SignalThresholds;
   /** Values never to be printed (log redaction, error scrubbing). */
   secrets: string[];
 }
@@ -119,6 +157,28 @@ export function loadConfig(env: Env = process.env): Config {
       hyperliquid: e.HYPERLIQUID_BASE_URL.replace(/\/+$/, ''),
     },
     alertsSchedule: e.ALERTS_SCHEDULE,
+    alerts: {
+      cooldownMs: e.ALERTS_COOLDOWN_MINUTES * 60_000,
+      defaultSymbols: e.ALERTS_DEFAULT_SYMBOLS,
+      maxPerChatPerCycle: e.ALERTS_MAX_PER_CHAT_PER_CYCLE,
+    },
+    market: {
+      staleAfterMs: e.MARKET_STALE_AFTER_SECONDS * 1000,
+      httpTimeoutMs: e.MARKET_HTTP_TIMEOUT_MS,
+      binanceOpenInterestTopN: e.MARKET_BINANCE_OI_TOP_N,
+    },
+    signals: {
+      crowdingFundingAprMin: e.SIGNAL_CROWDING_FUNDING_APR,
+      crowdingFundingZMin: e.SIGNAL_CROWDING_FUNDING_Z,
+      crowdingOiRiseMin: e.SIGNAL_CROWDING_OI_RISE_4H,
+      crowdingMinVenues: e.SIGNAL_CROWDING_MIN_VENUES,
+      minHistoryHours: e.SIGNAL_MIN_HISTORY_HOURS,
+      crashDropPct: e.SIGNAL_CRASH_DROP,
+      crashWindowMinutes: e.SIGNAL_CRASH_WINDOW_MINUTES,
+      crashMinVenues: e.SIGNAL_CRASH_MIN_VENUES,
+      oiFlushPct: e.SIGNAL_OI_FLUSH,
+      minVolumeUsd: e.SIGNAL_MIN_VOLUME_USD,
+    },
     secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DISCORD_TOKEN].filter((s): s is string => !!s),
   };
 }

@@ -30,4 +30,109 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 100,
+    name: 'market snapshots',
+    sql: `
+      CREATE TABLE market_instruments (
+        id INTEGER PRIMARY KEY,
+        venue TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        instrument TEXT NOT NULL,
+        UNIQUE (venue, instrument)
+      );
+      CREATE INDEX market_instruments_symbol ON market_instruments (symbol);
+      -- minute resolution, kept ~48 h: only what the look-backs read (price, funding, OI), keyed by
+      -- minute first so pruning and "all symbols at minute m" are range scans. Full rows live in
+      -- market_latest; longer history in market_hourly.
+      CREATE TABLE market_minutes (
+        minute INTEGER NOT NULL,
+        instrument_id INTEGER NOT NULL,
+        mark REAL NOT NULL,
+        funding_rate REAL,
+        open_interest REAL,
+        PRIMARY KEY (minute, instrument_id)
+      ) WITHOUT ROWID;
+      -- the newest row per instrument (what /market shows), upserted each cycle
+      CREATE TABLE market_latest (
+        instrument_id INTEGER PRIMARY KEY,
+        minute INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        mark REAL NOT NULL,
+        index_price REAL,
+        last REAL,
+        funding_rate REAL,
+        funding_interval_h REAL NOT NULL,
+        open_interest REAL,
+        open_interest_usd REAL,
+        volume_usd REAL,
+        change_24h REAL,
+        adl_risk INTEGER
+      );
+      -- hourly aggregates, kept ~90 days: charts and the funding baseline (z-score). Keyed by hour
+      -- first: "the last 24 h of these instruments" and "all of last month" are range scans.
+      CREATE TABLE market_hourly (
+        hour INTEGER NOT NULL,
+        instrument_id INTEGER NOT NULL,
+        mark_close REAL NOT NULL,
+        funding_apr_sum REAL NOT NULL DEFAULT 0,
+        funding_samples INTEGER NOT NULL DEFAULT 0,
+        open_interest REAL,
+        open_interest_usd REAL,
+        samples INTEGER NOT NULL,
+        PRIMARY KEY (hour, instrument_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE market_venue_status (
+        venue TEXT PRIMARY KEY,
+        last_success INTEGER,
+        last_attempt INTEGER,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        paused_until INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+    `,
+  },
+  {
+    version: 200,
+    name: 'alerts',
+    sql: `
+      CREATE TABLE alert_subscriptions (
+        platform TEXT NOT NULL CHECK (platform IN ('discord', 'telegram')),
+        chat_id TEXT NOT NULL,
+        kinds TEXT NOT NULL,
+        symbols TEXT NOT NULL,
+        venues TEXT NOT NULL,
+        min_severity TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        paused_at TEXT,
+        paused_reason TEXT,
+        PRIMARY KEY (platform, chat_id)
+      );
+      -- dedup / cooldown: the last alert per (target, venue group, symbol, kind)
+      CREATE TABLE alert_sent (
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        venue_group TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        PRIMARY KEY (platform, chat_id, venue_group, symbol, kind)
+      );
+      -- the delivery queue, persisted with the dedup record so a restart neither loses nor repeats
+      CREATE TABLE alert_outbox (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        alert TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dropped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX alert_outbox_pending ON alert_outbox (status, next_attempt_at);
+    `,
+  },
 ];

@@ -1,0 +1,173 @@
+import type { Command, Lang } from '../src/chat/command.ts';
+import type { ChatContext } from '../src/chat/context.ts';
+import type { PushPlatform } from '../src/chat/delivery.ts';
+import { localized } from '../src/chat/i18n.ts';
+import { UserError } from '../src/chat/errors.ts';
+import type { Reply } from '../src/chat/reply.ts';
+import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from '../src/core/signals.ts';
+import { VENUES, VENUE_LABELS, type Venue } from '../src/market/types.ts';
+import type { AlertService } from '../src/alerts/service.ts';
+import type { Subscription } from '../src/store/alerts-repository.ts';
+import { alertTitle } from '../src/alerts/message.ts';
+
+/**
+ * `/alerts subscribe [crowding|crash|adl|all] [symbols=BTC,ETH] [venues=binance,okx] [severity=warning]`,
+ * `/alerts list`, `/alerts unsubscribe`, `/alerts test`, and `alerts run-once` (one poll → evaluate
+ * cycle, printing what would be sent; the CLI's `--json` gets `{ at, venues, alerts }`).
+ * `managesChat`: the dispatcher's permission guard applies; changes are checked here too.
+ */
+const ACTIONS = ['subscribe', 'unsubscribe', 'list', 'test', 'run-once'] as const;
+type AlertsAction = (typeof ACTIONS)[number];
+
+export const alertsCommand: Command = {
+  name: 'alerts',
+  description: localized('alerts.description'),
+  options: [
+    { name: 'action', kind: 'enum', choices: ACTIONS, required: true, positional: true, description: localized('alerts.opt-action') },
+    { name: 'kind', kind: 'enum', choices: [...ALERT_KINDS, 'all'], default: 'all', positional: true, description: localized('alerts.opt-kind') },
+    { name: 'symbols', aliases: ['symbol', 'coins'], kind: 'string', description: localized('alerts.opt-symbols') },
+    { name: 'venues', aliases: ['venue'], kind: 'string', description: localized('alerts.opt-venues') },
+    { name: 'severity', kind: 'enum', choices: SEVERITIES, default: 'warning', description: localized('alerts.opt-severity') },
+  ],
+  examples: [
+    { args: { action: 'subscribe', kind: 'all', symbols: 'BTC,ETH' } },
+    { args: { action: 'subscribe', kind: 'crash', venues: 'binance,bybit', severity: 'critical' } },
+    { args: { action: 'list' } },
+  ],
+  managesChat: true,
+  slow: true,
+  async run(args, ctx) {
+    const alerts = ctx.services.alerts;
+    if (!alerts) throw new UserError('alerts.unavailable');
+    const action = args.action as AlertsAction;
+    if (action === 'run-once') return runOnce(alerts, ctx);
+    const platform = pushPlatform(ctx);
+    if (action === 'list') return listReply(alerts.repo.get(platform, ctx.chat.id), ctx);
+    if (!ctx.canManageChat) throw new UserError('alerts.not-allowed');
+    if (action === 'unsubscribe') {
+      const removed = alerts.repo.unsubscribe(platform, ctx.chat.id);
+      return { tone: removed ? 'success' : 'info', blocks: [{ kind: 'text', text: ctx.t(removed ? 'alerts.unsubscribed' : 'alerts.not-subscribed') }] };
+    }
+    if (action === 'test') {
+      const result = await alerts.sendTest(platform, ctx.chat.id, ctx.lang);
+      return result.ok
+        ? { tone: 'success', ephemeral: true, blocks: [{ kind: 'text', text: ctx.t('alerts.test-sent') }] }
+        : { tone: 'error', ephemeral: true, blocks: [{ kind: 'text', text: ctx.t('alerts.test-failed', { detail: result.detail }) }] };
+    }
+    const kind = String(args.kind ?? 'all');
+    const subscription = {
+      platform,
+      chatId: ctx.chat.id,
+      kinds: kind === 'all' ? [...ALERT_KINDS] : [kind as AlertKind],
+      symbols: args.symbols === undefined ? [...alerts.defaultSymbols] : parseSymbols(String(args.symbols)),
+      venues: args.venues === undefined ? ['*'] : parseVenues(String(args.venues)),
+      minSeverity: (args.severity as Severity | undefined) ?? 'warning',
+      createdBy: ctx.user.id,
+      createdAt: ctx.now().toISOString(),
+    };
+    alerts.repo.subscribe(subscription);
+    return {
+      title: ctx.t('alerts.subscribed-title'),
+      tone: 'success',
+      blocks: [{ kind: 'text', text: ctx.t('alerts.subscribed', describe({ ...subscription, pausedAt: null, pausedReason: null }, ctx)) }],
+    };
+  },
+};
+
+function pushPlatform(ctx: ChatContext): PushPlatform {
+  if (ctx.platform === 'discord' || ctx.platform === 'telegram') return ctx.platform;
+  throw new UserError('alerts.push-only');
+}
+
+export function parseSymbols(input: string): string[] {
+  const words = input.split(/[\s,;]+/).filter(Boolean).map((w) => w.toUpperCase().replace(/^\$/, '').replace(/USDT$/, ''));
+  if (words.length === 1 && (words[0] === 'ALL' || words[0] === '*')) return ['*'];
+  if (words.length === 0 || words.some((w) => !/^[A-Z0-9]{1,20}$/.test(w))) {
+    throw new UserError('alerts.bad-symbols', { input }, { key: 'alerts.hint-symbols' });
+  }
+  return [...new Set(words)];
+}
+
+export function parseVenues(input: string): string[] {
+  const words = input.split(/[\s,;]+/).filter(Boolean).map((w) => w.toLowerCase());
+  if (words.length === 1 && (words[0] === 'all' || words[0] === '*')) return ['*'];
+  const unknown = words.find((w) => !(VENUES as readonly string[]).includes(w));
+  if (unknown !== undefined || words.length === 0) {
+    throw new UserError('alerts.bad-venues', { venue: unknown ?? input }, { key: 'alerts.hint-venues' });
+  }
+  return [...new Set(words)].sort();
+}
+
+function describe(sub: Subscription, ctx: ChatContext): Record<string, string> {
+  const { t } = ctx;
+  return {
+    kinds: sub.kinds.map((k) => t(`alerts.kind-${k}`)).join(', '),
+    symbols: sub.symbols.includes('*') ? t('alerts.all-coins') : sub.symbols.join(', '),
+    venues: sub.venues.includes('*') ? t('alerts.all-venues') : sub.venues.map((v) => VENUE_LABELS[v as Venue] ?? v).join(', '),
+    severity: t(`alerts.severity-${sub.minSeverity}`),
+  };
+}
+
+function listReply(sub: Subscription | undefined, ctx: ChatContext): Reply {
+  if (!sub) return { tone: 'info', blocks: [{ kind: 'text', text: ctx.t('alerts.not-subscribed') }] };
+  const d = describe(sub, ctx);
+  const { t } = ctx;
+  return {
+    title: t('alerts.list-title'),
+    tone: sub.pausedAt ? 'warn' : 'info',
+    blocks: [
+      {
+        kind: 'fields',
+        fields: [
+          { label: t('alerts.field-kinds'), value: d.kinds },
+          { label: t('alerts.field-symbols'), value: d.symbols },
+          { label: t('alerts.field-venues'), value: d.venues },
+          { label: t('alerts.field-severity'), value: d.severity },
+          {
+            label: t('alerts.field-status'),
+            value: sub.pausedAt
+              ? t('alerts.status-paused', { since: sub.pausedAt.slice(0, 16).replace('T', ' '), reason: sub.pausedReason ?? '' })
+              : t('alerts.status-active'),
+          },
+        ],
+      },
+    ],
+    data: { subscription: sub },
+  };
+}
+
+async function runOnce(alerts: AlertService, ctx: ChatContext): Promise<Reply> {
+  const { poll, candidates, subscriptions } = await alerts.evaluate();
+  const { t, lang } = ctx;
+  const planned = candidates.map((c) => ({ candidate: c, targets: alerts.targetsOf(c, subscriptions) }));
+  const venueLines = poll.venues.map((v) =>
+    t('alerts.run-once-venues', {
+      venue: VENUE_LABELS[v.venue],
+      status: v.ok ? t('alerts.venue-ok') : t('alerts.venue-failed', { error: v.error ?? '' }),
+      snapshots: v.snapshots,
+      requests: v.requests,
+      weight: v.weight,
+    }),
+  );
+  const alertLines = planned.map(({ candidate, targets }) =>
+    t('alerts.run-once-alert', {
+      severity: t(`alerts.severity-${candidate.severity}`),
+      title: alertTitle(candidate, lang as Lang),
+      targets: targets.length ? targets.map((s) => `${s.platform}:${s.chatId}`).join(', ') : t('alerts.run-once-no-target'),
+    }),
+  );
+  return {
+    title: t('alerts.run-once-title', { count: candidates.length }),
+    tone: candidates.length ? 'warn' : 'info',
+    blocks: [{ kind: 'text', text: [...venueLines, '', ...alertLines].join('\n').trim() }],
+    data: {
+      at: new Date(poll.at).toISOString(),
+      venues: poll.venues,
+      alerts: planned.map(({ candidate, targets }) => ({
+        ...candidate,
+        title: alertTitle(candidate, lang as Lang),
+        targets: targets.map((s) => ({ platform: s.platform, chatId: s.chatId })),
+      })),
+    },
+  };
+}

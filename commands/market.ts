@@ -1,0 +1,100 @@
+import type { Command } from '../src/chat/command.ts';
+import type { ChatContext } from '../src/chat/context.ts';
+import { localized } from '../src/chat/i18n.ts';
+import { UserError } from '../src/chat/errors.ts';
+import type { Reply } from '../src/chat/reply.ts';
+import { formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
+import { fundingOiChartPng } from '../src/market/chart.ts';
+import { VENUE_LABELS, VENUES, type Venue } from '../src/market/types.ts';
+
+/**
+ * `/market BTC [venue]`: the coin on every venue (mark, funding per interval and APR, OI,
+ * 24 h change, the venue's ADL-risk flag, stale marker) and a 24 h funding + OI chart.
+ * CLI `--json`: `{ symbol, venues: [{ venue, mark, fundingRate, fundingIntervalHours, fundingApr,
+ * openInterestUsd, change24hPct, stale, adlRisk, time }] }`, rates as fractions.
+ */
+export const marketCommand: Command = {
+  name: 'market',
+  description: localized('market.description'),
+  options: [
+    { name: 'symbol', kind: 'string', required: true, positional: true, autocomplete: 'symbol', description: localized('market.opt-symbol') },
+    { name: 'venue', kind: 'enum', choices: VENUES, positional: true, description: localized('market.opt-venue') },
+  ],
+  examples: [{ args: { symbol: 'BTC' } }, { args: { symbol: 'ETH', venue: 'binance' } }],
+  cost: 'light',
+  slow: true,
+  async run(args, ctx) {
+    const market = ctx.services.market;
+    if (!market) throw new UserError('market.unavailable');
+    const symbol = normalizeSymbol(String(args.symbol ?? ''));
+    if (!symbol) throw new UserError('market.unknown-symbol', { symbol: String(args.symbol ?? '') }, { key: 'market.hint-symbol' });
+    await market.ensureFresh();
+    const venue = args.venue as Venue | undefined;
+    const rows = market.rowsFor(symbol).filter((r) => !venue || r.venue === venue);
+    if (rows.length === 0) throw new UserError('market.unknown-symbol', { symbol }, { key: 'market.hint-symbol' });
+    const chart = fundingOiChartPng(symbol, market.history(symbol, 24).filter((p) => !venue || p.venue === venue), ctx.t);
+    return marketReply(symbol, rows, chart, ctx);
+  },
+};
+
+type Row = ReturnType<NonNullable<ChatContext['services']['market']>['rowsFor']>[number];
+
+function marketReply(symbol: string, rows: Row[], chart: Buffer | undefined, ctx: ChatContext): Reply {
+  const { t, lang } = ctx;
+  const dash = '–';
+  const table = rows.map((r) => [
+    `${VENUE_LABELS[r.venue]}${r.stale ? ` ${t('market.stale')}` : ''}`,
+    formatUsd(r.mark, lang),
+    r.fundingRate === null
+      ? dash
+      : t('market.funding-per', { rate: formatPercent(r.fundingRate, lang, { maxDecimals: 4 }), hours: formatNumber(r.fundingIntervalHours, lang) }),
+    r.fundingApr === null ? dash : formatPercent(r.fundingApr, lang, { decimals: 2 }),
+    r.openInterestUsd === null ? dash : formatUsdCompact(r.openInterestUsd, lang),
+    r.change24hPct === null ? dash : formatPercent(r.change24hPct, lang, { signed: true, maxDecimals: 2 }),
+    r.adlRisk === null ? t('market.adl-none') : t(`market.adl-${r.adlRisk}`),
+  ]);
+  const blocks: Reply['blocks'] = [
+    {
+      kind: 'table',
+      columns: ['col-venue', 'col-price', 'col-funding', 'col-apr', 'col-oi', 'col-change', 'col-adl'].map((k) => t(`market.${k}`)),
+      rows: table,
+      align: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+    },
+    { kind: 'text', text: `_${t('market.legend')}_` },
+  ];
+  if (rows.some((r) => r.stale)) blocks.push({ kind: 'text', text: t('market.stale-note') });
+  return {
+    title: t('market.title', { symbol }),
+    tone: 'info',
+    blocks,
+    image: chart ? { png: chart, alt: t('market.chart-alt', { symbol }), filename: `${symbol.toLowerCase()}-market.png` } : undefined,
+    footer: t('market.footer'),
+    data: {
+      symbol,
+      venues: rows.map((r) => ({
+        venue: r.venue,
+        mark: r.mark,
+        fundingRate: r.fundingRate,
+        fundingIntervalHours: r.fundingIntervalHours,
+        fundingApr: r.fundingApr,
+        openInterestUsd: r.openInterestUsd,
+        change24hPct: r.change24hPct,
+        stale: r.stale,
+        adlRisk: r.adlRisk,
+        time: new Date(r.time).toISOString(),
+      })),
+    },
+  };
+}
+
+/** `btc`, `$BTC`, `BTCUSDT`, `BTC-USDT-SWAP`, `btc/usdt` → `BTC`; anything else → undefined. */
+export function normalizeSymbol(input: string): string | undefined {
+  let s = input.trim().toUpperCase().replace(/^\$/, '');
+  for (const suffix of ['-USDT-SWAP', '/USDT', '-USDT', 'USDT', '-PERP', 'PERP']) {
+    if (s.endsWith(suffix) && s.length > suffix.length) {
+      s = s.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return /^[A-Z0-9]{1,20}$/.test(s) ? s : undefined;
+}

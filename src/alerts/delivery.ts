@@ -1,0 +1,133 @@
+import type { Logger } from 'pino';
+import type { Lang } from '../chat/command.ts';
+import type { PushPlatform, ReplySender } from '../chat/delivery.ts';
+import type { Reply } from '../chat/reply.ts';
+import type { AlertsRepository } from '../store/alerts-repository.ts';
+
+/**
+ * Drains the persisted outbox through the platform senders, paced to each platform's limits,
+ * retrying rate limits and server errors, and pausing a subscription whose chat is gone or
+ * forbids the bot (instead of retrying forever).
+ */
+export interface Pacing {
+  /** Between any two messages on the platform. */
+  globalMs: number;
+  /** Between two messages to the same chat. */
+  perChatMs: number;
+}
+
+/**
+ * Telegram: ~30 messages/s overall, 20 messages/min in one group (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+ * Discord: 5 messages / 5 s per channel, 50 requests/s global (https://discord.com/developers/docs/topics/rate-limits).
+ */
+export const PLATFORM_PACING: Record<PushPlatform, Pacing> = {
+  telegram: { globalMs: 40, perChatMs: 3_000 },
+  discord: { globalMs: 25, perChatMs: 1_100 },
+};
+
+export interface DeliveryOptions<T> {
+  repo: AlertsRepository;
+  senders: Partial<Record<PushPlatform, ReplySender>>;
+  /** The chat's language (services.preferences.chatLang, else en). */
+  langOf(platform: PushPlatform, chatId: string): Lang;
+  render(alert: T, lang: Lang): Reply;
+  logger: Logger;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  pacing?: Record<PushPlatform, Pacing>;
+  maxAttempts?: number;
+  /** A retry the platform asks for within this wait is done in the same drain. */
+  maxInlineWaitMs?: number;
+}
+
+export interface DrainReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  paused: Array<{ platform: PushPlatform; chatId: string; reason: string }>;
+}
+
+export class DeliveryQueue<T> {
+  private readonly nextGlobal: Record<PushPlatform, number> = { telegram: 0, discord: 0 };
+  private readonly nextChat = new Map<string, number>();
+  private readonly pacing: Record<PushPlatform, Pacing>;
+  private readonly maxAttempts: number;
+  private readonly maxInlineWaitMs: number;
+
+  constructor(private readonly options: DeliveryOptions<T>) {
+    this.pacing = options.pacing ?? PLATFORM_PACING;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxInlineWaitMs = options.maxInlineWaitMs ?? 5_000;
+  }
+
+  async drain(): Promise<DrainReport> {
+    const { repo, senders, logger } = this.options;
+    const report: DrainReport = { sent: 0, retried: 0, failed: 0, paused: [] };
+    const pausedNow = new Set<string>();
+    const rendered = new Map<string, Reply>();
+    for (const item of repo.due<T>(this.options.now())) {
+      const chatKey = `${item.platform}:${item.chatId}`;
+      if (pausedNow.has(chatKey)) continue;
+      const sender = senders[item.platform];
+      if (!sender) {
+        repo.retryLater(item.id, item.attempts + 1, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);
+        report.retried++;
+        continue;
+      }
+      const lang = this.options.langOf(item.platform, item.chatId);
+      // One rendering (chart included) per alert and language, however many chats get it.
+      const renderKey = `${lang}:${JSON.stringify(item.alert)}`;
+      let reply = rendered.get(renderKey);
+      if (!reply) {
+        reply = this.options.render(item.alert, lang);
+        rendered.set(renderKey, reply);
+      }
+      let attempts = item.attempts;
+      for (;;) {
+        await this.pace(item.platform, chatKey);
+        attempts++;
+        const result = await sender.send(item.chatId, reply, lang).catch((error: unknown) => ({
+          ok: false as const,
+          reason: 'retry' as const,
+          detail: error instanceof Error ? error.message : String(error),
+          retryAfterMs: undefined,
+        }));
+        if (result.ok) {
+          repo.markSent(item.id, attempts);
+          report.sent++;
+          break;
+        }
+        if (result.reason === 'gone' || result.reason === 'forbidden') {
+          const reason = `${result.reason}: ${result.detail}`;
+          repo.pause(item.platform, item.chatId, reason, new Date(this.options.now()));
+          pausedNow.add(chatKey);
+          report.paused.push({ platform: item.platform, chatId: item.chatId, reason });
+          logger.warn({ platform: item.platform, chatId: item.chatId, reason }, 'alerts: target unreachable, subscription paused');
+          break;
+        }
+        const waitMs = result.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** attempts);
+        const giveUp = attempts >= this.maxAttempts;
+        if (!giveUp && waitMs <= this.maxInlineWaitMs) {
+          report.retried++;
+          await this.options.sleep(waitMs);
+          continue;
+        }
+        repo.retryLater(item.id, attempts, this.options.now() + waitMs, result.detail, giveUp);
+        if (giveUp) report.failed++;
+        else report.retried++;
+        logger.warn({ platform: item.platform, chatId: item.chatId, attempts, detail: result.detail, giveUp }, 'alerts: delivery deferred');
+        break;
+      }
+    }
+    return report;
+  }
+
+  private async pace(platform: PushPlatform, chatKey: string): Promise<void> {
+    const now = this.options.now();
+    const readyAt = Math.max(this.nextGlobal[platform], this.nextChat.get(chatKey) ?? 0);
+    if (readyAt > now) await this.options.sleep(readyAt - now);
+    const sentAt = Math.max(now, readyAt);
+    this.nextGlobal[platform] = sentAt + this.pacing[platform].globalMs;
+    this.nextChat.set(chatKey, sentAt + this.pacing[platform].perChatMs);
+  }
+}

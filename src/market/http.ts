@@ -1,0 +1,155 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Venue } from './types.ts';
+
+/**
+ * HTTP for one venue: timeouts, retries with jitter, `Retry-After`, bans, and the request
+ * weight spent in the current cycle. Clock, sleep and randomness are injectable so tests
+ * replay faults without waiting.
+ */
+export interface HttpClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+}
+
+export const SYSTEM_CLOCK: HttpClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: () => Math.random(),
+};
+
+export interface VenueHttpOptions {
+  venue: Venue;
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Extra attempts after the first for timeouts, 5xx, truncated bodies and short 429s. */
+  maxRetries?: number;
+  /** First backoff step; doubles each attempt, times a jitter factor in [0.5, 1.5). */
+  backoffMs?: number;
+  /** A 429 asking to wait longer than this ends the venue's cycle instead of sleeping. */
+  maxInlineWaitMs?: number;
+  clock?: HttpClock;
+}
+
+export class VenueHttpError extends Error {
+  constructor(
+    readonly venue: Venue,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${venue}: ${message}`);
+    this.name = 'VenueHttpError';
+  }
+}
+
+/** The venue told us to stop (Binance 418 ban, 429 with a long Retry-After, Bybit 403 "access too frequent"). */
+export class VenueBlockedError extends VenueHttpError {
+  constructor(venue: Venue, message: string, status: number, readonly until: number) {
+    super(venue, message, status);
+    this.name = 'VenueBlockedError';
+  }
+}
+
+export class VenueHttp {
+  readonly venue: Venue;
+  private readonly axios: AxiosInstance;
+  private readonly maxRetries: number;
+  private readonly backoffMs: number;
+  private readonly maxInlineWaitMs: number;
+  readonly clock: HttpClock;
+  /** Epoch ms until which the venue asked us to stay away. */
+  blockedUntil = 0;
+  requests = 0;
+  weight = 0;
+
+  constructor(options: VenueHttpOptions) {
+    this.venue = options.venue;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.backoffMs = options.backoffMs ?? 500;
+    this.maxInlineWaitMs = options.maxInlineWaitMs ?? 5_000;
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.axios = axios.create({
+      baseURL: options.baseUrl,
+      timeout: options.timeoutMs ?? 8_000,
+      // Parse JSON ourselves: a truncated body must be a retryable fault, not a string.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      // One poll makes up to ~100 calls to the same host: reuse connections.
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 16 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
+      headers: { 'User-Agent': 'adl-sentinel/0.1 (+market watch)', Accept: 'application/json' },
+    });
+  }
+
+  /** Start counting a new poll cycle. */
+  resetCounters(): void {
+    this.requests = 0;
+    this.weight = 0;
+  }
+
+  get(path: string, params: Record<string, string> = {}, weight = 1): Promise<unknown> {
+    return this.request(() => this.axios.get(path, { params }), weight);
+  }
+
+  post(path: string, body: unknown, weight = 1): Promise<unknown> {
+    return this.request(() => this.axios.post(path, body, { headers: { 'Content-Type': 'application/json' } }), weight);
+  }
+
+  private async request(send: () => Promise<AxiosResponse<string>>, weight: number): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const now = this.clock.now();
+      if (now < this.blockedUntil) {
+        throw new VenueBlockedError(this.venue, `blocked for ${Math.ceil((this.blockedUntil - now) / 1000)} s more`, 0, this.blockedUntil);
+      }
+      this.requests++;
+      this.weight += weight;
+      let retryAfterMs: number | undefined;
+      let problem: string;
+      try {
+        const response = await send();
+        const status = response.status;
+        if (status >= 200 && status < 300) {
+          try {
+            return JSON.parse(response.data);
+          } catch {
+            problem = `invalid JSON (${String(response.data).length} bytes)`;
+          }
+        } else if (status === 418 || (status === 403 && /too frequent/i.test(response.data))) {
+          // Binance 418: IP ban (2 min to 3 days). Bybit 403: stop for at least 10 minutes.
+          const waitMs = retryAfter(response) ?? (status === 418 ? 120_000 : 600_000);
+          this.blockedUntil = this.clock.now() + waitMs;
+          throw new VenueBlockedError(this.venue, `HTTP ${status}: banned for ${Math.round(waitMs / 1000)} s`, status, this.blockedUntil);
+        } else if (status === 429) {
+          retryAfterMs = retryAfter(response) ?? this.backoff(attempt);
+          if (retryAfterMs > this.maxInlineWaitMs || attempt >= this.maxRetries) {
+            this.blockedUntil = this.clock.now() + retryAfterMs;
+            throw new VenueBlockedError(this.venue, `HTTP 429: backing off ${Math.round(retryAfterMs / 1000)} s`, 429, this.blockedUntil);
+          }
+          problem = 'HTTP 429';
+        } else if (status >= 500) {
+          problem = `HTTP ${status}`;
+        } else {
+          throw new VenueHttpError(this.venue, `HTTP ${status}: ${String(response.data).slice(0, 200)}`, status);
+        }
+      } catch (error) {
+        if (error instanceof VenueHttpError) throw error;
+        problem = axios.isAxiosError(error) ? (error.code === 'ECONNABORTED' ? 'timeout' : (error.code ?? error.message)) : String(error);
+      }
+      if (attempt >= this.maxRetries) throw new VenueHttpError(this.venue, `${problem} after ${attempt + 1} attempts`);
+      await this.clock.sleep(retryAfterMs ?? this.backoff(attempt));
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.round(this.backoffMs * 2 ** attempt * (0.5 + this.clock.random()));
+  }
+}
+
+function retryAfter(response: AxiosResponse): number | undefined {
+  const raw = response.headers['retry-after'];
+  const seconds = Number(raw);
+  return raw !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}

@@ -1,0 +1,142 @@
+import type { Db } from './database.ts';
+import type { PushPlatform } from '../chat/delivery.ts';
+import { severityRank, type AlertKind, type Severity } from '../core/signals.ts';
+
+/** Alert subscriptions, the dedup/cooldown record and the persisted delivery queue. */
+export interface Subscription {
+  platform: PushPlatform;
+  chatId: string;
+  kinds: AlertKind[];
+  /** Coins, or ['*'] for every liquid coin. */
+  symbols: string[];
+  /** Venues, or ['*'] for all. Their sorted join is the subscription's "venue group". */
+  venues: string[];
+  minSeverity: Severity;
+  createdBy: string;
+  createdAt: string;
+  pausedAt: string | null;
+  pausedReason: string | null;
+}
+
+export const venueGroup = (venues: readonly string[]): string => (venues.includes('*') ? '*' : [...venues].sort().join(','));
+
+export interface OutboxItem<T> {
+  id: number;
+  platform: PushPlatform;
+  chatId: string;
+  alert: T;
+  attempts: number;
+}
+
+interface SubscriptionRow {
+  platform: PushPlatform;
+  chat_id: string;
+  kinds: string;
+  symbols: string;
+  venues: string;
+  min_severity: Severity;
+  created_by: string;
+  created_at: string;
+  paused_at: string | null;
+  paused_reason: string | null;
+}
+
+const toSubscription = (r: SubscriptionRow): Subscription => ({
+  platform: r.platform,
+  chatId: r.chat_id,
+  kinds: r.kinds.split(',') as AlertKind[],
+  symbols: r.symbols.split(','),
+  venues: r.venues.split(','),
+  minSeverity: r.min_severity,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  pausedAt: r.paused_at,
+  pausedReason: r.paused_reason,
+});
+
+export class AlertsRepository {
+  constructor(readonly db: Db) {}
+
+  /** Creates or replaces the chat's subscription (and resumes it if it was paused). */
+  subscribe(sub: Omit<Subscription, 'pausedAt' | 'pausedReason'>): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO alert_subscriptions (platform, chat_id, kinds, symbols, venues, min_severity, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(sub.platform, sub.chatId, sub.kinds.join(','), sub.symbols.join(','), sub.venues.join(','), sub.minSeverity, sub.createdBy, sub.createdAt);
+  }
+
+  unsubscribe(platform: PushPlatform, chatId: string): boolean {
+    return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
+  }
+
+  get(platform: PushPlatform, chatId: string): Subscription | undefined {
+    const row = this.db.prepare('SELECT * FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').get(platform, chatId) as SubscriptionRow | undefined;
+    return row && toSubscription(row);
+  }
+
+  active(): Subscription[] {
+    return (this.db.prepare('SELECT * FROM alert_subscriptions WHERE paused_at IS NULL ORDER BY platform, chat_id').all() as SubscriptionRow[]).map(toSubscription);
+  }
+
+  /** The target is gone or forbids the bot: stop sending there and drop what was queued for it. */
+  pause(platform: PushPlatform, chatId: string, reason: string, now: Date): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE alert_subscriptions SET paused_at = ?, paused_reason = ? WHERE platform = ? AND chat_id = ?')
+        .run(now.toISOString(), reason, platform, chatId);
+      this.db
+        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
+        .run(reason, platform, chatId);
+    })();
+  }
+
+  /**
+   * Queues an alert unless the same (target, venue group, symbol, kind) was queued within the
+   * cooldown at the same or a higher severity. Dedup record and queue row are written together.
+   */
+  enqueueUnlessDuplicate(
+    key: { platform: PushPlatform; chatId: string; venueGroup: string; symbol: string; kind: AlertKind },
+    severity: Severity,
+    alert: unknown,
+    now: number,
+    cooldownMs: number,
+  ): boolean {
+    return this.db.transaction(() => {
+      const last = this.db
+        .prepare('SELECT severity, sent_at FROM alert_sent WHERE platform = ? AND chat_id = ? AND venue_group = ? AND symbol = ? AND kind = ?')
+        .get(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind) as { severity: Severity; sent_at: number } | undefined;
+      if (last && now - last.sent_at < cooldownMs && severityRank(severity) <= severityRank(last.severity)) return false;
+      this.db
+        .prepare('INSERT OR REPLACE INTO alert_sent (platform, chat_id, venue_group, symbol, kind, severity, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind, severity, now);
+      this.db
+        .prepare(`INSERT INTO alert_outbox (platform, chat_id, alert, status, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?)`)
+        .run(key.platform, key.chatId, JSON.stringify(alert), now, now);
+      return true;
+    })();
+  }
+
+  due<T>(now: number): Array<OutboxItem<T>> {
+    const rows = this.db
+      .prepare(`SELECT id, platform, chat_id, alert, attempts FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
+      .all(now) as Array<{ id: number; platform: PushPlatform; chat_id: string; alert: string; attempts: number }>;
+    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts }));
+  }
+
+  markSent(id: number, attempts: number): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'sent', attempts = ?, last_error = NULL WHERE id = ?`).run(attempts, id);
+  }
+
+  retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
+    this.db
+      .prepare('UPDATE alert_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?')
+      .run(giveUp ? 'failed' : 'pending', attempts, nextAttemptAt, error, id);
+  }
+
+  /** Delivered rows older than the cooldown have done their job. */
+  pruneOutbox(before: number): number {
+    return this.db.prepare(`DELETE FROM alert_outbox WHERE status != 'pending' AND created_at < ?`).run(before).changes;
+  }
+}

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDatabase } from '../../src/store/database.ts';
+import { AlertsRepository } from '../../src/store/alerts-repository.ts';
+import { DeliveryQueue, PLATFORM_PACING } from '../../src/alerts/delivery.ts';
+import { ManualClock, silentLogger } from '../support/market.ts';
+import { RecordingSender } from '../support/senders.ts';
+
+function setUp() {
+  const repo = new AlertsRepository(openDatabase(':memory:'));
+  const clock = new ManualClock(Date.UTC(2025, 9, 10, 21, 0));
+  const telegram = new RecordingSender('telegram');
+  const discord = new RecordingSender('discord');
+  const queue = new DeliveryQueue<{ text: string }>({
+    repo,
+    senders: { telegram, discord },
+    langOf: (_platform, chatId) => (chatId.startsWith('vi') ? 'vi' : 'en'),
+    render: (alert, lang) => ({ title: `${lang}: ${alert.text}`, blocks: [] }),
+    logger: silentLogger,
+    now: clock.now,
+    sleep: clock.sleep,
+  });
+  for (const chatId of ['vi-group', 'en-group']) {
+    repo.subscribe({ platform: 'telegram', chatId, kinds: ['crash'], symbols: ['BTC'], venues: ['*'], minSeverity: 'warning', createdBy: 'u', createdAt: '' });
+  }
+  const enqueue = (platform: 'telegram' | 'discord', chatId: string, text: string, severity: 'warning' | 'critical' = 'warning') =>
+    repo.enqueueUnlessDuplicate({ platform, chatId, venueGroup: '*', symbol: 'BTC', kind: 'crash' }, severity, { text }, clock.now(), 4 * 3_600_000);
+  return { repo, clock, telegram, discord, queue, enqueue };
+}
+
+test('dedup: one alert per (target, venue group, symbol, kind) per cooldown, again only when severity escalates', () => {
+  const { clock, enqueue } = setUp();
+  assert.equal(enqueue('telegram', 'en-group', 'first'), true);
+  assert.equal(enqueue('telegram', 'en-group', 'same again'), false);
+  assert.equal(enqueue('telegram', 'vi-group', 'other chat'), true);
+  assert.equal(enqueue('telegram', 'en-group', 'worse', 'critical'), true);
+  assert.equal(enqueue('telegram', 'en-group', 'back to warning'), false);
+  clock.time += 4 * 3_600_000;
+  assert.equal(enqueue('telegram', 'en-group', 'after the cooldown'), true);
+});
+
+test('messages to one Telegram group are paced 3 s apart; each chat gets its language', async () => {
+  const { telegram, queue, enqueue, clock } = setUp();
+  const start = clock.now();
+  enqueue('telegram', 'vi-group', 'a');
+  enqueue('telegram', 'vi-group', 'b', 'critical');
+  enqueue('telegram', 'en-group', 'c');
+  const report = await queue.drain();
+  assert.equal(report.sent, 3);
+  assert.deepEqual(telegram.sent.map((s) => s.reply.title), ['vi: a', 'vi: b', 'en: c']);
+  assert.ok(clock.now() - start >= PLATFORM_PACING.telegram.perChatMs, 'the second message to vi-group waited');
+});
+
+test('a 429 with retry-after is retried after that wait; a long one is deferred to a later drain', async () => {
+  const { telegram, queue, enqueue, clock, repo } = setUp();
+  enqueue('telegram', 'en-group', 'x');
+  telegram.failNext({ ok: false, reason: 'retry', retryAfterMs: 2_000, detail: 'Too Many Requests: retry after 2' });
+  assert.equal((await queue.drain()).sent, 1);
+  assert.ok(clock.sleeps.includes(2_000));
+
+  enqueue('telegram', 'vi-group', 'y');
+  telegram.failNext({ ok: false, reason: 'retry', retryAfterMs: 30_000, detail: 'Too Many Requests: retry after 30' });
+  const deferred = await queue.drain();
+  assert.deepEqual([deferred.sent, deferred.retried], [0, 1]);
+  assert.equal(repo.due(clock.now()).length, 0, 'not due yet');
+  clock.time += 30_000;
+  assert.equal((await queue.drain()).sent, 1);
+});
+
+test('server errors are retried with backoff, then given up after five attempts', async () => {
+  const { discord, queue, enqueue, clock } = setUp();
+  enqueue('discord', 'chan', 'z');
+  const error = { ok: false as const, reason: 'retry' as const, detail: 'HTTP 502' };
+  discord.failNext(error, error, error, error, error);
+  let report = await queue.drain();
+  for (let i = 0; i < 10 && report.failed === 0; i++) {
+    clock.time += 60_000;
+    report = await queue.drain();
+  }
+  assert.equal(report.failed, 1);
+  assert.equal(discord.attempts.length, 5);
+  assert.equal(discord.sent.length, 0);
+});
+
+test('a chat that is gone pauses its subscription and drops what was queued for it', async () => {
+  const { telegram, queue, enqueue, repo } = setUp();
+  telegram.dead.set('en-group', { ok: false, reason: 'gone', detail: 'Bad Request: chat not found' });
+  enqueue('telegram', 'en-group', 'one');
+  enqueue('telegram', 'en-group', 'two', 'critical');
+  enqueue('telegram', 'vi-group', 'three');
+  const report = await queue.drain();
+  assert.deepEqual(report.paused, [{ platform: 'telegram', chatId: 'en-group', reason: 'gone: Bad Request: chat not found' }]);
+  assert.equal(telegram.attempts.filter((c) => c === 'en-group').length, 1);
+  assert.equal(report.sent, 1);
+  assert.match(repo.get('telegram', 'en-group')!.pausedReason!, /chat not found/);
+  assert.deepEqual(repo.active().map((s) => s.chatId), ['vi-group']);
+});

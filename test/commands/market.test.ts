@@ -1,0 +1,91 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeExchange, sampleMarket } from '../e2e/fake-exchange.ts';
+import { ManualClock, makeMarketService } from '../support/market.ts';
+import { makeTestContext, makeTestServices } from '../support/context.ts';
+import { marketCommand, normalizeSymbol } from '../../commands/market.ts';
+import { UserError } from '../../src/chat/errors.ts';
+import type { MarketService } from '../../src/market/service.ts';
+
+const exchange = new FakeExchange(sampleMarket());
+let clock: ManualClock;
+let market: MarketService;
+
+before(async () => {
+  await exchange.start();
+  clock = new ManualClock(exchange.market.time);
+  market = makeMarketService(exchange.exchanges, clock);
+  // two hours of history so the chart has something to draw
+  for (const minutes of [0, 60, 120]) {
+    clock.time = exchange.market.time + minutes * 60_000;
+    await market.poll();
+  }
+});
+after(() => exchange.stop());
+
+const context = (lang: 'en' | 'vi' = 'en') => makeTestContext({ lang, services: makeTestServices({ market }), now: new Date(clock.now()) });
+
+test('/market BTC: one row per venue, the JSON contract with rates as fractions, and a chart', async () => {
+  const reply = await marketCommand.run({ symbol: 'btc' }, context());
+  const data = reply.data as { symbol: string; venues: Array<Record<string, unknown>> };
+  assert.equal(data.symbol, 'BTC');
+  assert.deepEqual(data.venues.map((v) => v.venue), ['binance', 'bybit', 'hyperliquid', 'okx']);
+  const hl = data.venues.find((v) => v.venue === 'hyperliquid')!;
+  assert.equal(hl.fundingRate, 0.0000125);
+  assert.equal(hl.fundingIntervalHours, 1);
+  assert.ok(Math.abs((hl.fundingApr as number) - 0.1095) < 1e-12);
+  assert.equal(hl.stale, false);
+  for (const key of ['mark', 'fundingRate', 'fundingIntervalHours', 'fundingApr', 'openInterestUsd', 'change24hPct', 'stale']) {
+    assert.ok(key in hl, key);
+  }
+  const table = reply.blocks.find((b) => b.kind === 'table');
+  assert.ok(table && table.kind === 'table');
+  assert.deepEqual(table.rows[0].slice(0, 4), ['Binance', '$121,500.00', '0.01% / 8h', '10.95%']);
+  assert.ok(reply.image && reply.image.png.length > 1000);
+  assert.match(reply.footer ?? '', /Not financial advice/);
+});
+
+test('/market in Vietnamese: Vietnamese numbers and labels', async () => {
+  const reply = await marketCommand.run({ symbol: 'BTCUSDT', venue: 'bybit' }, context('vi'));
+  const table = reply.blocks.find((b) => b.kind === 'table');
+  assert.ok(table && table.kind === 'table');
+  assert.equal(table.rows.length, 1);
+  assert.deepEqual(table.rows[0].slice(0, 4), ['Bybit', '121.524,30 USD', '0,01% / 8 giờ', '10,95%']);
+  assert.equal(table.columns[0], 'Sàn');
+  assert.match(reply.footer ?? '', /không phải lời khuyên đầu tư/);
+});
+
+test('a venue that stopped answering is marked stale', async () => {
+  const staleClock = new ManualClock(exchange.market.time);
+  const m = makeMarketService(exchange.exchanges, staleClock);
+  await m.poll();
+  staleClock.time += 2 * 60_000;
+  exchange.fail('okx', '', { status: 503 }, 12);
+  await m.poll();
+  staleClock.time += 2 * 60_000;
+  exchange.fail('okx', '', { status: 503 }, 12);
+  const reply = await marketCommand.run({ symbol: 'ETH' }, makeTestContext({ services: makeTestServices({ market: m }) }));
+  exchange.clearFaults();
+  const okx = (reply.data as { venues: Array<{ venue: string; stale: boolean }> }).venues.find((v) => v.venue === 'okx')!;
+  assert.equal(okx.stale, true);
+  assert.ok(reply.blocks.some((b) => b.kind === 'text' && b.text.includes('(stale)')));
+});
+
+test('an unknown coin gets a clear error with what to type instead', async () => {
+  await assert.rejects(Promise.resolve(marketCommand.run({ symbol: 'NOPE' }, context())), (error: unknown) => {
+    assert.ok(error instanceof UserError);
+    assert.equal(error.key, 'market.unknown-symbol');
+    assert.equal(error.hintKey, 'market.hint-symbol');
+    return true;
+  });
+  await assert.rejects(Promise.resolve(marketCommand.run({ symbol: 'BTC; DROP' }, context())), UserError);
+});
+
+test('symbols are read the way traders type them', () => {
+  assert.equal(normalizeSymbol(' $btc '), 'BTC');
+  assert.equal(normalizeSymbol('ETH-USDT-SWAP'), 'ETH');
+  assert.equal(normalizeSymbol('sol/usdt'), 'SOL');
+  assert.equal(normalizeSymbol('1000PEPEUSDT'), '1000PEPE');
+  assert.equal(normalizeSymbol('USDT'), 'USDT');
+  assert.equal(normalizeSymbol('b t c'), undefined);
+});

@@ -1,0 +1,36 @@
+import type { Lang } from '../../src/chat/command.ts';
+import type { DeliveryResult, PushPlatform, ReplySender } from '../../src/chat/delivery.ts';
+import type { Reply } from '../../src/chat/reply.ts';
+
+/**
+ * An in-process stand-in for the Telegram / Discord senders: records what would be posted and
+ * answers the way the platforms do when told to (429 with retry-after, 5xx, chat gone, bot kicked).
+ */
+export class RecordingSender implements ReplySender {
+  readonly sent: Array<{ chatId: string; reply: Reply; lang: Lang }> = [];
+  readonly attempts: string[] = [];
+  /** Chats that always answer this way (a deleted channel, a group that kicked the bot). */
+  readonly dead = new Map<string, DeliveryResult & { ok: false }>();
+  private readonly queued: Array<DeliveryResult & { ok: false }> = [];
+
+  constructor(readonly platform: PushPlatform) {}
+
+  /** The next `send` calls fail with these results, in order (whatever the chat). */
+  failNext(...results: Array<DeliveryResult & { ok: false }>): void {
+    this.queued.push(...results);
+  }
+
+  async send(chatId: string, reply: Reply, lang: Lang): Promise<DeliveryResult> {
+    this.attempts.push(chatId);
+    const dead = this.dead.get(chatId);
+    if (dead) return dead;
+    const failure = this.queued.shift();
+    if (failure) return failure;
+    this.sent.push({ chatId, reply, lang });
+    return { ok: true, messageId: String(this.sent.length) };
+  }
+
+  titlesFor(chatId: string): string[] {
+    return this.sent.filter((s) => s.chatId === chatId).map((s) => s.reply.title ?? '');
+  }
+}
