@@ -42,6 +42,8 @@ export interface OptionSpec {
    * Options with `positional: true` are filled in declaration order by bare words.
    */
   positional?: boolean;
+  /** The one-shot CLI writes this option bare too (`cli -- explain adl`, `cli -- market BTC`); others as `--name`. */
+  cliPositional?: boolean;
   /** Discord autocomplete source. */
   autocomplete?: 'symbol';
 }
@@ -69,12 +71,14 @@ export interface Command {
   cost?: 'light' | 'heavy';
   /** True when the command may take longer than ~1 s (faces defer / show "typing"). */
   slow?: boolean;
-  /** True for commands that change chat/server settings: the permission guard applies. */
-  managesChat?: boolean;
   /**
-   * Sub-command style first word (e.g. `alerts subscribe`): when set, the first positional
-   * word must be one of these and arrives as args.action.
+   * True for commands whose main job is changing chat/server settings (`/alerts`): Discord offers
+   * them only to members with Manage Channels by default, and every face computes
+   * `ctx.canManageChat` before `run`, which refuses the changing actions to others.
    */
+  managesChat?: boolean;
+  /** `run` reads `ctx.canManageChat` for some of its actions (e.g. `/lang vi chat`) without being hidden on Discord. */
+  checksChatManager?: boolean;
   run(args: ParsedArgs, ctx: ChatContext): Promise<Reply> | Reply;
   /** Button presses: `payload` is what the command put in `Action.payload` (without the command prefix). */
   onAction?(payload: string, ctx: ChatContext): Promise<ActionOutcome> | ActionOutcome;

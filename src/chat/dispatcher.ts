@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Command, Lang } from './command.ts';
+import type { ChatContext, ChatPlace, ChatUser, Platform } from './context.ts';
+import { isUserError } from './errors.ts';
+import { langFromLocale, translator, type Translator } from './i18n.ts';
+import { parseArgs, splitWords, tokenize, type RawArgs } from './options.ts';
+import { RateLimiter, type RateLimits } from './rate-limit.ts';
+import type { ActionOutcome, Reply } from './reply.ts';
+import type { Services } from './services.ts';
+import { chatNames, firstExample, telegramName } from './usage.ts';
+import { nearestWord } from '../core/text.ts';
+import { scrubSecrets } from '../logger.ts';
+
+/**
+ * Between the faces and the commands: finds the command, picks the language, applies the
+ * rate limit and the permission guard, parses the options, runs the command and turns every
+ * failure into a reply. A UserError becomes its translated message plus an example of correct
+ * input in the face's own syntax; anything else is logged with an id and answered with an
+ * apology that quotes the id. Faces never see an exception from here.
+ */
+export interface Invocation {
+  platform: Platform;
+  user: ChatUser;
+  chat: ChatPlace;
+  /** The platform's locale for this user (Discord `locale`, Telegram `language_code`), used until /lang is set. */
+  locale?: string;
+  /** An explicit language for this one call (the CLI's `--lang`), above the stored choice. */
+  lang?: Lang;
+  /** Asked only for commands that need it (Telegram costs an API call). */
+  canManageChat?: () => boolean | Promise<boolean>;
+}
+
+/** Why a reply is an error: the user's input (`user`), the rate limit, or our fault (`internal`). */
+export type Failure = 'user' | 'rate-limited' | 'internal';
+
+export type DispatchResult =
+  | { kind: 'reply'; reply: Reply; command: Command; lang: Lang; failure?: Failure }
+  /** The first word names no command: faces decide whether to answer (groups usually stay quiet). */
+  | { kind: 'unknown'; reply: Reply; lang: Lang };
+
+export type ActionResult = { outcome: ActionOutcome; lang: Lang };
+
+export interface DispatcherOptions {
+  commands: readonly Command[];
+  services: Services;
+  logger: Logger;
+  /** No limit when absent (the one-shot CLI and the terminal). */
+  rateLimits?: RateLimits;
+  now?: () => Date;
+  secrets?: readonly string[];
+}
+
+export class Dispatcher {
+  readonly commands: readonly Command[];
+  private readonly byName = new Map<string, Command>();
+  private readonly limiter?: RateLimiter;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.commands = options.commands;
+    for (const command of options.commands) {
+      for (const name of chatNames(command)) {
+        if (this.byName.has(name)) throw new Error(`commands: "${name}" is used by two commands`);
+        this.byName.set(name, command);
+      }
+    }
+    this.now = options.now ?? (() => new Date());
+    if (options.rateLimits) this.limiter = new RateLimiter(options.rateLimits, () => this.now().getTime());
+  }
+
+  get services(): Services {
+    return this.options.services;
+  }
+
+  find(name: string): Command | undefined {
+    return this.byName.get(name.trim().toLowerCase().replace(/^\//, ''));
+  }
+
+  /** The user's stored choice, else the platform locale, else English. */
+  langFor(invocation: Pick<Invocation, 'platform' | 'user' | 'locale' | 'lang'>): Lang {
+    if (invocation.lang) return invocation.lang;
+    return this.options.services.preferences.userLang(invocation.platform, invocation.user.id) ?? langFromLocale(invocation.locale);
+  }
+
+  /** A chat line such as `/liq binance long 30000 1 10x` (the face has removed any `@BotName`). */
+  async runLine(invocation: Invocation, line: string): Promise<DispatchResult> {
+    const trimmed = line.trim();
+    const space = trimmed.search(/\s/);
+    const name = (space < 0 ? trimmed : trimmed.slice(0, space)).replace(/^\//, '');
+    const rest = space < 0 ? '' : trimmed.slice(space + 1);
+    const command = this.find(name);
+    if (!command) return this.unknownCommand(invocation, name);
+    return this.run(invocation, command, () => splitWords(command, tokenize(rest)));
+  }
+
+  /** Words already split (the CLI's argv). */
+  runWords(invocation: Invocation, command: Command, words: readonly string[]): Promise<DispatchResult> {
+    return this.run(invocation, command, () => splitWords(command, words));
+  }
+
+  /** Values already named (Discord options); still parsed and checked by the same rules. */
+  runNamed(invocation: Invocation, command: Command, named: Record<string, string | number | boolean>): Promise<DispatchResult> {
+    return this.run(invocation, command, () => ({ positional: [], named: Object.entries(named).map(([k, v]) => [k, String(v)]) }));
+  }
+
+  async run(invocation: Invocation, command: Command, raw: () => RawArgs): Promise<DispatchResult> {
+    const lang = this.langFor(invocation);
+    const t = translator(lang);
+    const limited = this.rateLimited(invocation, command.cost ?? 'light', t);
+    if (limited) return { kind: 'reply', reply: limited, command, lang, failure: 'rate-limited' };
+    try {
+      const ctx = await this.context(invocation, command, lang);
+      const args = parseArgs(command, raw(), lang);
+      const reply = await command.run(args, ctx);
+      return { kind: 'reply', reply: qualify(reply, command), command, lang };
+    } catch (error) {
+      const failure: Failure = isUserError(error) ? 'user' : 'internal';
+      return { kind: 'reply', reply: this.errorReply(error, invocation, command, lang), command, lang, failure };
+    }
+  }
+
+  /** A button press: `data` is `command:payload` as the reply carried it. */
+  async runAction(invocation: Invocation, data: string): Promise<ActionResult> {
+    const lang = this.langFor(invocation);
+    const colon = data.indexOf(':');
+    const command = colon > 0 ? this.find(data.slice(0, colon)) : undefined;
+    if (!command?.onAction) {
+      return { outcome: { kind: 'new', reply: errorText(translator(lang)('chat.error.stale-button'), translator(lang)) }, lang };
+    }
+    try {
+      const ctx = await this.context(invocation, command, lang);
+      const outcome = await command.onAction(data.slice(colon + 1), ctx);
+      return { outcome: outcome.kind === 'close' ? outcome : { ...outcome, reply: qualify(outcome.reply, command) }, lang };
+    } catch (error) {
+      return { outcome: { kind: 'new', reply: this.errorReply(error, invocation, command, lang) }, lang };
+    }
+  }
+
+  /** The context a command runs with; `canManageChat` is only asked for commands that read it. */
+  async context(invocation: Invocation, command: Command | undefined, lang: Lang): Promise<ChatContext> {
+    const needsManager = command?.managesChat || command?.checksChatManager;
+    let canManageChat = invocation.chat.kind === 'private' || invocation.platform === 'terminal' || invocation.platform === 'cli';
+    if (needsManager && !canManageChat && invocation.canManageChat) canManageChat = await invocation.canManageChat();
+    return {
+      platform: invocation.platform,
+      lang,
+      t: translator(lang),
+      user: invocation.user,
+      chat: invocation.chat,
+      canManageChat,
+      services: this.options.services,
+      logger: this.options.logger.child({ platform: invocation.platform, command: command?.name }),
+      now: this.now,
+    };
+  }
+
+  errorReply(error: unknown, invocation: Pick<Invocation, 'platform'>, command: Command | undefined, lang: Lang): Reply {
+    const t = translator(lang);
+    if (isUserError(error)) {
+      const hint = error.hintKey
+        ? t(error.hintKey, error.hintParams)
+        : command
+          ? t('chat.hint.example', { example: firstExample(command, invocation.platform) })
+          : '';
+      const help = command && invocation.platform !== 'cli' ? t('chat.hint.help', { help: helpCall(command, invocation.platform) }) : '';
+      return errorText([t(error.key, error.params), hint, help].filter(Boolean).join('\n'), t);
+    }
+    const id = randomBytes(4).toString('hex');
+    const secrets = this.options.secrets ?? [];
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.options.logger.error(
+      { errorId: id, command: command?.name, platform: invocation.platform, err: { type: err.name, message: scrubSecrets(err.message, [...secrets]), stack: scrubSecrets(err.stack ?? '', [...secrets]) } },
+      'command failed',
+    );
+    return errorText(t('chat.error.internal', { id }), t);
+  }
+
+  private unknownCommand(invocation: Invocation, name: string): DispatchResult {
+    const lang = this.langFor(invocation);
+    const t = translator(lang);
+    const slash = (n: string) => `/${invocation.platform === 'telegram' ? n.replace(/-/g, '_') : n}`;
+    const suggestion = nearestWord(name.toLowerCase(), this.commands.map((c) => c.name));
+    const text = suggestion
+      ? t('chat.error.unknown-command-suggest', { name: slash(name), suggestion: slash(suggestion) })
+      : t('chat.error.unknown-command', { name: slash(name) });
+    return { kind: 'unknown', reply: errorText(`${text}\n${t('chat.hint.help', { help: slash('help') })}`, t), lang };
+  }
+
+  private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): Reply | undefined {
+    if (!this.limiter) return undefined;
+    const decision = this.limiter.take(`${invocation.platform}:${invocation.user.id}`, cost);
+    if (decision.ok) return undefined;
+    return { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text: t('chat.rate-limited', { seconds: decision.retryAfterSeconds }) }] };
+  }
+}
+
+function helpCall(command: Command, platform: Platform): string {
+  if (platform === 'discord') return `/help command:${command.name}`;
+  return `/help ${platform === 'telegram' ? telegramName(command) : command.name}`;
+}
+
+function errorText(text: string, t: Translator): Reply {
+  return { title: t('chat.error.title'), tone: 'error', ephemeral: true, blocks: [{ kind: 'text', text }] };
+}
+
+/**
+ * A command's buttons carry payloads relative to it; the face sends `command:payload` so a press
+ * finds its way back. (Replies that no command answered, such as alerts, carry full payloads.)
+ */
+export function qualify(reply: Reply, command: Command): Reply {
+  if (!reply.actions?.length) return reply;
+  return { ...reply, actions: reply.actions.map((a) => ({ ...a, payload: `${command.name}:${a.payload}` })) };
+}
