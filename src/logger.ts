@@ -19,12 +19,16 @@ export const REDACT_PATHS = [
   'err.url',
 ];
 
-export function createLogger(level = 'info', options: LoggerOptions = {}): Logger {
-  return pino({
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    ...options,
-  });
+/** `fd` 2 sends logs to stderr (the terminal chat and the CLI keep stdout for replies). */
+export function createLogger(level = 'info', options: LoggerOptions = {}, fd: 1 | 2 = 1): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      ...options,
+    },
+    pino.destination({ dest: fd, sync: fd === 2 }),
+  );
 }
 
 /** Remove a bot token wherever it appears in a string (Telegram puts it in every URL). */

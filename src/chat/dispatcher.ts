@@ -184,7 +184,7 @@ export class Dispatcher {
     const text = suggestion
       ? t('chat.error.unknown-command-suggest', { name: slash(name), suggestion: slash(suggestion) })
       : t('chat.error.unknown-command', { name: slash(name) });
-    return { kind: 'unknown', reply: errorText(`${text}\n${t('chat.hint.help', { help: slash('help') })}`, t), lang };
+    return { kind: 'unknown', reply: errorText(`${text}\n${t('chat.hint.commands', { help: slash('help') })}`, t), lang };
   }
 
   private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): Reply | undefined {

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { projectPath } from './paths.ts';
+
+/**
+ * `npm start`: reads .env, validates the configuration, and starts the faces that have tokens
+ * (the terminal chat when none has; `--terminal` adds it anyway).
+ */
+const envFile = projectPath('.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+const { values } = parseArgs({ options: { terminal: { type: 'boolean', default: false } }, strict: false });
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const hasFace = Boolean(config.telegram || config.discord);
+const terminalWanted = !hasFace || values.terminal === true;
+// In the terminal chat, logs go to stderr at warn unless LOG_LEVEL says otherwise, so they do not interleave with replies.
+const logger = createLogger(terminalWanted && !process.env.LOG_LEVEL ? 'warn' : config.logLevel, {}, terminalWanted ? 2 : 1);
+
+const app = await startApp(config, {
+  logger,
+  terminal: terminalWanted ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false,
+});
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  await app.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+if (terminalWanted) {
+  await app.terminalDone;
+  if (!hasFace) await shutdown('end of input');
+}
