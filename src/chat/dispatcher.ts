@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Command, Lang } from './command.ts';
 import type { ChatContext, ChatPlace, ChatUser, Platform } from './context.ts';
 import { isUserError } from './errors.ts';
-import { langFromLocale, translator, type Translator } from './i18n.ts';
+import { langFromLocale, translator, type Params, type Translator } from './i18n.ts';
 import { parseArgs, splitWords, tokenize, type RawArgs } from './options.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
 import type { ActionOutcome, Reply } from './reply.ts';
@@ -158,13 +158,17 @@ export class Dispatcher {
   errorReply(error: unknown, invocation: Pick<Invocation, 'platform'>, command: Command | undefined, lang: Lang): Reply {
     const t = translator(lang);
     if (isUserError(error)) {
+      // `{example}` in a command's message or hint is its example as this face types it.
+      const withExample = (params: Params | undefined): Params | undefined =>
+        params && 'example' in params && command?.examples.length ? { ...params, example: firstExample(command, invocation.platform) } : params;
+      const message = t(error.key, withExample(error.params));
       const hint = error.hintKey
-        ? t(error.hintKey, error.hintParams)
+        ? t(error.hintKey, withExample(error.hintParams))
         : command
           ? t('chat.hint.example', { example: firstExample(command, invocation.platform) })
           : '';
       const help = command && invocation.platform !== 'cli' ? t('chat.hint.help', { help: helpCall(command, invocation.platform) }) : '';
-      return errorText([t(error.key, error.params), hint, help].filter(Boolean).join('\n'), t);
+      return errorText([message, hint, help].filter(Boolean).join('\n'), t);
     }
     const id = randomBytes(4).toString('hex');
     const secrets = this.options.secrets ?? [];
