@@ -153,7 +153,8 @@ export function crashTimelineOption(lang: Lang): ChartOption {
     series: [
       {
         type: 'line',
-        data: [p.btcHigh.price, null, null, p.btcLow.price],
+        // The low's label goes under its point: above it, the falling line runs through the text.
+        data: [p.btcHigh.price, null, null, { value: p.btcLow.price, label: { position: 'bottom' } }],
         connectNulls: true,
         lineStyle: { type: 'dashed', width: 3, color: PALETTE.price },
         itemStyle: { color: PALETTE.price },

@@ -7,8 +7,10 @@ import { Decimal } from 'decimal.js';
  *   `adl:3:s,122000,102000,20,bn`        … with the reader's own position (side, entry, mark, leverage, venue[, qty])
  *   `adl:3:@hl`                          … the default example, on another venue
  *   `close`                              close the walkthrough
- * Numbers are plain decimal strings (never exponents), rounded to fewer significant digits only
- * when a long position would not fit.
+ * Numbers are plain decimal strings, rounded to fewer significant digits only when a long
+ * position would not fit. Only if plain decimals cannot fit even at 6 significant digits (very
+ * small or very large numbers, e.g. qty=0.0000000123) does a number use the shorter of plain and
+ * exponent form (`1.23e-8`), so every position the calculator accepts gets working buttons.
  */
 export const COMMAND_PREFIX = 'explain:';
 export const MAX_CALLBACK_BYTES = 64;
@@ -38,34 +40,55 @@ const VENUE_CODES: Readonly<Record<string, string>> = {
 };
 const VENUE_BY_CODE = Object.fromEntries(Object.entries(VENUE_CODES).map(([venue, code]) => [code, venue]));
 
+type NumberStyle = 'plain' | 'compact';
+
 function plain(value: Decimal, significantDigits: number): string {
   return value.toSignificantDigits(significantDigits).toFixed();
 }
 
-function encodePosition(position: ReaderPosition, significantDigits: number): string {
+/** The shorter of plain and exponent form (`1.23e-8`, `1.2e15`; no `+`). */
+function compact(value: Decimal, significantDigits: number): string {
+  const rounded = value.toSignificantDigits(significantDigits);
+  const fixed = rounded.toFixed();
+  const exponent = rounded.toExponential().replace('e+', 'e');
+  return exponent.length < fixed.length ? exponent : fixed;
+}
+
+function encodePosition(position: ReaderPosition, significantDigits: number, style: NumberStyle): string {
+  const number = (value: Decimal) => (style === 'plain' ? plain(value, significantDigits) : compact(value, significantDigits));
   const parts = [
     position.side === 'long' ? 'l' : 's',
-    plain(position.entry, significantDigits),
-    plain(position.mark, significantDigits),
-    plain(position.leverage, significantDigits),
+    number(position.entry),
+    number(position.mark),
+    number(position.leverage),
     VENUE_CODES[position.venue] ?? position.venue,
   ];
-  if (position.qty) parts.push(plain(position.qty, significantDigits));
+  if (position.qty) parts.push(number(position.qty));
   return parts.join(',');
 }
+
+const ENCODINGS: ReadonlyArray<[number, NumberStyle]> = [
+  [12, 'plain'],
+  [10, 'plain'],
+  [8, 'plain'],
+  [6, 'plain'],
+  [6, 'compact'],
+  [4, 'compact'],
+  [3, 'compact'],
+];
 
 export function encodeStepPayload(topic: string, step: number, position?: ReaderPosition, exampleVenue?: string): string {
   const base = `${topic}:${step}`;
   if (!position) return exampleVenue ? `${base}:@${VENUE_CODES[exampleVenue] ?? exampleVenue}` : base;
-  for (const digits of [12, 10, 8, 6]) {
-    const payload = `${base}:${encodePosition(position, digits)}`;
+  for (const [digits, style] of ENCODINGS) {
+    const payload = `${base}:${encodePosition(position, digits, style)}`;
     if (Buffer.byteLength(payload) <= MAX_PAYLOAD_BYTES) return payload;
   }
   throw new Error(`explain payload for ${topic} step ${step} does not fit ${MAX_PAYLOAD_BYTES} bytes`);
 }
 
 function decimalOrUndefined(text: string | undefined): Decimal | undefined {
-  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return undefined;
+  if (text === undefined || !/^\d+(\.\d+)?(e-?\d{1,4})?$/.test(text)) return undefined;
   return new Decimal(text);
 }
 

@@ -103,7 +103,30 @@ test('every button fits Telegram’s 64-byte callback data, with a long reader p
       venue: 'hyperliquid',
       qty: new Decimal('0.123456789123'),
     }),
+    // the brief's longest typed position, on a venue that accepts 125x for 12.345 BTC
+    run({
+      topic: 'adl',
+      step: 2,
+      side: 'short',
+      entry: new Decimal('122345.67'),
+      mark: new Decimal('102000.5'),
+      leverage: new Decimal(50),
+      venue: 'bitmex',
+      qty: new Decimal('12.345'),
+    }),
+    // numbers the parser accepts but plain decimals cannot carry in 56 bytes
+    run({
+      topic: 'adl',
+      step: 7,
+      side: 'long',
+      entry: new Decimal('0.0000123456789'),
+      mark: new Decimal('0.0000133456789'),
+      leverage: new Decimal('1.23456789'),
+      venue: 'hyperliquid',
+      qty: new Decimal('0.00000001234567'),
+    }),
   ];
+  assert.ok(edited(press(payloadOf(replies[4], 'Next ▶'))).page?.index === 8, 'the compact payload opens the next step');
   for (const reply of replies) {
     for (const action of reply.actions ?? []) {
       assert.ok(Buffer.byteLength(COMMAND_PREFIX + action.payload) <= MAX_CALLBACK_BYTES, action.payload);

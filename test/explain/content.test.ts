@@ -77,6 +77,18 @@ for (const topic of topics) {
     for (const avoided of ['lãi suất mở', 'bóp ngắn', 'mua dài hạn']) assert.ok(!text.toLowerCase().includes(avoided), avoided);
     const withoutLinks = (markdown: string) => markdown.replace(/\]\([^)]*\)/g, ']').replace(/`[^`]*`/g, '');
     assert.doesNotMatch(withoutLinks(text), /\$\d/, 'Vietnamese amounts read "19,13 tỷ USD", not "$19.13B"');
+    // With the reader's own positions too: the live numbers must follow the same style.
+    for (const args of argsFor(topic)) {
+      const filled = fillWalkthrough(vi, LIVE_VALUES[topic]?.('vi', args) ?? {}).map((s) => s.text).join('\n');
+      const numbers = withoutLinks(filled).replace(/arXiv:\S+/g, '');
+      const englishDecimal = /\d\.(?:\d{1,2}|\d{4,})(?!\d)/.exec(numbers);
+      assert.equal(englishDecimal, null, `decimals take a comma in Vietnamese ("8,5%"); "." only groups thousands: …${englishDecimal?.input.slice(Math.max(0, englishDecimal.index - 30), englishDecimal.index + 30)}…`);
+      assert.doesNotMatch(numbers, /\d,\d{3},\d{3}/, 'thousands are grouped with "." in Vietnamese ("1.618.240")');
+      assert.doesNotMatch(numbers, /\d\s+%/, 'no space before "%" ("8,5%")');
+    }
+    // Text typed without diacritics reads as a different (or no) word to a Vietnamese reader.
+    const unaccented = /(?<![\p{L}])(khong|duoc|nguoi|thanh ly|ky quy|don bay|gia pha san|quy bao hiem|vi the)(?![\p{L}])/iu.exec(withoutLinks(text));
+    assert.equal(unaccented, null, `Vietnamese without diacritics: "${unaccented?.[0]}"`);
     // Titles and summaries are short labels; the prose introduces the term on its first use.
     const prose = withoutLinks(fillWalkthrough(vi, values).map((s) => s.text).join('\n'));
     const firstAdl = prose.search(/\bADL\b/);

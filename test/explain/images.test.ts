@@ -18,6 +18,11 @@ for (const name of IMAGE_NAMES) {
     }
     assert.notDeepEqual(en.png, vi.png, 'labels are in the reader’s language');
     assert.notEqual(en.alt, vi.alt);
+    for (const image of [en, vi]) {
+      assert.ok(image.alt.length > 40, `alt text says what the picture shows: "${image.alt}"`);
+      assert.doesNotMatch(image.alt, /[{}]|explain\.image/, 'alt text has no unfilled parameter or raw key');
+    }
+    assert.match(vi.alt, /[ạảãáàâầấậẩẫăằắặẳẵđêềếệểễôồốộổỗơờớợởỡưừứựửữịỉĩíìọỏõóòụủũúùỵỷỹýỳ]/i, 'the Vietnamese alt text is Vietnamese');
   });
 }
 

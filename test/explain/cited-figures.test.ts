@@ -1,0 +1,137 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { LANGS, type Lang } from '../../src/chat/command.ts';
+import { contentDir, TOPIC_IDS } from '../../src/explain/content.ts';
+
+/**
+ * "Every number in the text must trace to a cited fact or a live calculation." Computed numbers
+ * come from `{{placeholders}}`; whatever amount, rate, multiple or large count is typed into
+ * the markdown itself must be a cited figure listed here with its source. A number typed by
+ * hand (or changed in one language only) fails until it is sourced here or made live.
+ * Scope: dollar amounts, percentages, multiples (`0.2x`, `4×`) and counts written with
+ * thousands separators or a scale word (`35,000`, `1.6M`). Small counts, dates and times are not checked.
+ * Ref = /work/shared/reference (copied facts; the product never reads it).
+ */
+const CITED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  adl: {
+    '20 %': 'BitMEX lights, 20% each (adl-mechanics.md §4)',
+    '2100000000 usd': 'Hyperliquid ADL ~$2.1B in 12 min (crash-2025-10-10.md; HyperMultiAssetedADL)',
+    '35000': '~35,000 Hyperliquid ADL events (crash-2025-10-10.md)',
+  },
+  liquidation: {
+    '1 %': 'Hyperliquid MMR 1% at 50x (adl-mechanics.md §5)',
+    '16.7 %': 'Hyperliquid MMR 16.7% at 3x (adl-mechanics.md §5)',
+    '50 x': 'Hyperliquid 50x max-leverage assets (adl-mechanics.md §5)',
+    '3 x': 'Hyperliquid 3x max-leverage assets (adl-mechanics.md §5)',
+    '20 %': 'Hyperliquid partial liquidation 20% at a time (adl-mechanics.md §5, H4)',
+    '100000 usd': 'Hyperliquid partial liquidation above 100k USDC (adl-mechanics.md §5, H4)',
+    '283000000 usd': 'Binance ~$283M reimbursed (adl-mechanics.md §11; crash-2025-10-10.md)',
+  },
+  'insurance-fund': {
+    '1 %': 'Lighter liquidation fee up to 1% (adl-mechanics.md §8)',
+    '40000000 usd': 'HLP ~$40M on 10 Oct (crash-2025-10-10.md; koala-by.com, 3rd-party)',
+    '300000000 usd': 'OKX fund ~$300M, mid-2025 estimate cited by Chitra (adl-mechanics.md §10)',
+    '150000000 usd': 'Bybit fund ~$150M, mid-2025 estimate cited by Chitra (adl-mechanics.md §10)',
+    '19130000000 usd': 'CoinGlass $19.13B in 24 h (adl-mechanics.md §11)',
+  },
+  funding: {
+    '0.04 %': 'Binance: F = I while the premium is in [−0.04%, 0.06%] (adl-mechanics.md §1.7, B6)',
+    '0.06 %': 'same',
+    '4 %': 'Hyperliquid funding cap 4%/hour (adl-mechanics.md §5)',
+  },
+  'open-interest': {
+    '70000000000 usd': 'BTC futures OI ~$70B before 10 Oct (Glassnode via CoinDesk, 15 Oct 2025; stored copy of the article)',
+    '58000000000 usd': 'BTC futures OI ~$58B after (same)',
+    '560000': '~560,000 BTC before (same)',
+    '481000': '~481,000 BTC after (same)',
+  },
+  'zero-sum': {},
+  'adl-policies': {
+    '60100000 usd': 'production haircut $60,108,335.33 (adl-research-notes.md §5.4)',
+    '15100000 usd': 'needed haircut $15,079,669.61 (adl-research-notes.md §5.2)',
+    '75 %': 'production max-% haircut per wave, mean 0.7545 (adl-research-notes.md §5.4)',
+    '1.3 %': 'wealth pro-rata max-% haircut per wave, mean 0.0130 (adl-research-notes.md §5.4)',
+    '45000000 usd': 'overshoot $45.0M–$51.7M, paper v3 abstract (adl-mechanics.md §11.1)',
+    '51700000 usd': 'same',
+  },
+  'crash-2025-10-10': {
+    '100 %': '100% tariff (crash-2025-10-10.md)',
+    '6930000000 usd': 'Amberdata $6.93B in 40 min (adl-mechanics.md §11)',
+    '3210000000 usd': 'Amberdata $3.21B in the peak minute (adl-mechanics.md §11)',
+    '122574 usd': 'BTC high $122,574 (adl-mechanics.md §11)',
+    '104782 usd': 'BTC $104,782 by 11 Oct (adl-mechanics.md §11)',
+    '101000 usd': 'some venues printed lows near $101k–$102k (adl-mechanics.md §11)',
+    '102000 usd': 'same',
+    '101000': 'same range, second figure without the currency ("$101,000–102,000" / "101.000–102.000 USD")',
+    '102000': 'same',
+    '19130000000 usd': 'CoinGlass $19.13B (adl-mechanics.md §11)',
+    '1618240': 'CoinGlass 1,618,240 traders (adl-mechanics.md §11)',
+    '19300000000 usd': 'the widely quoted "~$19.3B" the text names as unsourced (crash-2025-10-10.md; adl-mechanics.md gaps)',
+    '1600000': '"~1.6M traders" as widely quoted (crash-2025-10-10.md)',
+    '90 %': '85–90% longs (CoinGlass 2025 review via SignalPlus, stored copy; ~90% in crash-2025-10-10.md)',
+    '40000000 usd': 'HLP ~$40M (crash-2025-10-10.md)',
+    '35000': '~35,000 ADL events (crash-2025-10-10.md)',
+    '34983': '34,983 ADL events (adl-mechanics.md §11)',
+    '2100000000 usd': '~$2.1B ADL notional (crash-2025-10-10.md)',
+    '0.2 x': 'median leverage 0.20x of ADL\'d positions (adl-research-notes.md §6.1)',
+    '283000000 usd': 'Binance ~$283M (crash-2025-10-10.md)',
+  },
+};
+
+const SCALE: Readonly<Record<string, number>> = { B: 1e9, M: 1e6, k: 1e3, tỷ: 1e9, triệu: 1e6, nghìn: 1e3 };
+const EN = /(?<![\w.,:])(\$)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(B|M|k)?(?![\w.,]\d)(\s?%|\s?USDC?\b|x\b|×)?/g;
+const VI = /(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(,\d+)?(?:\s(tỷ|triệu|nghìn)(?=[\s.,;:)]|$))?(?![.,]\d)(\s?%|\sUSDC?\b|x\b|×)?/g;
+
+/** The figures typed into a markdown text, as `value unit` keys (unit: usd, %, x; none for counts). */
+function typedFigures(markdown: string, lang: Lang): string[] {
+  const text = markdown
+    .replace(/\{\{[^}]*\}\}/g, ' ')
+    .replace(/\]\([^)]*\)/g, ']')
+    .replace(/`[^`]*`/g, ' ');
+  const found: string[] = [];
+  for (const m of text.matchAll(lang === 'en' ? EN : VI)) {
+    const [digits, fraction, scaleWord, unitText, dollar] =
+      lang === 'en' ? [m[2].replace(/,/g, ''), m[3] ?? '', m[4], m[5], m[1]] : [m[1].replace(/\./g, ''), (m[2] ?? '').replace(',', '.'), m[3], m[4], undefined];
+    const unit = unitText?.trim();
+    const value = Number(digits + fraction) * (scaleWord ? SCALE[scaleWord] : 1);
+    const kind = unit === '%' ? '%' : unit === 'x' || unit === '×' ? 'x' : dollar || unit?.startsWith('USD') ? 'usd' : '';
+    const grouped = lang === 'en' ? m[2].includes(',') : m[1].includes('.');
+    if (!kind && !grouped && !scaleWord) continue; // small counts, years, times, step numbers
+    found.push(`${+value.toPrecision(12)}${kind ? ` ${kind}` : ''}`);
+  }
+  return found;
+}
+
+test('figure extraction reads both number styles', () => {
+  assert.deepEqual(typedFigures('BTC fell from $122,574; $3.21B in a minute; 1.6M traders; 0.2x; 14.5%; 10 Oct 2025 21:15', 'en'), [
+    '122574 usd',
+    '3210000000 usd',
+    '1600000',
+    '0.2 x',
+    '14.5 %',
+  ]);
+  assert.deepEqual(typedFigures('từ 122.574 USD; 3,21 tỷ USD trong một phút; 1,6 triệu trader; 0,2x; 14,5%; 10/10/2025 21:15', 'vi'), [
+    '122574 usd',
+    '3210000000 usd',
+    '1600000',
+    '0.2 x',
+    '14.5 %',
+  ]);
+  assert.deepEqual(typedFigures('{{pnl}} at `0.05%`, see [x](https://a.b/1%20c)', 'en'), []);
+});
+
+for (const topic of TOPIC_IDS) {
+  test(`${topic}: every figure typed into the text (not computed) is a cited fact`, () => {
+    const cited = CITED[topic] ?? {};
+    const used = new Set<string>();
+    for (const lang of LANGS) {
+      const markdown = readFileSync(contentDir(lang, `${topic}.md`), 'utf8');
+      for (const figure of typedFigures(markdown, lang)) {
+        assert.ok(figure in cited, `${lang}/${topic}.md types "${figure}" by hand: cite it in this test or compute it with a placeholder`);
+        used.add(figure);
+      }
+    }
+    for (const figure of Object.keys(cited)) assert.ok(used.has(figure), `${topic}: cited figure "${figure}" is no longer in the text; drop it here`);
+  });
+}
