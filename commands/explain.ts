@@ -76,6 +76,13 @@ export const explainCommand: Command = {
   },
 
   onAction(payload, ctx): ActionOutcome {
+    // A bare topic (`explain:funding` under an alert) opens the walkthrough in a new message:
+    // the alert it came from stays as it was.
+    if (/^[a-z0-9-]+$/.test(payload) && payload !== CLOSE_PAYLOAD) {
+      const topic = resolveTopic(payload);
+      const steps = filledSteps(topic, ctx, undefined);
+      return { kind: 'new', reply: walkthroughStep(topic, 1, steps, ctx, undefined) };
+    }
     const navigation = decodePayload(payload);
     if (!navigation) throw new UserError('explain.error.expired', {}, { key: 'explain.hint.list' });
     if (navigation.kind === 'close') return { kind: 'close' };

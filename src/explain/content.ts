@@ -1,3 +1,4 @@
+import { editDistance } from '../core/text.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGS, type Lang } from '../chat/command.ts';
@@ -6,7 +7,7 @@ import { projectPath } from '../paths.ts';
 
 /**
  * Walkthrough content: one markdown file per topic and language, `data/explain/<lang>/<topic>.md`
- * (format: /work/briefs/explain-format.md, summarised here):
+ * (format, summarised here):
  *
  *   ---
  *   title: Auto-deleveraging (ADL)
@@ -235,19 +236,6 @@ export function normaliseTopicInput(input: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/đ/g, 'd')
     .replace(/[\s_/.]+/g, '-');
-}
-
-/** Levenshtein distance (insert, delete, substitute: 1 each). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }
 
 /** The closest topic id to what was typed (comparing with ids and aliases), if it is close enough to be a typo. */

@@ -159,3 +159,13 @@ test('a command reaching the user error path through run() keeps its own hint', 
   assert.match(text(reply), /Every command: \/hinted now/);
   assert.ok(!/Try:/.test(text(reply)), 'no generic example when the command gave a hint');
 });
+
+test('an alert button (`explain:funding`, no command asked) opens the walkthrough in a new message', async () => {
+  const d = dispatcher({ rate: false });
+  for (const topic of ['funding', 'adl']) {
+    const { outcome } = await d.runAction(person(), `explain:${topic}`);
+    assert.equal(outcome.kind, 'new', topic);
+    assert.equal(outcome.kind === 'new' && outcome.reply.page?.index, 1);
+    assert.match(outcome.kind === 'new' ? (outcome.reply.actions?.[0]?.payload ?? '') : '', new RegExp(`^explain:${topic}:2`), 'its own buttons are routable');
+  }
+});

@@ -193,7 +193,8 @@ test('a position the calculator refuses becomes a translated error, not a crash'
 });
 
 test('an old or forged button payload is refused politely', () => {
-  for (const payload of ['', 'adl', 'adl:x', 'adl:2:q,1,2,3,bn', 'adl:2:l,1,2,3,zz', 'a:b:c:d']) {
+  // A bare topic (`adl`) is not forged: alerts carry `explain:<topic>` to open a walkthrough (test/chat/dispatcher.test.ts).
+  for (const payload of ['', 'adl:x', 'adl:2:q,1,2,3,bn', 'adl:2:l,1,2,3,zz', 'a:b:c:d']) {
     const error = userError(() => press(payload));
     assert.equal(error.key, 'explain.error.expired', payload);
   }
