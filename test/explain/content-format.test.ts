@@ -10,9 +10,8 @@ import { live as adlPoliciesLive } from '../../src/explain/live/adl-policies.ts'
 import { live as crashLive } from '../../src/explain/live/crash-2025-10-10.ts';
 
 /**
- * The walkthrough files written on this branch, checked against the content format
- * (/work/briefs/explain-format.md, copied into the engine's docs on the `explain` branch).
- * The parser is deliberately local and small; the engine's own parser can replace it later.
+ * The walkthrough files of these topics, checked against the content format (src/explain/content.ts)
+ * by a second, deliberately small parser: a format drift in the engine's parser cannot hide here.
  */
 const TOPICS: Record<string, { live: LiveValues; image?: string }> = {
   'open-interest': { live: openInterestLive },
