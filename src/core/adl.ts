@@ -3,7 +3,7 @@ import { CalculationInputError } from './errors.ts';
 import { bankruptcyPriceOf } from './liquidation.ts';
 import { resolvePosition, unrealizedPnl, type PositionInput, type Side } from './position.ts';
 import { populationParameters, referenceMembers, regimeFor } from './adl-population.ts';
-import { tierForNotional, venueAssumptionIds, type AdlFormula, type CloseoutRule, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
+import { tierFor, venueAssumptionIds, type AdlFormula, type CloseoutRule, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
 
 /**
  * Where a position sits in a venue's auto-deleveraging (ADL) queue.
@@ -147,8 +147,10 @@ export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
   }
 }
 
-function maintenanceAt(venue: VenueRules, tiers: readonly Tier[], notional: number, override?: Tier): number {
-  const tier = override ?? tierForNotional(tiers, new Decimal(notional)) ?? tiers[tiers.length - 1];
+/** Maintenance margin at a position value, with the venue's tier table and boundary rule (Binance's margin ratio needs it). */
+function maintenanceAt(venue: VenueRules, rules: SymbolRules, notional: number, override?: Tier): number {
+  const tiers = rules.tiers;
+  const tier = override ?? tierFor(rules, new Decimal(notional)) ?? tiers[tiers.length - 1];
   const whole = venue.liquidation.maintenanceModel === 'whole-position' && !override;
   return notional * tier.mmr.toNumber() - (whole ? 0 : tier.maintenanceAmount.toNumber());
 }
@@ -180,7 +182,7 @@ export function referenceScores(venue: VenueRules, rules: SymbolRules, sign: 1 |
       entryPrice,
       markPrice,
       collateral: m.equity,
-      maintenanceMargin: maintenanceAt(venue, rules.tiers, quantity * markPrice),
+      maintenanceMargin: maintenanceAt(venue, rules, quantity * markPrice),
     }) ?? 0;
   });
   scores.sort();
@@ -264,7 +266,7 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     entryPrice: p.entryPrice.toNumber(),
     markPrice: mark.toNumber(),
     collateral: collateralValue,
-    maintenanceMargin: maintenanceAt(venue, p.rules.tiers, quantity * mark.toNumber(), override),
+    maintenanceMargin: maintenanceAt(venue, p.rules, quantity * mark.toNumber(), override),
   });
   const scoreOf = (s: ScoreState) => adlScore(venue.adl.formula, s) ?? 0;
   const population = referenceScores(venue, p.rules, p.sign);
