@@ -62,8 +62,11 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
     : none;
 
   const why: string[] = [];
-  if (result.liquidationPrice) {
+  if (result.liquidationPrice && result.bankruptcyPrice) {
     why.push(t(`liq.why.${result.side}`, { liquidation: price(result.liquidationPrice), bankruptcy: price(result.bankruptcyPrice) }));
+  } else if (result.liquidationPrice) {
+    // Only a long can lack a bankruptcy price (its collateral covers the whole position value).
+    why.push(t('liq.why.long-no-bankruptcy', { liquidation: price(result.liquidationPrice) }));
   } else {
     why.push(t('liq.why.none'));
   }

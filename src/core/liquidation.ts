@@ -5,8 +5,11 @@ import { maintenanceMargin, tierFor, venueAssumptionIds, type Tier, type VenueId
 
 export type { PositionInput, Side, MarginMode } from './position.ts';
 
-/** Why a price is absent: the equation gives ≤ 0 (e.g. a 1x long cannot be liquidated). */
-export type NoPriceReason = 'none';
+/**
+ * Why a price is absent: the venue's equation gives a price at or below zero, e.g. a 1x long cannot be
+ * liquidated (Binance: "If the liquidation price is less than 0, the UI display would be '--'").
+ */
+export type NoPriceReason = 'at-or-below-zero';
 
 export interface TierSummary {
   index: number;
@@ -200,9 +203,9 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
     side: p.side,
     mode: p.mode,
     liquidationPrice,
-    noLiquidationReason: liquidationPrice ? undefined : 'none',
+    noLiquidationReason: liquidationPrice ? undefined : 'at-or-below-zero',
     bankruptcyPrice,
-    noBankruptcyReason: bankruptcyPrice ? undefined : 'none',
+    noBankruptcyReason: bankruptcyPrice ? undefined : 'at-or-below-zero',
     initialMargin: p.initialMargin,
     maintenanceMargin: {
       atLiquidation: liquidationPrice ? mmAt(tier, liquidationPrice.times(p.quantity)) : null,

@@ -5,6 +5,7 @@ import type { Lang, ParsedArgs } from '../../src/chat/command.ts';
 import { UserError } from '../../src/chat/errors.ts';
 import { loadCatalog } from '../../src/chat/i18n.ts';
 import { CALCULATION_INPUT_ERROR_CODES } from '../../src/core/errors.ts';
+import { parseHumanNumber } from '../../src/core/numbers.ts';
 import { liqCommand } from '../../commands/liq.ts';
 import { makeTestContext } from '../support/context.ts';
 
@@ -62,7 +63,7 @@ test('liq speaks Vietnamese with Vietnamese numbers', async () => {
 test('a 1x long answers "none" with the reason instead of a negative price', async () => {
   const reply = await liqCommand.run({ ...valid, leverage: d(1) }, makeTestContext({ lang: 'en' }));
   assert.equal(reply.data!.liquidationPrice, null);
-  assert.equal(reply.data!.noLiquidationReason, 'none');
+  assert.equal(reply.data!.noLiquidationReason, 'at-or-below-zero');
   const text = reply.blocks.find((b) => b.kind === 'text');
   assert.ok(text && text.kind === 'text' && /No liquidation price/.test(text.text), 'explains why there is none');
 });
@@ -151,4 +152,48 @@ test('every venue and mode answers with no untranslated key or empty placeholder
       }
     }
   }
+});
+
+test('a long with no bankruptcy price explains it instead of printing "at none"', async () => {
+  for (const lang of ['en', 'vi'] as const) {
+    const reply = await liqCommand.run(
+      { venue: 'binance', side: 'long', entry: d(122_000), qty: d(1), mode: 'cross', wallet: d(130_000), 'other-mm': d(20_000) },
+      makeTestContext({ lang }),
+    );
+    assert.equal(reply.data!.bankruptcyPrice, null);
+    assert.equal(reply.data!.noBankruptcyReason, 'at-or-below-zero');
+    const text = reply.blocks.find((b) => b.kind === 'text');
+    assert.ok(text && text.kind === 'text', 'text block');
+    assert.doesNotMatch(text.text, /\*\*(none|không có)\*\*/, text.text);
+    assert.match(text.text, lang === 'en' ? /no bankruptcy price/ : /không có giá phá sản/);
+  }
+});
+
+test('every number an error message suggests parses in the language it is shown in', () => {
+  const catalog = loadCatalog();
+  let checked = 0;
+  for (const [key, entry] of catalog) {
+    if (!key.startsWith('liq.')) continue;
+    for (const lang of ['en', 'vi'] as const) {
+      for (const [, code] of entry[lang].matchAll(/`([^`]+)`/g)) {
+        const value = code.includes('=') ? code.slice(code.indexOf('=') + 1) : code;
+        if (value.includes('{') || !/^[-+$x]?[0-9][0-9.,_]*(k|m|x|%)?$/i.test(value)) continue;
+        assert.doesNotThrow(() => parseHumanNumber(value, lang), `${key} (${lang}) suggests \`${code}\`, which does not parse in ${lang}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 10, `checked ${checked} suggestions`);
+});
+
+test('an ambiguous number is refused with both readings, and each reading parses back as the value it names', async () => {
+  const ctx = makeTestContext({ lang: 'vi' });
+  const { error, message } = await userError({ ...valid, qty: undefined, notional: '1.500' }, 'vi');
+  assert.equal(error.key, 'liq.error.ambiguous');
+  assert.equal(error.params.first, '1500');
+  assert.equal(error.params.second, '1,5');
+  assert.match(message, /`1500`/);
+  assert.match(message, /`1,5`/);
+  assert.equal(parseHumanNumber(String(error.params.first), ctx.lang).value.toString(), '1500');
+  assert.equal(parseHumanNumber(String(error.params.second), ctx.lang).value.toString(), '1.5');
 });

@@ -60,11 +60,11 @@ test('C1/C2 (Chitra appendix): bankruptcy and liquidation prices of accounts A�
     const r = computeLiquidation({ venue: 'binance', side: a.side, entryPrice: d(1), quantity: a.q, margin: a.c, mmrOverride: d('0.1'), maintenanceAmountOverride: d(0) });
     if (a.bk === null) {
       assert.equal(r.bankruptcyPrice, null, a.name);
-      assert.equal(r.noBankruptcyReason, 'none');
+      assert.equal(r.noBankruptcyReason, 'at-or-below-zero');
     } else near(r.bankruptcyPrice, a.bk, 4, `${a.name} bankruptcy`);
     if (a.liq === null) {
       assert.equal(r.liquidationPrice, null, a.name);
-      assert.equal(r.noLiquidationReason, 'none');
+      assert.equal(r.noLiquidationReason, 'at-or-below-zero');
     } else near(r.liquidationPrice, a.liq, a.places ?? 4, `${a.name} liquidation`);
   }
 });
@@ -152,10 +152,10 @@ test('Hyperliquid 1 BTC long at 122,000 with 6,100 margin: l = 1.25%, available 
   assert.equal(r.mmr.toString(), '0.0125');
 });
 
-test('a 1x long cannot be liquidated on a linear contract: no price, reason "none"', () => {
+test('a 1x long cannot be liquidated on a linear contract: no price, reason "at-or-below-zero"', () => {
   const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(1) });
   assert.equal(r.liquidationPrice, null);
-  assert.equal(r.noLiquidationReason, 'none');
+  assert.equal(r.noLiquidationReason, 'at-or-below-zero');
   assert.equal(r.distanceFromMarkPct, null);
 });
 
@@ -165,7 +165,7 @@ test('a long whose collateral covers its value has no bankruptcy price, and says
     venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), walletBalance: d(130_000), otherMaintenanceMargin: d(20_000),
   });
   assert.equal(r.bankruptcyPrice, null);
-  assert.equal(r.noBankruptcyReason, 'none');
+  assert.equal(r.noBankruptcyReason, 'at-or-below-zero');
   // (130,000 − 20,000 − 122,000)/(0.004 − 1) = 12,048.19
   near(r.liquidationPrice, '12048.19', 2);
 });
