@@ -65,8 +65,13 @@ export function withUserErrors<T>(lang: Lang, example: string, calculate: () => 
   }
 }
 
+/** What a numeric option may carry: `%` only on rates (`mmr=0.4%`), `x` only on leverage (`10x`). */
+type NumberShape = 'amount' | 'rate' | 'leverage';
+const SHAPES: Record<string, NumberShape> = { leverage: 'leverage', mmr: 'rate' };
+
 /** A numeric option as a Decimal, whether the parser already made it one or it is still text. */
 export function decimalArg(args: ParsedArgs, name: string, lang: Lang, example: string): Decimal | undefined {
+  const shape = SHAPES[name] ?? 'amount';
   const raw = args[name];
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (Decimal.isDecimal(raw)) {
@@ -78,7 +83,12 @@ export function decimalArg(args: ParsedArgs, name: string, lang: Lang, example: 
     return new Decimal(raw);
   }
   try {
-    return parseHumanNumber(String(raw), lang).value;
+    const parsed = parseHumanNumber(String(raw), lang);
+    // `entry=5%` or `qty=10x` is not a price or a size: refuse rather than read 0.05 or 10.
+    if ((parsed.percent && shape !== 'rate') || (parsed.multiplier && shape !== 'leverage')) {
+      throw userErrorFor('number', { field: name, input: String(raw) }, lang, example);
+    }
+    return parsed.value;
   } catch (error) {
     if (!(error instanceof NumberInputError)) throw error;
     if (error.code === 'ambiguous' && error.readings) {

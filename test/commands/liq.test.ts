@@ -5,7 +5,8 @@ import type { Lang, ParsedArgs } from '../../src/chat/command.ts';
 import { UserError } from '../../src/chat/errors.ts';
 import { loadCatalog } from '../../src/chat/i18n.ts';
 import { CALCULATION_INPUT_ERROR_CODES } from '../../src/core/errors.ts';
-import { parseHumanNumber } from '../../src/core/numbers.ts';
+import { formatNumber, parseHumanNumber } from '../../src/core/numbers.ts';
+import fc from 'fast-check';
 import { liqCommand } from '../../commands/liq.ts';
 import { makeTestContext } from '../support/context.ts';
 
@@ -106,6 +107,12 @@ const badInputs: Array<[string, ParsedArgs, string]> = [
   ['cross without wallet', { ...valid, mode: 'cross' }, 'liq.error.wallet-missing'],
   ['leverage and margin', { ...valid, margin: d(1000) }, 'liq.error.margin-conflict'],
   ['position above the table', { ...valid, venue: 'bybit', qty: d(100) }, 'liq.error.notional-above-table'],
+  ['a percent as a price', { ...valid, entry: '5%' }, 'liq.error.number'],
+  ['a multiplier as a size', { ...valid, qty: '10x' }, 'liq.error.number'],
+  ['a percent as leverage', { ...valid, leverage: '20%' }, 'liq.error.number'],
+  ['negative leverage', { ...valid, leverage: '-5x' }, 'liq.error.not-positive'],
+  ['zero maintenance rate', { ...valid, mmr: '0%' }, 'liq.error.not-positive'],
+  ['maintenance rate of 100%', { ...valid, mmr: '100%' }, 'liq.error.mmr-out-of-range'],
 ];
 
 for (const [name, args, key] of badInputs) {
@@ -196,4 +203,49 @@ test('an ambiguous number is refused with both readings, and each reading parses
   assert.match(message, /`1,5`/);
   assert.equal(parseHumanNumber(String(error.params.first), ctx.lang).value.toString(), '1500');
   assert.equal(parseHumanNumber(String(error.params.second), ctx.lang).value.toString(), '1.5');
+});
+
+test('--mmr and --cum override the tier table, typed as a percent or a fraction', async () => {
+  const ctx = makeTestContext();
+  const asPercent = await liqCommand.run({ ...valid, mmr: '1%', cum: '300' }, ctx);
+  const asFraction = await liqCommand.run({ ...valid, mmr: '0.01', cum: '300' }, ctx);
+  assert.equal(asPercent.data!.mmr, '0.01');
+  assert.equal(asPercent.data!.maintenanceAmount, '300');
+  // (3,050 + 300 − 61,000)/(0.5 × 0.01 − 0.5) = 116,464.65
+  assert.equal(new Decimal(asPercent.data!.liquidationPrice as string).toFixed(2), '116464.65');
+  assert.deepEqual(asPercent.data, asFraction.data);
+  assert.ok((asPercent.data!.assumptions as string[]).includes('overrides-used'));
+});
+
+test('property: /liq answers the same whether numbers come typed in English, in Vietnamese, with a suffix or as Decimals', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom('binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx'),
+      fc.constantFrom('long', 'short'),
+      fc.integer({ min: 1_000, max: 200_000 }),
+      fc.integer({ min: 1, max: 2_000 }),
+      fc.integer({ min: 2, max: 20 }),
+      async (venue, side, entryThousands, qtyThousandths, leverage) => {
+        const entry = entryThousands * 1000;
+        const qty = new Decimal(qtyThousandths).div(1000);
+        const typings: Array<[ParsedArgs, Lang]> = [
+          [{ venue, side, entry: d(entry), qty, leverage: d(leverage) }, 'en'],
+          [{ venue, side, entry: `${entryThousands}k`, qty: qty.toString(), leverage: `${leverage}x` }, 'en'],
+          [{ venue, side, entry: `$${formatNumber(entry, 'en', { decimals: 2, keepZeros: true })}`, qty: qty.toString(), leverage: `x${leverage}` }, 'en'],
+          [{ venue, side, entry: formatNumber(entry, 'vi', { decimals: 2, keepZeros: true }), qty: formatNumber(qty, 'vi', { decimals: 4, keepZeros: true }), leverage: String(leverage) }, 'vi'],
+        ];
+        const answers = new Set<string>();
+        for (const [args, lang] of typings) {
+          try {
+            answers.add(JSON.stringify((await liqCommand.run(args, makeTestContext({ lang }))).data));
+          } catch (error) {
+            assert.ok(error instanceof UserError, String(error));
+            answers.add(`${error.key} ${JSON.stringify(error.params.field ?? '')}`);
+          }
+        }
+        assert.equal(answers.size, 1, [...answers].join('\n'));
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
