@@ -101,6 +101,21 @@ export function bitmexPnlLeverage(s: ScoreState): number {
 }
 
 /**
+ * OKX: "Positions in the ADL queue are ranked based on the leverage PnL% = position's PnL% × effective
+ * leverage … positions with the highest positive leverage PnL% will be offsetted first"
+ * (https://www.ouyizh.biz/en-sg/help/iv-introduction-to-auto-deleveraging-adl). OKX defines neither term:
+ * PnL% and effective leverage take BitMEX's definitions (assumption okx-adl-definitions). Unlike BitMEX
+ * there is no separate rule for losses: the product is kept as written.
+ */
+export function okxLeveragePnl(s: ScoreState): number {
+  const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
+  const equity = s.collateral + upnl;
+  const pnlPct = (s.sign * (s.markPrice - s.entryPrice)) / s.entryPrice;
+  const effectiveLeverage = equity <= 0 ? Number.POSITIVE_INFINITY : (s.quantity * s.markPrice) / equity;
+  return pnlPct * effectiveLeverage;
+}
+
+/**
  * Hyperliquid's documented index, literally: (mark/entry) × (notional/account value).
  * https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging
  */
@@ -136,11 +151,18 @@ export function hyperliquidIndex(s: ScoreState): number {
 export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
   switch (formula) {
     case 'binance-leverage-pnl':
+      // https://www.binance.com/hi/amp/support/faq/360033525471
       return binanceLeveragePnl(s);
     case 'bitmex-pnl-leverage':
-    case 'okx-leverage-pnl': // OKX: "PnL% × effective leverage", terms undefined → BitMEX definitions (assumption okx-adl-definitions)
+      // BitMEX https://www.bitmex.com/app/adl. Also Bybit's stand-in: Bybit ranks by "leveraged return rate"
+      // without publishing the formula (https://bybits.org/zh-TW/help-center/article/Auto-Deleveraging-ADL,
+      // assumption bybit-adl-formula-stand-in).
       return bitmexPnlLeverage(s);
+    case 'okx-leverage-pnl':
+      // https://www.ouyizh.biz/en-sg/help/iv-introduction-to-auto-deleveraging-adl (assumption okx-adl-definitions)
+      return okxLeveragePnl(s);
     case 'hyperliquid-index':
+      // https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging (shorts: assumption hyperliquid-short-side-adjusted)
       return hyperliquidIndex(s);
     case 'random':
       return null;
