@@ -42,6 +42,7 @@ export function liquidationData(result: LiquidationResult): Record<string, unkno
     liquidatedAtMark: result.liquidatedAtMark,
     assumptions: result.assumptions,
     source: result.source,
+    table: result.table,
   };
 }
 
@@ -119,7 +120,12 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
       },
       { kind: 'text', text: why.join('\n') },
     ],
-    footer: [...assumptionLines(result.assumptions, ctx), t('liq.footer.source', { source: result.source }), t('liq.footer.disclaimer')].join('\n'),
+    footer: [
+      ...assumptionLines(result.assumptions, ctx),
+      t('liq.footer.source', { source: result.source }),
+      t('liq.footer.table', { table: result.table.name, url: result.table.url, date: result.table.date }),
+      t('liq.footer.disclaimer'),
+    ].join('\n'),
     data: liquidationData(result),
   };
 }

@@ -45,7 +45,10 @@ export interface LiquidationResult {
   liquidatedAtMark: boolean;
   /** Stable ids; commands translate `venues.assumption.<id>`. */
   assumptions: string[];
+  /** The formula's source. */
   source: string;
+  /** The tier table used: its key (`ETHUSDT→BTCUSDT` for a stand-in), kind, where and when it was read. */
+  table: { name: string; kind: string; url: string; date: string };
 }
 
 
@@ -224,6 +227,7 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
     liquidatedAtMark,
     assumptions: [...new Set(assumptions)],
     source: p.venue.liquidation.source,
+    table: { name: p.rules.table, kind: p.rules.tableSource, url: p.rules.url, date: p.rules.date },
   };
 }
 

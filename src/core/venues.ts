@@ -47,6 +47,9 @@ export interface SymbolRules {
   usedDefault: boolean;
   tableSource: TableSource;
   source: string;
+  /** Where the tiers were read (a stand-in gives the table it copies), and when. */
+  url: string;
+  date: string;
   tiers: Tier[];
 }
 
@@ -94,6 +97,9 @@ const tableSchema = z.object({
   tableSource: z.enum(['official', 'third-party', 'historical', 'stand-in']),
   source: z.string().min(1),
   standInFor: z.string().optional(),
+  /** Required with `tiers`: where the table was read and the date of the table (or of the reading). */
+  url: z.string().url().optional(),
+  date: z.string().min(1).optional(),
   tiers: z.array(tierSchema).min(1).optional(),
 });
 const venueFileSchema = z.object({
@@ -144,10 +150,17 @@ export function loadVenueFile(id: VenueId, path = projectPath('data', 'venues', 
   if (!parsed.symbols.default) throw new Error(`data/venues/${id}.json has no "default" table`);
   const tables: VenueRules['tables'] = {};
   for (const [key, table] of Object.entries(parsed.symbols)) {
-    let tiersRaw = table.tiers;
-    if (!tiersRaw && table.standInFor) tiersRaw = parsed.symbols[table.standInFor]?.tiers;
-    if (!tiersRaw) throw new Error(`data/venues/${id}.json: table ${key} has no tiers and no usable standInFor`);
-    tables[key] = { table: table.standInFor && !table.tiers ? `${key}→${table.standInFor}` : key, tableSource: table.tableSource, source: table.source, tiers: toTiers(tiersRaw) };
+    if (table.tiers && (!table.url || !table.date)) throw new Error(`data/venues/${id}.json: table ${key} has tiers but no url or date`);
+    const origin = table.tiers ? table : table.standInFor ? parsed.symbols[table.standInFor] : undefined;
+    if (!origin?.tiers || !origin.url || !origin.date) throw new Error(`data/venues/${id}.json: table ${key} has no tiers and no usable standInFor`);
+    tables[key] = {
+      table: table.standInFor && !table.tiers ? `${key}→${table.standInFor}` : key,
+      tableSource: table.tableSource,
+      source: table.source,
+      url: origin.url,
+      date: origin.date,
+      tiers: toTiers(origin.tiers),
+    };
   }
   return {
     id: parsed.id,

@@ -42,6 +42,8 @@ test('liq replies with the prices, margins and tier, and the JSON contract in re
     assert.ok(key in data, `reply.data.${key}`);
   }
   assert.equal(data.liquidationPrice, '116365.46184739');
+  assert.deepEqual(Object.keys(data.table as object), ['name', 'kind', 'url', 'date']);
+  assert.match(reply.footer ?? '', /Tiers: BTCUSDT table, https:\/\/developers\.binance\.com/);
   assert.equal(data.bankruptcyPrice, '115900');
   assert.equal(data.mode, 'isolated');
   const fields = reply.blocks.find((b) => b.kind === 'fields');

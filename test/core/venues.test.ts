@@ -30,6 +30,17 @@ test('every venue file loads, validates and has BTCUSDT, ETHUSDT, SOLUSDT and de
   assert.equal(getVenue('dydx').adl.formula, 'random');
 });
 
+test('every tier table names where it was read and its date; stand-ins carry the table they copy', () => {
+  for (const id of VENUE_IDS) {
+    for (const [key, table] of Object.entries(getVenue(id).tables)) {
+      assert.match(table.url, /^https:\/\//, `${id} ${key} url`);
+      assert.ok(table.date.length >= 10 && /\d{4}-\d{2}-\d{2}/.test(table.date), `${id} ${key} date: ${table.date}`);
+      assert.ok(table.source.length > 10, `${id} ${key} source`);
+    }
+  }
+  assert.equal(symbolRules('binance', 'ETH').url, symbolRules('binance', 'BTC').url);
+});
+
 test('tier tables are contiguous, leverage never rises and MMR never falls with size', () => {
   for (const id of VENUE_IDS) {
     for (const [key, table] of Object.entries(getVenue(id).tables)) {
