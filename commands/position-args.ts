@@ -4,7 +4,7 @@ import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
 import type { Params } from '../src/chat/i18n.ts';
 import { isCalculationInputError } from '../src/core/errors.ts';
-import { formatNumber, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
+import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
 import type { MarginMode, PositionInput, Side } from '../src/core/position.ts';
 import { VENUE_IDS } from '../src/core/venues.ts';
 
@@ -52,7 +52,12 @@ function formatParams(params: Record<string, string | number>, lang: Lang): Para
 }
 
 export function userErrorFor(code: string, params: Record<string, string | number>, lang: Lang, example: string): UserError {
-  return new UserError(`liq.error.${code}`, formatParams(params, lang), { key: 'liq.hint.example', params: { example } });
+  const shown = formatParams(params, lang);
+  // A maintenance rate arrives as a fraction; the user typed a percent (`mmr=100%`), so show one.
+  if (code === 'mmr-out-of-range' && params.value !== undefined && /^-?\d+(\.\d+)?$/.test(String(params.value))) {
+    shown.value = formatPercent(String(params.value), lang);
+  }
+  return new UserError(`liq.error.${code}`, shown, { key: 'liq.hint.example', params: { example } });
 }
 
 /** Runs a core calculation, turning CalculationInputError into a translated UserError. */

@@ -251,3 +251,11 @@ test('property: /liq answers the same whether numbers come typed in English, in 
     { numRuns: 60 },
   );
 });
+
+test('a maintenance rate out of range is shown as the percent the user typed', async () => {
+  const en = await userError({ ...valid, mmr: '150%' }, 'en');
+  assert.equal(en.error.key, 'liq.error.mmr-out-of-range');
+  assert.match(en.message, /you typed 150%/);
+  const vi = await userError({ ...valid, mmr: '150%' }, 'vi');
+  assert.match(vi.message, /bạn nhập 150%/);
+});
