@@ -1,11 +1,11 @@
 import type { Command, ParsedArgs } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
 import type { Reply } from '../src/chat/reply.ts';
-import { populationParameters } from '../src/core/adl-population.ts';
+import { referenceMembers, regimeFor } from '../src/core/adl-population.ts';
 import { computeAdlRank, type AdlAdvice, type AdlRankResult } from '../src/core/adl.ts';
 import { isCalculationInputError } from '../src/core/errors.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../src/core/numbers.ts';
-import { getVenue, RANKED_VENUES, VENUE_IDS } from '../src/core/venues.ts';
+import { getVenue, normaliseSymbol, RANKED_VENUES, VENUE_IDS } from '../src/core/venues.ts';
 import { assumptionLines, baseAsset, decimalString, positionFromArgs, positionOptions, userErrorFor, withUserErrors, type PositionArgs } from './position-args.ts';
 
 const EXAMPLE = '/adl-rank binance short 122000 102000 1 20x';
@@ -115,17 +115,28 @@ export function adlRankReply(result: AdlRankResult, ctx: ChatContext): Reply {
   };
 }
 
+/** `btc` → `BTCUSDT`; text that is no symbol is shown as typed (each venue row then says why it failed). */
+function readableSymbol(symbol: string): string {
+  try {
+    return normaliseSymbol(symbol);
+  } catch {
+    return symbol;
+  }
+}
+
 /** All five ranked venues side by side. A venue that refuses the position (e.g. leverage above its max) shows the reason. */
 function allVenuesReply(position: PositionArgs, ctx: ChatContext): Reply {
   const { t, lang } = ctx;
   const rows: string[][] = [];
   const results: Record<string, unknown> = {};
   const assumptions = new Set<string>();
+  const sizes = new Set<number>();
   for (const venue of RANKED_VENUES) {
     const name = getVenue(venue).displayName;
     try {
       const result = computeAdlRank({ venue, ...position.input, markPrice: position.input.markPrice! });
       result.assumptions.forEach((id) => assumptions.add(id));
+      sizes.add(result.populationSize);
       rows.push([
         name,
         result.lights !== null ? `${lightsBar(result.lights)} ${result.lights}/5` : '—',
@@ -140,7 +151,10 @@ function allVenuesReply(position: PositionArgs, ctx: ChatContext): Reply {
       results[venue] = { error: error.code, params: error.params };
     }
   }
-  const symbol = (position.input.symbol ?? 'BTCUSDT').toUpperCase();
+  const symbol = readableSymbol(position.input.symbol ?? 'BTCUSDT');
+  // Queues are per side: each venue compares the position with the reference members on its side.
+  const sign = position.input.side === 'long' ? 1 : -1;
+  const sideSize = sizes.size > 0 ? Math.min(...sizes) : referenceMembers(regimeFor('binance')).filter((m) => m.sign === sign).length;
   return {
     title: t('adl.title-all', { symbol, side: t(`liq.side.${position.input.side}`) }),
     tone: 'info',
@@ -152,7 +166,7 @@ function allVenuesReply(position: PositionArgs, ctx: ChatContext): Reply {
         align: ['left', 'left', 'right', 'left'],
       },
     ],
-    footer: [t('adl.estimate', { size: formatNumber(populationParameters().size, lang) }), ...assumptionLines([...assumptions].filter((id) => id !== 'percentile-estimate'), ctx), t('liq.footer.disclaimer')].join('\n'),
+    footer: [t('adl.estimate', { size: formatNumber(sideSize, lang) }), ...assumptionLines([...assumptions].filter((id) => id !== 'percentile-estimate'), ctx), t('liq.footer.disclaimer')].join('\n'),
     data: { estimate: true, venues: results },
   };
 }

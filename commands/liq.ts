@@ -42,6 +42,7 @@ export function liquidationData(result: LiquidationResult): Record<string, unkno
     liquidatedAtMark: result.liquidatedAtMark,
     assumptions: result.assumptions,
     source: result.source,
+    table: result.table,
   };
 }
 
@@ -62,8 +63,11 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
     : none;
 
   const why: string[] = [];
-  if (result.liquidationPrice) {
+  if (result.liquidationPrice && result.bankruptcyPrice) {
     why.push(t(`liq.why.${result.side}`, { liquidation: price(result.liquidationPrice), bankruptcy: price(result.bankruptcyPrice) }));
+  } else if (result.liquidationPrice) {
+    // Only a long can lack a bankruptcy price (its collateral covers the whole position value).
+    why.push(t('liq.why.long-no-bankruptcy', { liquidation: price(result.liquidationPrice) }));
   } else {
     why.push(t('liq.why.none'));
   }
@@ -116,7 +120,12 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
       },
       { kind: 'text', text: why.join('\n') },
     ],
-    footer: [...assumptionLines(result.assumptions, ctx), t('liq.footer.source', { source: result.source }), t('liq.footer.disclaimer')].join('\n'),
+    footer: [
+      ...assumptionLines(result.assumptions, ctx),
+      t('liq.footer.source', { source: result.source }),
+      t('liq.footer.table', { table: result.table.name, url: result.table.url, date: result.table.date }),
+      t('liq.footer.disclaimer'),
+    ].join('\n'),
     data: liquidationData(result),
   };
 }

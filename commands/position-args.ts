@@ -4,7 +4,7 @@ import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
 import type { Params } from '../src/chat/i18n.ts';
 import { isCalculationInputError } from '../src/core/errors.ts';
-import { formatNumber, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
+import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
 import type { MarginMode, PositionInput, Side } from '../src/core/position.ts';
 import { VENUE_IDS } from '../src/core/venues.ts';
 
@@ -52,7 +52,12 @@ function formatParams(params: Record<string, string | number>, lang: Lang): Para
 }
 
 export function userErrorFor(code: string, params: Record<string, string | number>, lang: Lang, example: string): UserError {
-  return new UserError(`liq.error.${code}`, formatParams(params, lang), { key: 'liq.hint.example', params: { example } });
+  const shown = formatParams(params, lang);
+  // A maintenance rate arrives as a fraction; the user typed a percent (`mmr=100%`), so show one.
+  if (code === 'mmr-out-of-range' && params.value !== undefined && /^-?\d+(\.\d+)?$/.test(String(params.value))) {
+    shown.value = formatPercent(String(params.value), lang);
+  }
+  return new UserError(`liq.error.${code}`, shown, { key: 'liq.hint.example', params: { example } });
 }
 
 /** Runs a core calculation, turning CalculationInputError into a translated UserError. */
@@ -65,8 +70,13 @@ export function withUserErrors<T>(lang: Lang, example: string, calculate: () => 
   }
 }
 
+/** What a numeric option may carry: `%` only on rates (`mmr=0.4%`), `x` only on leverage (`10x`). */
+type NumberShape = 'amount' | 'rate' | 'leverage';
+const SHAPES: Record<string, NumberShape> = { leverage: 'leverage', mmr: 'rate' };
+
 /** A numeric option as a Decimal, whether the parser already made it one or it is still text. */
 export function decimalArg(args: ParsedArgs, name: string, lang: Lang, example: string): Decimal | undefined {
+  const shape = SHAPES[name] ?? 'amount';
   const raw = args[name];
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (Decimal.isDecimal(raw)) {
@@ -78,7 +88,12 @@ export function decimalArg(args: ParsedArgs, name: string, lang: Lang, example: 
     return new Decimal(raw);
   }
   try {
-    return parseHumanNumber(String(raw), lang).value;
+    const parsed = parseHumanNumber(String(raw), lang);
+    // `entry=5%` or `qty=10x` is not a price or a size: refuse rather than read 0.05 or 10.
+    if ((parsed.percent && shape !== 'rate') || (parsed.multiplier && shape !== 'leverage')) {
+      throw userErrorFor('number', { field: name, input: String(raw) }, lang, example);
+    }
+    return parsed.value;
   } catch (error) {
     if (!(error instanceof NumberInputError)) throw error;
     if (error.code === 'ambiguous' && error.readings) {

@@ -3,7 +3,7 @@ import { CalculationInputError } from './errors.ts';
 import { bankruptcyPriceOf } from './liquidation.ts';
 import { resolvePosition, unrealizedPnl, type PositionInput, type Side } from './position.ts';
 import { populationParameters, referenceMembers, regimeFor } from './adl-population.ts';
-import { tierForNotional, venueAssumptionIds, type AdlFormula, type CloseoutRule, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
+import { tierFor, venueAssumptionIds, type AdlFormula, type CloseoutRule, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
 
 /**
  * Where a position sits in a venue's auto-deleveraging (ADL) queue.
@@ -101,6 +101,21 @@ export function bitmexPnlLeverage(s: ScoreState): number {
 }
 
 /**
+ * OKX: "Positions in the ADL queue are ranked based on the leverage PnL% = position's PnL% × effective
+ * leverage … positions with the highest positive leverage PnL% will be offsetted first"
+ * (https://www.ouyizh.biz/en-sg/help/iv-introduction-to-auto-deleveraging-adl). OKX defines neither term:
+ * PnL% and effective leverage take BitMEX's definitions (assumption okx-adl-definitions). Unlike BitMEX
+ * there is no separate rule for losses: the product is kept as written.
+ */
+export function okxLeveragePnl(s: ScoreState): number {
+  const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
+  const equity = s.collateral + upnl;
+  const pnlPct = (s.sign * (s.markPrice - s.entryPrice)) / s.entryPrice;
+  const effectiveLeverage = equity <= 0 ? Number.POSITIVE_INFINITY : (s.quantity * s.markPrice) / equity;
+  return pnlPct * effectiveLeverage;
+}
+
+/**
  * Hyperliquid's documented index, literally: (mark/entry) × (notional/account value).
  * https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging
  */
@@ -136,19 +151,28 @@ export function hyperliquidIndex(s: ScoreState): number {
 export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
   switch (formula) {
     case 'binance-leverage-pnl':
+      // https://www.binance.com/hi/amp/support/faq/360033525471
       return binanceLeveragePnl(s);
     case 'bitmex-pnl-leverage':
-    case 'okx-leverage-pnl': // OKX: "PnL% × effective leverage", terms undefined → BitMEX definitions (assumption okx-adl-definitions)
+      // BitMEX https://www.bitmex.com/app/adl. Also Bybit's stand-in: Bybit ranks by "leveraged return rate"
+      // without publishing the formula (https://bybits.org/zh-TW/help-center/article/Auto-Deleveraging-ADL,
+      // assumption bybit-adl-formula-stand-in).
       return bitmexPnlLeverage(s);
+    case 'okx-leverage-pnl':
+      // https://www.ouyizh.biz/en-sg/help/iv-introduction-to-auto-deleveraging-adl (assumption okx-adl-definitions)
+      return okxLeveragePnl(s);
     case 'hyperliquid-index':
+      // https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging (shorts: assumption hyperliquid-short-side-adjusted)
       return hyperliquidIndex(s);
     case 'random':
       return null;
   }
 }
 
-function maintenanceAt(venue: VenueRules, tiers: readonly Tier[], notional: number, override?: Tier): number {
-  const tier = override ?? tierForNotional(tiers, new Decimal(notional)) ?? tiers[tiers.length - 1];
+/** Maintenance margin at a position value, with the venue's tier table and boundary rule (Binance's margin ratio needs it). */
+function maintenanceAt(venue: VenueRules, rules: SymbolRules, notional: number, override?: Tier): number {
+  const tiers = rules.tiers;
+  const tier = override ?? tierFor(rules, new Decimal(notional)) ?? tiers[tiers.length - 1];
   const whole = venue.liquidation.maintenanceModel === 'whole-position' && !override;
   return notional * tier.mmr.toNumber() - (whole ? 0 : tier.maintenanceAmount.toNumber());
 }
@@ -180,7 +204,7 @@ export function referenceScores(venue: VenueRules, rules: SymbolRules, sign: 1 |
       entryPrice,
       markPrice,
       collateral: m.equity,
-      maintenanceMargin: maintenanceAt(venue, rules.tiers, quantity * markPrice),
+      maintenanceMargin: maintenanceAt(venue, rules, quantity * markPrice),
     }) ?? 0;
   });
   scores.sort();
@@ -264,7 +288,7 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     entryPrice: p.entryPrice.toNumber(),
     markPrice: mark.toNumber(),
     collateral: collateralValue,
-    maintenanceMargin: maintenanceAt(venue, p.rules.tiers, quantity * mark.toNumber(), override),
+    maintenanceMargin: maintenanceAt(venue, p.rules, quantity * mark.toNumber(), override),
   });
   const scoreOf = (s: ScoreState) => adlScore(venue.adl.formula, s) ?? 0;
   const population = referenceScores(venue, p.rules, p.sign);

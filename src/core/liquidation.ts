@@ -1,12 +1,15 @@
 import { Decimal } from 'decimal.js';
 import { CalculationInputError } from './errors.ts';
 import { resolvePosition, unrealizedPnl, type PositionInput, type ResolvedPosition, type Side, type MarginMode } from './position.ts';
-import { maintenanceMargin, tierForNotional, venueAssumptionIds, type Tier, type VenueId } from './venues.ts';
+import { maintenanceMargin, tierFor, venueAssumptionIds, type Tier, type VenueId } from './venues.ts';
 
 export type { PositionInput, Side, MarginMode } from './position.ts';
 
-/** Why a price is absent: the equation gives ≤ 0 (e.g. a 1x long cannot be liquidated). */
-export type NoPriceReason = 'none';
+/**
+ * Why a price is absent: the venue's equation gives a price at or below zero, e.g. a 1x long cannot be
+ * liquidated (Binance: "If the liquidation price is less than 0, the UI display would be '--'").
+ */
+export type NoPriceReason = 'at-or-below-zero';
 
 export interface TierSummary {
   index: number;
@@ -42,7 +45,10 @@ export interface LiquidationResult {
   liquidatedAtMark: boolean;
   /** Stable ids; commands translate `venues.assumption.<id>`. */
   assumptions: string[];
+  /** The formula's source. */
   source: string;
+  /** The tier table used: its key (`ETHUSDT→BTCUSDT` for a stand-in), kind, where and when it was read. */
+  table: { name: string; kind: string; url: string; date: string };
 }
 
 
@@ -73,19 +79,22 @@ interface PriceWithTier {
   tier: Tier;
 }
 
+/** The tier that applies at `notional`: the override, the entry tier where the venue fixes it at entry, else the table's. */
 function tierAt(p: ResolvedPosition & { overrideTier?: Tier }, notional: Decimal): Tier {
   if (p.overrideTier) return p.overrideTier;
-  return tierForNotional(p.rules.tiers, notional) ?? p.rules.tiers[p.rules.tiers.length - 1];
+  if (p.venue.liquidation.tierEvaluatedAt === 'entry-notional') return p.entryTier;
+  return tierFor(p.rules, notional) ?? p.rules.tiers[p.rules.tiers.length - 1];
 }
 
 /**
- * Venues that evaluate the tier at the liquidation notional (Binance, OKX, Hyperliquid):
- * start from the tier at entry, recompute while LP × Q falls in another tier.
+ * Solves for the liquidation price with the venue's tier rule. Venues that evaluate the tier at the
+ * liquidation notional (Binance, Hyperliquid): start from the tier at entry, recompute while LP × Q falls
+ * in another tier. Venues that fix the tier at entry (Bybit, OKX, BitMEX, dYdX): one solve.
  */
-function iterateTier(p: ResolvedPosition & { overrideTier?: Tier }, solve: (tier: Tier) => Decimal): PriceWithTier {
+function solveWithTier(p: ResolvedPosition & { overrideTier?: Tier }, solve: (tier: Tier) => Decimal): PriceWithTier {
   let tier = p.overrideTier ?? p.entryTier;
   let price = solve(tier);
-  if (p.overrideTier) return { price, tier };
+  if (p.overrideTier || p.venue.liquidation.tierEvaluatedAt === 'entry-notional') return { price, tier };
   const seen = new Set<number>([tier.index]);
   for (let step = 0; step < p.rules.tiers.length + 1; step++) {
     if (price.lte(0)) break;
@@ -107,44 +116,43 @@ function iterateTier(p: ResolvedPosition & { overrideTier?: Tier }, solve: (tier
 
 function liquidationPriceFor(p: ResolvedPosition & { overrideTier?: Tier }, feeRate: Decimal): PriceWithTier {
   const collateral = liquidationCollateral(p);
-  const entryTier = p.overrideTier ?? p.entryTier;
   switch (p.venue.liquidation.method) {
     case 'binance-one-way':
-      // LP = (WB − TMM1 + UPNL1 + cum − side×Q×EP) / (Q×MMR − side×Q), bracket at the liquidation notional.
+      // LP = (WB − TMM1 + UPNL1 + cum − side×Q×EP) / (Q×MMR − side×Q), bracket at the liquidation notional:
+      // "If your position (calculated at the liquidation price) and the current position (calculated at the
+      // opening price) are of different levels, … recalculate the liquidation price."
       // https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93
-      return iterateTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr, tier.maintenanceAmount));
-    case 'bybit-isolated': {
-      // LP = EP ∓ (IM − MM)/Q ∓ ExtraMargin/Q, MM = Q×EP×MMR − deduction (MM at entry value).
+      return solveWithTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr, tier.maintenanceAmount));
+    case 'bybit-isolated':
+      // LP = EP ∓ (IM − MM)/Q ∓ ExtraMargin/Q, MM = Position Value × MMR − deduction, Position Value = Q × EP.
       // https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
       // Cross: the same with the wallet (less other MM, plus other uPnL) in place of IM + extra margin.
-      const mmAtEntry = maintenanceMargin(entryTier, p.notional);
-      const price = p.entryPrice.minus(collateral.minus(mmAtEntry).div(p.quantity).times(p.sign));
-      return { price, tier: entryTier };
-    }
+      return solveWithTier(p, (tier) => p.entryPrice.minus(collateral.minus(maintenanceMargin(tier, p.notional)).div(p.quantity).times(p.sign)));
     case 'okx-margin-ratio':
       // Margin ratio = (margin + uPnL) / (MM + liquidation fee) = 100%, with MM = value × tier MMR and
-      // fee = value × taker rate, solved for the mark price. Derived: OKX publishes no closed form.
+      // fee = value × taker rate, solved for the mark price. Derived: OKX publishes no closed form. The tier
+      // is fixed by the position's size in contracts, so it does not move with the price.
       // https://supdljgzdhc.okx.com/hc/en-us/articles/360020411711
-      return iterateTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr.plus(feeRate), new Decimal(0)));
+      return solveWithTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr.plus(feeRate), new Decimal(0)));
     case 'bitmex-linear':
       // Liquidation when margin + uPnL falls to maintenance margin (whole-position MM% of the risk-limit step).
       // https://www.bitmex.com/app/riskLimits
-      return { price: solveMaintenanceEquality(p, collateral, entryTier.mmr, new Decimal(0)), tier: entryTier };
+      return solveWithTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr, new Decimal(0)));
     case 'hyperliquid':
       // liq_price = price − side × margin_available / position_size / (1 − l × side), l = MMR of the tier at the
       // liquidation notional; margin_available = margin − (Q × price × l − deduction).
       // https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations
-      return iterateTier(p, (tier) => {
+      return solveWithTier(p, (tier) => {
         const required = maintenanceMargin(tier, p.notional);
         const available = collateral.minus(required);
         return p.entryPrice.minus(available.div(p.quantity).div(new Decimal(1).minus(tier.mmr.times(p.sign))).times(p.sign));
       });
-    case 'dydx-isolated': {
+    case 'dydx-isolated':
       // p' = (e − s·p) / (|s|·MMF − s)  https://dydx-documentation-six.vercel.app/concepts/trading/liquidations
-      const s = p.quantity.times(p.sign);
-      const price = collateral.minus(s.times(p.entryPrice)).div(p.quantity.times(entryTier.mmr).minus(s));
-      return { price, tier: entryTier };
-    }
+      return solveWithTier(p, (tier) => {
+        const s = p.quantity.times(p.sign);
+        return collateral.minus(s.times(p.entryPrice)).div(p.quantity.times(tier.mmr).minus(s));
+      });
   }
 }
 
@@ -171,8 +179,12 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
   const bankruptcyPrice = bankruptcy.gt(0) ? bankruptcy : null;
   const tierAtMark = tierAt(p, p.quantity.times(p.markPrice));
   const mmRate = (t: Tier) => t.mmr.plus(feeRate);
+  // Bybit takes the maintenance margin on the entry value; the others on the value at the price.
+  const valued = (notional: Decimal) => (p.venue.liquidation.maintenanceValue === 'entry' ? p.notional : notional);
   const mmAt = (t: Tier, notional: Decimal) =>
-    p.venue.liquidation.maintenanceModel === 'whole-position' && !p.overridden ? notional.times(mmRate(t)) : notional.times(mmRate(t)).minus(t.maintenanceAmount);
+    p.venue.liquidation.maintenanceModel === 'whole-position' && !p.overridden
+      ? valued(notional).times(mmRate(t))
+      : valued(notional).times(mmRate(t)).minus(t.maintenanceAmount);
 
   const assumptions = [
     ...venueAssumptionIds(p.venue, 'liquidation', p.rules),
@@ -194,9 +206,9 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
     side: p.side,
     mode: p.mode,
     liquidationPrice,
-    noLiquidationReason: liquidationPrice ? undefined : 'none',
+    noLiquidationReason: liquidationPrice ? undefined : 'at-or-below-zero',
     bankruptcyPrice,
-    noBankruptcyReason: bankruptcyPrice ? undefined : 'none',
+    noBankruptcyReason: bankruptcyPrice ? undefined : 'at-or-below-zero',
     initialMargin: p.initialMargin,
     maintenanceMargin: {
       atLiquidation: liquidationPrice ? mmAt(tier, liquidationPrice.times(p.quantity)) : null,
@@ -215,6 +227,7 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
     liquidatedAtMark,
     assumptions: [...new Set(assumptions)],
     source: p.venue.liquidation.source,
+    table: { name: p.rules.table, kind: p.rules.tableSource, url: p.rules.url, date: p.rules.date },
   };
 }
 

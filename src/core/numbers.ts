@@ -148,8 +148,11 @@ function normaliseSeparators(s: string, lang: NumberLang, input: string): string
   const naturalIsDecimal = lang === 'en' ? sep === '.' : sep === ',';
   if (lang === 'en') return naturalIsDecimal ? asDecimal : asGroup;
   // Vietnamese users type both styles (exchange UIs are often English): refuse to guess.
-  // Readings are shown without grouping so that neither can be misread again: `1500` / `1,5`.
-  const readings: [string, string] = [asGroup, new Decimal(asDecimal).toString().replace('.', SEPARATORS[lang].decimal)];
+  // Readings are shown without grouping so that neither can be misread again: `1500` / `1,5`. The
+  // decimal reading must itself parse: `1,001` would be ambiguous again, so it is shown as `1,0010`.
+  let decimalReading = new Decimal(asDecimal).toString();
+  if (/^[1-9]\d{0,2}\.\d{3}$/.test(decimalReading)) decimalReading += '0';
+  const readings: [string, string] = [asGroup, decimalReading.replace('.', SEPARATORS[lang].decimal)];
   throw new NumberInputError('ambiguous', input, readings);
 }
 

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { MAX_ABS_INPUT } from './numbers.ts';
 import { CalculationInputError } from './errors.ts';
-import { getVenue, symbolRules, tierForNotional, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
+import { getVenue, symbolRules, tierFor, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
 
 export type Side = 'long' | 'short';
 export type MarginMode = 'isolated' | 'cross';
@@ -99,7 +99,7 @@ export function resolvePosition(input: PositionInput): ResolvedPosition & { over
   }
 
   const assumptions: string[] = [];
-  const entryTier = tierForNotional(rules.tiers, notional);
+  const entryTier = tierFor(rules, notional);
   if (!entryTier) {
     const last = rules.tiers[rules.tiers.length - 1];
     throw new CalculationInputError('notional-above-table', { notional: notional.toFixed(2), max: last.cap?.toString() ?? '' });

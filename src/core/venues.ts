@@ -18,6 +18,12 @@ export type LiquidationMethod = 'binance-one-way' | 'bybit-isolated' | 'okx-marg
 export type AdlFormula = 'binance-leverage-pnl' | 'bitmex-pnl-leverage' | 'okx-leverage-pnl' | 'hyperliquid-index' | 'random';
 export type CloseoutRule = 'counterparty-bankruptcy' | 'mark' | 'previous-mark';
 export type TableSource = 'official' | 'third-party' | 'historical' | 'stand-in';
+/**
+ * Which end of a tier owns a boundary notional. Binance ("0 < Position ≤ 50,000"), Bybit ("2,000,000 USDT
+ * or below"), OKX ("Max. amount (Cont)") and BitMEX (a risk limit is the largest position of a step) close
+ * the tier at its cap; Hyperliquid's tiers start at their `lowerBound`.
+ */
+export type TierBounds = 'cap-inclusive' | 'floor-inclusive';
 
 export interface Tier {
   /** 1-based, as venues number them. */
@@ -33,6 +39,7 @@ export interface Tier {
 
 export interface SymbolRules {
   venue: VenueId;
+  tierBounds: TierBounds;
   /** The normalised symbol asked for (`BTCUSDT`). */
   symbol: string;
   /** The table actually used (`default` when the symbol has none). */
@@ -40,6 +47,9 @@ export interface SymbolRules {
   usedDefault: boolean;
   tableSource: TableSource;
   source: string;
+  /** Where the tiers were read (a stand-in gives the table it copies), and when. */
+  url: string;
+  date: string;
   tiers: Tier[];
 }
 
@@ -58,17 +68,21 @@ export interface VenueRules {
   contract: string;
   liquidation: {
     method: LiquidationMethod;
+    /** Where the tier is looked up: at the position's notional at the liquidation price, or fixed at entry. */
     tierEvaluatedAt: 'liquidation-notional' | 'entry-notional';
+    /** The position value the maintenance margin is taken on: at the price (mark / liquidation) or at entry (Bybit's isolated formula). */
+    maintenanceValue: 'price' | 'entry';
     /** tiered-deduction: MM = N×MMR − amount (tax brackets); whole-position: the tier's MMR applies to the whole notional. */
     maintenanceModel: 'tiered-deduction' | 'whole-position';
     source: string;
   };
   adl: { formula: AdlFormula; ranked: boolean; closeout: CloseoutRule; lights: string; source: string };
   fees: { taker?: Decimal; maker?: Decimal; liquidationFeeRate?: Decimal; source: string };
+  tierBounds: TierBounds;
   sources: Array<{ what: string; url: string; date: string }>;
   assumptions: VenueAssumption[];
   /** Raw tables by symbol key, tiers resolved (stand-ins point at another table). */
-  tables: Record<string, Omit<SymbolRules, 'venue' | 'symbol' | 'usedDefault'>>;
+  tables: Record<string, Omit<SymbolRules, 'venue' | 'symbol' | 'usedDefault' | 'tierBounds'>>;
 }
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'decimal string');
@@ -83,6 +97,9 @@ const tableSchema = z.object({
   tableSource: z.enum(['official', 'third-party', 'historical', 'stand-in']),
   source: z.string().min(1),
   standInFor: z.string().optional(),
+  /** Required with `tiers`: where the table was read and the date of the table (or of the reading). */
+  url: z.string().url().optional(),
+  date: z.string().min(1).optional(),
   tiers: z.array(tierSchema).min(1).optional(),
 });
 const venueFileSchema = z.object({
@@ -92,6 +109,7 @@ const venueFileSchema = z.object({
   liquidation: z.object({
     method: z.enum(['binance-one-way', 'bybit-isolated', 'okx-margin-ratio', 'bitmex-linear', 'hyperliquid', 'dydx-isolated']),
     tierEvaluatedAt: z.enum(['liquidation-notional', 'entry-notional']),
+    maintenanceValue: z.enum(['price', 'entry']),
     maintenanceModel: z.enum(['tiered-deduction', 'whole-position']),
     source: z.string().url(),
   }),
@@ -103,6 +121,7 @@ const venueFileSchema = z.object({
     source: z.string().url(),
   }),
   symbols: z.record(z.string(), tableSchema),
+  tierBounds: z.object({ rule: z.enum(['cap-inclusive', 'floor-inclusive']), source: z.string().min(1) }),
   fees: z.object({
     taker: decimalString.optional(),
     maker: decimalString.optional(),
@@ -131,10 +150,17 @@ export function loadVenueFile(id: VenueId, path = projectPath('data', 'venues', 
   if (!parsed.symbols.default) throw new Error(`data/venues/${id}.json has no "default" table`);
   const tables: VenueRules['tables'] = {};
   for (const [key, table] of Object.entries(parsed.symbols)) {
-    let tiersRaw = table.tiers;
-    if (!tiersRaw && table.standInFor) tiersRaw = parsed.symbols[table.standInFor]?.tiers;
-    if (!tiersRaw) throw new Error(`data/venues/${id}.json: table ${key} has no tiers and no usable standInFor`);
-    tables[key] = { table: table.standInFor && !table.tiers ? `${key}→${table.standInFor}` : key, tableSource: table.tableSource, source: table.source, tiers: toTiers(tiersRaw) };
+    if (table.tiers && (!table.url || !table.date)) throw new Error(`data/venues/${id}.json: table ${key} has tiers but no url or date`);
+    const origin = table.tiers ? table : table.standInFor ? parsed.symbols[table.standInFor] : undefined;
+    if (!origin?.tiers || !origin.url || !origin.date) throw new Error(`data/venues/${id}.json: table ${key} has no tiers and no usable standInFor`);
+    tables[key] = {
+      table: table.standInFor && !table.tiers ? `${key}→${table.standInFor}` : key,
+      tableSource: table.tableSource,
+      source: table.source,
+      url: origin.url,
+      date: origin.date,
+      tiers: toTiers(origin.tiers),
+    };
   }
   return {
     id: parsed.id,
@@ -148,6 +174,7 @@ export function loadVenueFile(id: VenueId, path = projectPath('data', 'venues', 
       liquidationFeeRate: parsed.fees.liquidationFeeRate ? new Decimal(parsed.fees.liquidationFeeRate) : undefined,
       source: parsed.fees.source,
     },
+    tierBounds: parsed.tierBounds.rule,
     sources: parsed.sources,
     assumptions: parsed.assumptions,
     tables,
@@ -192,18 +219,28 @@ export function symbolRules(venue: VenueId | VenueRules, symbol: string): Symbol
   const normalised = normaliseSymbol(symbol);
   const own = rules.tables[normalised];
   const table = own ?? rules.tables.default;
-  return { venue: rules.id, symbol: normalised, usedDefault: !own, ...table };
+  return { venue: rules.id, symbol: normalised, usedDefault: !own, tierBounds: rules.tierBounds, ...table };
 }
 
-/** The tier whose [floor, cap) holds `notional`; null when above the last capped tier. */
-export function tierForNotional(tiers: readonly Tier[], notional: Decimal): Tier | null {
+/**
+ * The tier that holds `notional`: [floor, cap) for floor-inclusive tables, (floor, cap] for cap-inclusive
+ * ones (the first tier always starts at its floor). Null when above the last capped tier.
+ */
+export function tierForNotional(tiers: readonly Tier[], notional: Decimal, bounds: TierBounds = 'floor-inclusive'): Tier | null {
   for (const tier of tiers) {
-    if (notional.gte(tier.floor) && (tier.cap === null || notional.lt(tier.cap))) return tier;
+    const aboveFloor = bounds === 'floor-inclusive' || tier.index === 1 ? notional.gte(tier.floor) : notional.gt(tier.floor);
+    const belowCap = tier.cap === null || (bounds === 'floor-inclusive' ? notional.lt(tier.cap) : notional.lte(tier.cap));
+    if (aboveFloor && belowCap) return tier;
   }
   const last = tiers[tiers.length - 1];
   // A position exactly at the last cap still belongs to the last tier.
   if (last.cap !== null && notional.eq(last.cap)) return last;
   return null;
+}
+
+/** The tier of `rules` that holds `notional`, with the venue's boundary rule. */
+export function tierFor(rules: Pick<SymbolRules, 'tiers' | 'tierBounds'>, notional: Decimal): Tier | null {
+  return tierForNotional(rules.tiers, notional, rules.tierBounds);
 }
 
 /** Maintenance amount of tier n from tier n−1: cum_n = floor_n × (mmr_n − mmr_{n−1}) + cum_{n−1}. */

@@ -94,3 +94,22 @@ test('every venue answers in both languages with no untranslated key or empty pl
     }
   }
 });
+
+test('venue "all": the estimate names the per-side population each venue compares with, and the symbol as normalised', async () => {
+  const single = await adlRankCommand.run(args, makeTestContext({ lang: 'en' }));
+  const all = await adlRankCommand.run({ ...args, venue: 'all', symbol: 'sol' }, makeTestContext({ lang: 'en' }));
+  const size = single.data!.populationSize as number;
+  assert.ok(size > 0 && size < 3000, `per-side size ${size}`);
+  assert.match(all.footer ?? '', new RegExp(`of ${size.toLocaleString('en-US')} positions on your side`));
+  assert.match(all.title ?? '', /SOLUSDT/);
+});
+
+test('adl-rank in Vietnamese uses the traders\' terms: đèn chỉ báo ADL, đòn bẩy thực tế, ROE', async () => {
+  const reply = await adlRankCommand.run(args, makeTestContext({ lang: 'vi' }));
+  const fields = reply.blocks.find((b) => b.kind === 'fields');
+  assert.ok(fields && fields.kind === 'fields', 'fields');
+  const labels = fields.fields.map((f) => f.label);
+  assert.ok(labels.includes('Đèn chỉ báo ADL'), labels.join(' | '));
+  assert.ok(labels.includes('Đòn bẩy thực tế'), labels.join(' | '));
+  assert.match(fields.fields.find((f) => f.label === 'PnL chưa ghi nhận')?.value ?? '', /ROE \+\d/);
+});

@@ -5,6 +5,8 @@ import type { Lang, ParsedArgs } from '../../src/chat/command.ts';
 import { UserError } from '../../src/chat/errors.ts';
 import { loadCatalog } from '../../src/chat/i18n.ts';
 import { CALCULATION_INPUT_ERROR_CODES } from '../../src/core/errors.ts';
+import { formatNumber, parseHumanNumber } from '../../src/core/numbers.ts';
+import fc from 'fast-check';
 import { liqCommand } from '../../commands/liq.ts';
 import { makeTestContext } from '../support/context.ts';
 
@@ -40,6 +42,8 @@ test('liq replies with the prices, margins and tier, and the JSON contract in re
     assert.ok(key in data, `reply.data.${key}`);
   }
   assert.equal(data.liquidationPrice, '116365.46184739');
+  assert.deepEqual(Object.keys(data.table as object), ['name', 'kind', 'url', 'date']);
+  assert.match(reply.footer ?? '', /Tiers: BTCUSDT table, https:\/\/developers\.binance\.com/);
   assert.equal(data.bankruptcyPrice, '115900');
   assert.equal(data.mode, 'isolated');
   const fields = reply.blocks.find((b) => b.kind === 'fields');
@@ -62,7 +66,7 @@ test('liq speaks Vietnamese with Vietnamese numbers', async () => {
 test('a 1x long answers "none" with the reason instead of a negative price', async () => {
   const reply = await liqCommand.run({ ...valid, leverage: d(1) }, makeTestContext({ lang: 'en' }));
   assert.equal(reply.data!.liquidationPrice, null);
-  assert.equal(reply.data!.noLiquidationReason, 'none');
+  assert.equal(reply.data!.noLiquidationReason, 'at-or-below-zero');
   const text = reply.blocks.find((b) => b.kind === 'text');
   assert.ok(text && text.kind === 'text' && /No liquidation price/.test(text.text), 'explains why there is none');
 });
@@ -105,6 +109,12 @@ const badInputs: Array<[string, ParsedArgs, string]> = [
   ['cross without wallet', { ...valid, mode: 'cross' }, 'liq.error.wallet-missing'],
   ['leverage and margin', { ...valid, margin: d(1000) }, 'liq.error.margin-conflict'],
   ['position above the table', { ...valid, venue: 'bybit', qty: d(100) }, 'liq.error.notional-above-table'],
+  ['a percent as a price', { ...valid, entry: '5%' }, 'liq.error.number'],
+  ['a multiplier as a size', { ...valid, qty: '10x' }, 'liq.error.number'],
+  ['a percent as leverage', { ...valid, leverage: '20%' }, 'liq.error.number'],
+  ['negative leverage', { ...valid, leverage: '-5x' }, 'liq.error.not-positive'],
+  ['zero maintenance rate', { ...valid, mmr: '0%' }, 'liq.error.not-positive'],
+  ['maintenance rate of 100%', { ...valid, mmr: '100%' }, 'liq.error.mmr-out-of-range'],
 ];
 
 for (const [name, args, key] of badInputs) {
@@ -151,4 +161,101 @@ test('every venue and mode answers with no untranslated key or empty placeholder
       }
     }
   }
+});
+
+test('a long with no bankruptcy price explains it instead of printing "at none"', async () => {
+  for (const lang of ['en', 'vi'] as const) {
+    const reply = await liqCommand.run(
+      { venue: 'binance', side: 'long', entry: d(122_000), qty: d(1), mode: 'cross', wallet: d(130_000), 'other-mm': d(20_000) },
+      makeTestContext({ lang }),
+    );
+    assert.equal(reply.data!.bankruptcyPrice, null);
+    assert.equal(reply.data!.noBankruptcyReason, 'at-or-below-zero');
+    const text = reply.blocks.find((b) => b.kind === 'text');
+    assert.ok(text && text.kind === 'text', 'text block');
+    assert.doesNotMatch(text.text, /\*\*(none|không có)\*\*/, text.text);
+    assert.match(text.text, lang === 'en' ? /no bankruptcy price/ : /không có giá phá sản/);
+  }
+});
+
+test('every number an error message suggests parses in the language it is shown in', () => {
+  const catalog = loadCatalog();
+  let checked = 0;
+  for (const [key, entry] of catalog) {
+    if (!key.startsWith('liq.')) continue;
+    for (const lang of ['en', 'vi'] as const) {
+      for (const [, code] of entry[lang].matchAll(/`([^`]+)`/g)) {
+        const value = code.includes('=') ? code.slice(code.indexOf('=') + 1) : code;
+        if (value.includes('{') || !/^[-+$x]?[0-9][0-9.,_]*(k|m|x|%)?$/i.test(value)) continue;
+        assert.doesNotThrow(() => parseHumanNumber(value, lang), `${key} (${lang}) suggests \`${code}\`, which does not parse in ${lang}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 10, `checked ${checked} suggestions`);
+});
+
+test('an ambiguous number is refused with both readings, and each reading parses back as the value it names', async () => {
+  const ctx = makeTestContext({ lang: 'vi' });
+  const { error, message } = await userError({ ...valid, qty: undefined, notional: '1.500' }, 'vi');
+  assert.equal(error.key, 'liq.error.ambiguous');
+  assert.equal(error.params.first, '1500');
+  assert.equal(error.params.second, '1,5');
+  assert.match(message, /`1500`/);
+  assert.match(message, /`1,5`/);
+  assert.equal(parseHumanNumber(String(error.params.first), ctx.lang).value.toString(), '1500');
+  assert.equal(parseHumanNumber(String(error.params.second), ctx.lang).value.toString(), '1.5');
+});
+
+test('--mmr and --cum override the tier table, typed as a percent or a fraction', async () => {
+  const ctx = makeTestContext();
+  const asPercent = await liqCommand.run({ ...valid, mmr: '1%', cum: '300' }, ctx);
+  const asFraction = await liqCommand.run({ ...valid, mmr: '0.01', cum: '300' }, ctx);
+  assert.equal(asPercent.data!.mmr, '0.01');
+  assert.equal(asPercent.data!.maintenanceAmount, '300');
+  // (3,050 + 300 − 61,000)/(0.5 × 0.01 − 0.5) = 116,464.65
+  assert.equal(new Decimal(asPercent.data!.liquidationPrice as string).toFixed(2), '116464.65');
+  assert.deepEqual(asPercent.data, asFraction.data);
+  assert.ok((asPercent.data!.assumptions as string[]).includes('overrides-used'));
+});
+
+test('property: /liq answers the same whether numbers come typed in English, in Vietnamese, with a suffix or as Decimals', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom('binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx'),
+      fc.constantFrom('long', 'short'),
+      fc.integer({ min: 1_000, max: 200_000 }),
+      fc.integer({ min: 1, max: 2_000 }),
+      fc.integer({ min: 2, max: 20 }),
+      async (venue, side, entryThousands, qtyThousandths, leverage) => {
+        const entry = entryThousands * 1000;
+        const qty = new Decimal(qtyThousandths).div(1000);
+        const typings: Array<[ParsedArgs, Lang]> = [
+          [{ venue, side, entry: d(entry), qty, leverage: d(leverage) }, 'en'],
+          [{ venue, side, entry: `${entryThousands}k`, qty: qty.toString(), leverage: `${leverage}x` }, 'en'],
+          [{ venue, side, entry: `$${formatNumber(entry, 'en', { decimals: 2, keepZeros: true })}`, qty: qty.toString(), leverage: `x${leverage}` }, 'en'],
+          [{ venue, side, entry: formatNumber(entry, 'vi', { decimals: 2, keepZeros: true }), qty: formatNumber(qty, 'vi', { decimals: 4, keepZeros: true }), leverage: String(leverage) }, 'vi'],
+        ];
+        const answers = new Set<string>();
+        for (const [args, lang] of typings) {
+          try {
+            answers.add(JSON.stringify((await liqCommand.run(args, makeTestContext({ lang }))).data));
+          } catch (error) {
+            assert.ok(error instanceof UserError, String(error));
+            answers.add(`${error.key} ${JSON.stringify(error.params.field ?? '')}`);
+          }
+        }
+        assert.equal(answers.size, 1, [...answers].join('\n'));
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('a maintenance rate out of range is shown as the percent the user typed', async () => {
+  const en = await userError({ ...valid, mmr: '150%' }, 'en');
+  assert.equal(en.error.key, 'liq.error.mmr-out-of-range');
+  assert.match(en.message, /you typed 150%/);
+  const vi = await userError({ ...valid, mmr: '150%' }, 'vi');
+  assert.match(vi.message, /bạn nhập 150%/);
 });

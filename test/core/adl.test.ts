@@ -13,10 +13,11 @@ import {
   hyperliquidIndex,
   hyperliquidShortIndex,
   lightsFromPercentile,
+  okxLeveragePnl,
   type AdlInput,
   type ScoreState,
 } from '../../src/core/adl.ts';
-import { RANKED_VENUES, type VenueId } from '../../src/core/venues.ts';
+import { getVenue, RANKED_VENUES, type VenueId } from '../../src/core/venues.ts';
 
 const d = (value: Decimal.Value) => new Decimal(value);
 
@@ -81,6 +82,18 @@ test('BitMEX score: PnL% × effective leverage in profit, PnL% ÷ effective leve
   assert.equal(bitmexPnlLeverage({ sign: 1, quantity: 1, entryPrice: 100, markPrice: 110, collateral: 10, maintenanceMargin: 0 }).toFixed(6), '0.550000');
   // mark 95 → PnL% −5%, equity 5, effective leverage 19 → −0.05/19
   assert.equal(bitmexPnlLeverage({ sign: 1, quantity: 1, entryPrice: 100, markPrice: 95, collateral: 10, maintenanceMargin: 0 }).toFixed(8), (-0.05 / 19).toFixed(8));
+});
+
+test('OKX score is PnL% × effective leverage as written, in loss too (no BitMEX-style division)', () => {
+  // Long 1 at 100, margin 10; mark 110 → 10% × 110/20 = 0.55, the same as BitMEX in profit.
+  const profit: ScoreState = { sign: 1, quantity: 1, entryPrice: 100, markPrice: 110, collateral: 10, maintenanceMargin: 0 };
+  assert.equal(okxLeveragePnl(profit).toFixed(6), '0.550000');
+  // mark 95 → −5% × 95/5 = −0.95 (BitMEX would divide: −5%/19).
+  const loss: ScoreState = { ...profit, markPrice: 95 };
+  assert.equal(okxLeveragePnl(loss).toFixed(6), '-0.950000');
+  assert.equal(adlScore('okx-leverage-pnl', loss), okxLeveragePnl(loss));
+  // In loss, more leverage ranks further back.
+  assert.ok(okxLeveragePnl({ ...loss, collateral: 8 }) < okxLeveragePnl(loss));
 });
 
 test('lights are 20% buckets: 0 → 1, 0.2 → 2, 0.79 → 4, 0.8 → 5, 1 → 5', () => {
@@ -180,7 +193,7 @@ const stateArbitrary = fc.record({
 test('property: every ranked score grows with profit', () => {
   fc.assert(
     fc.property(stateArbitrary, fc.constantFrom<VenueId>(...RANKED_VENUES), fc.double({ min: 0.001, max: 0.3, noNaN: true }), (s, venue, extra) => {
-      const formula = venue === 'binance' ? 'binance-leverage-pnl' : venue === 'hyperliquid' ? 'hyperliquid-index' : 'bitmex-pnl-leverage';
+      const formula = getVenue(venue).adl.formula;
       const entryPrice = 100;
       const collateral = (s.quantity * entryPrice) / s.leverage;
       const at = (move: number): ScoreState => {
@@ -204,7 +217,7 @@ test('property: every ranked score grows with profit', () => {
 test('property: every ranked score of a profitable position grows with leverage (less margin)', () => {
   fc.assert(
     fc.property(stateArbitrary, fc.constantFrom<VenueId>(...RANKED_VENUES), fc.double({ min: 0.5, max: 50, noNaN: true }), (s, venue, extra) => {
-      const formula = venue === 'binance' ? 'binance-leverage-pnl' : venue === 'hyperliquid' ? 'hyperliquid-index' : 'bitmex-pnl-leverage';
+      const formula = getVenue(venue).adl.formula;
       const entryPrice = 100;
       const markPrice = entryPrice * (1 + s.sign * Math.min(s.move, 0.9));
       const at = (leverage: number): ScoreState => ({

@@ -4,7 +4,7 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { CalculationInputError } from '../../src/core/errors.ts';
 import { computeLiquidation, type PositionInput } from '../../src/core/liquidation.ts';
-import { symbolRules, tierForNotional, VENUE_IDS, type VenueId } from '../../src/core/venues.ts';
+import { symbolRules, tierFor, tierForNotional, VENUE_IDS, type VenueId } from '../../src/core/venues.ts';
 
 const d = (value: Decimal.Value) => new Decimal(value);
 const near = (actual: Decimal | null, expected: Decimal.Value, places: number, message?: string) => {
@@ -60,11 +60,11 @@ test('C1/C2 (Chitra appendix): bankruptcy and liquidation prices of accounts A�
     const r = computeLiquidation({ venue: 'binance', side: a.side, entryPrice: d(1), quantity: a.q, margin: a.c, mmrOverride: d('0.1'), maintenanceAmountOverride: d(0) });
     if (a.bk === null) {
       assert.equal(r.bankruptcyPrice, null, a.name);
-      assert.equal(r.noBankruptcyReason, 'none');
+      assert.equal(r.noBankruptcyReason, 'at-or-below-zero');
     } else near(r.bankruptcyPrice, a.bk, 4, `${a.name} bankruptcy`);
     if (a.liq === null) {
       assert.equal(r.liquidationPrice, null, a.name);
-      assert.equal(r.noLiquidationReason, 'none');
+      assert.equal(r.noLiquidationReason, 'at-or-below-zero');
     } else near(r.liquidationPrice, a.liq, a.places ?? 4, `${a.name} liquidation`);
   }
 });
@@ -112,6 +112,31 @@ test('Bybit worked example 1: long 1 BTC at 20,000 USDT, 50x, MMR 0.5% → IM 40
   near(r.liquidationPrice, '19700', 6);
 });
 
+test('Bybit worked example 2: short 1 BTC at 20,000 USDT, 50x, 3,000 USDT added → LP = 20,000 + (400 − 100) + 3,000 = 23,300', () => {
+  // Inputs from the same article's Example 2 (the stored copy cuts off before its figure; 23,300 is recomputed from the formula).
+  // Margin given as IM + extra margin: 400 + 3,000.
+  const r = computeLiquidation({ venue: 'bybit', side: 'short', entryPrice: d(20_000), quantity: d(1), margin: d(3400) });
+  near(r.liquidationPrice, '23300', 6);
+  assert.equal(r.maintenanceMargin.atLiquidation!.toString(), '100', 'MM is on the entry value');
+});
+
+// Bybit, "Bankruptcy Price (USDT Contract)" (Bybit help center): "traders hold a 1BTC Long position with an entry price at
+// 10,000USDT, leverage is 50x. Bankruptcy Price = 10,000 × (1 − 2%) = 9,800 USDT".
+test('Bybit bankruptcy example: 1 BTC long at 10,000 USDT, 50x → 9,800', () => {
+  const r = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(10_000), quantity: d(1), leverage: d(50) });
+  near(r.bankruptcyPrice, '9800', 6);
+  const short = computeLiquidation({ venue: 'bybit', side: 'short', entryPrice: d(10_000), quantity: d(1), leverage: d(50) });
+  near(short.bankruptcyPrice, '10200', 6);
+});
+
+test('OKX fixes the tier by position size: a short opened just under a tier cap keeps that tier at its (higher) liquidation notional', () => {
+  // 2.99 BTC at 100,000 = 299,000 USDT (stand-in tier 1, cap 300,000); at the liquidation price the value is above 300,000.
+  const r = computeLiquidation({ venue: 'okx', side: 'short', entryPrice: d(100_000), quantity: d('2.99'), leverage: d(25) });
+  assert.ok(r.liquidationPrice!.times('2.99').gt(300_000), 'liquidation notional above the cap');
+  assert.equal(r.tier.index, 1);
+  assert.equal(r.mmr.toString(), '0.004');
+});
+
 test('Bybit isolated 1 BTC at 122,000, 20x: IM 6,100, MM 610 → long LP 116,510, short LP 127,490', () => {
   const long = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(20) });
   const short = computeLiquidation({ venue: 'bybit', side: 'short', entryPrice: d(122_000), quantity: d(1), leverage: d(20) });
@@ -127,11 +152,22 @@ test('Hyperliquid 1 BTC long at 122,000 with 6,100 margin: l = 1.25%, available 
   assert.equal(r.mmr.toString(), '0.0125');
 });
 
-test('a 1x long cannot be liquidated on a linear contract: no price, reason "none"', () => {
+test('a 1x long cannot be liquidated on a linear contract: no price, reason "at-or-below-zero"', () => {
   const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(1) });
   assert.equal(r.liquidationPrice, null);
-  assert.equal(r.noLiquidationReason, 'none');
+  assert.equal(r.noLiquidationReason, 'at-or-below-zero');
   assert.equal(r.distanceFromMarkPct, null);
+});
+
+test('a long whose collateral covers its value has no bankruptcy price, and says so without a placeholder', () => {
+  // Cross: wallet above the position value, but other positions' maintenance margin eats into it.
+  const r = computeLiquidation({
+    venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), walletBalance: d(130_000), otherMaintenanceMargin: d(20_000),
+  });
+  assert.equal(r.bankruptcyPrice, null);
+  assert.equal(r.noBankruptcyReason, 'at-or-below-zero');
+  // (130,000 − 20,000 − 122,000)/(0.004 − 1) = 12,048.19
+  near(r.liquidationPrice, '12048.19', 2);
 });
 
 test('distance from mark is the move that liquidates: a fall for longs, a rise for shorts', () => {
@@ -172,7 +208,7 @@ const positionArbitrary = fc.record({
 function inputOf(p: { venue: VenueId; side: 'long' | 'short'; entryCents: number; quantityMilli: number; leverageTenths: number }): PositionInput | null {
   const entryPrice = d(p.entryCents).div(100);
   const quantity = d(p.quantityMilli).div(1000);
-  const tier = tierForNotional(symbolRules(p.venue, 'BTCUSDT').tiers, entryPrice.times(quantity));
+  const tier = tierFor(symbolRules(p.venue, 'BTCUSDT'), entryPrice.times(quantity));
   if (!tier) return null;
   const leverage = Decimal.min(d(p.leverageTenths).div(10), tier.maxLeverage);
   return { venue: p.venue, side: p.side, entryPrice, quantity, leverage };
@@ -205,8 +241,9 @@ test('property: at the liquidation price, margin + PnL equals the venue\'s maint
       if (!r.liquidationPrice) return;
       const sign = p.side === 'long' ? 1 : -1;
       const equity = r.initialMargin.plus(r.liquidationPrice.minus(r.entryPrice).times(r.quantity).times(sign));
-      // Bybit's published formula takes MM at the entry value; the others at the liquidation value.
-      const required = p.venue === 'bybit' ? r.notional.times(r.mmr).minus(r.maintenanceAmount) : r.maintenanceMargin.atLiquidation!;
+      // Bybit's published formula takes MM at the entry value, the others at the liquidation value: atLiquidation says which.
+      const required = r.maintenanceMargin.atLiquidation!;
+      if (p.venue === 'bybit') assert.ok(required.eq(r.notional.times(r.mmr).minus(r.maintenanceAmount)), 'Bybit MM is on the entry value');
       assert.ok(equity.minus(required).abs().lt(d('1e-6').times(r.notional)), `${p.venue}: equity ${equity} vs MM ${required}`);
     }),
     { numRuns: 300 },
