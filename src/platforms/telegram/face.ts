@@ -69,7 +69,7 @@ class GrammyFace implements TelegramFace {
     const client = { apiRoot: config.apiRoot };
     this.bot = new Bot(config.token, { client });
     const throttler = createThrottler();
-    this.bot.api.config.use(replyRetry(), throttler);
+    this.bot.api.config.use(...replyRetry(), throttler);
     const alertApi = new Api(config.token, client);
     alertApi.config.use(alertRetry(), throttler);
     this.sender = new TelegramSender(alertApi, this.logger, this.secrets);
