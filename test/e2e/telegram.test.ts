@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startApp, type App } from '../../src/app.ts';
-import { textReply } from '../../src/chat/reply.ts';
+import type { Command } from '../../src/chat/command.ts';
+import { textReply, type ActionOutcome } from '../../src/chat/reply.ts';
 import { loadConfig } from '../../src/config.ts';
 import { REDACT_PATHS } from '../../src/logger.ts';
 import { createTelegramFace, type TelegramFace } from '../../src/platforms/telegram/face.ts';
@@ -41,7 +42,11 @@ async function ask(fake: FakeTelegram, text: string, from: Json, chat?: Json): P
   return nextMessage(fake, chat?.id ?? from.id, since);
 }
 
-const keyboardOf = (call: Call) => (call.params.reply_markup?.inline_keyboard ?? []) as Json[][];
+/** The keyboard a call carried (a JSON string in multipart bodies, an object in JSON ones). */
+const keyboardOf = (call: Call): Json[][] => {
+  const markup = typeof call.params.reply_markup === 'string' ? JSON.parse(call.params.reply_markup) : call.params.reply_markup;
+  return markup?.inline_keyboard ?? [];
+};
 const visible = (call: Call) => checkHtml(String(call.params.text ?? call.params.caption ?? ''));
 
 describe('Telegram face over long polling', () => {
@@ -333,5 +338,107 @@ describe('Telegram face over a webhook', () => {
 
     const elsewhere = await fetch(`http://127.0.0.1:${face.webhookPort}/other`, { method: 'POST', body: '{}' });
     assert.equal(elsewhere.status, 404);
+  });
+});
+
+describe('Telegram face: pictures, edits of a photo, long replies (test commands)', () => {
+  const fake = new FakeTelegram(TOKEN);
+  let app: App;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]);
+  const described = { en: 'test', vi: 'thử' };
+  const picture: Command = {
+    name: 'picture',
+    description: described,
+    options: [],
+    examples: [],
+    run: () => ({
+      title: 'Chart',
+      tone: 'info',
+      blocks: [{ kind: 'text', text: 'A **short** caption.' }],
+      image: { png, alt: 'a chart', filename: 'chart.png' },
+      actions: [{ label: 'Zoom', payload: 'zoom' }, { label: 'Essay', payload: 'essay' }],
+    }),
+    onAction: (payload): ActionOutcome =>
+      payload === 'zoom'
+        ? { kind: 'edit', reply: { title: 'Zoomed', blocks: [{ kind: 'text', text: 'Zoomed in.' }], actions: [{ label: 'Close', payload: 'close' }] } }
+        : payload === 'essay'
+          ? { kind: 'edit', reply: { title: 'Essay', blocks: [{ kind: 'text', text: 'word '.repeat(400) }] } }
+          : { kind: 'close' },
+  };
+  const essay: Command = {
+    name: 'essay',
+    description: described,
+    options: [],
+    examples: [],
+    run: () => ({
+      title: 'Essay',
+      blocks: [{ kind: 'text', text: Array.from({ length: 60 }, (_, i) => `**Line ${i}** ${'word & <more> '.repeat(12)}`).join('\n') }],
+      actions: [{ label: 'Again', payload: 'again' }],
+    }),
+  };
+
+  before(async () => {
+    const apiRoot = await fake.start();
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' });
+    app = await startApp(config, { faceFactories: { telegram: createTelegramFace }, terminal: false, scheduleAlerts: false, commands: [picture, essay], logger: pino({ level: 'silent' }) });
+  });
+
+  after(async () => {
+    await app?.stop();
+    await fake.stop();
+  });
+
+  test('a reply that fits a caption is one photo message carrying the buttons; edit → editMessageCaption', async () => {
+    const from = user(4001);
+    const since = fake.calls.length;
+    fake.sendText('/picture', { user: from });
+    const photo = await nextMessage(fake, from.id, since, 'sendPhoto');
+    assert.equal(String(photo.params.caption), 'ℹ️ <b>Chart</b>\n\nA <b>short</b> caption.');
+    assert.equal(photo.params.parse_mode, 'HTML');
+    assert.deepEqual(keyboardOf(photo).flat().map((b) => b.callback_data), ['picture:zoom', 'picture:essay']);
+    assert.ok(photo.files.photo.data.equals(png));
+    const messageId = (photo.result as Json).message_id;
+
+    const beforeZoom = fake.calls.length;
+    fake.press(from.id, messageId, 'picture:zoom', from);
+    const edit = await fake.waitFor((c) => c.method === 'editMessageCaption' && fake.calls.indexOf(c) >= beforeZoom, 'editMessageCaption');
+    assert.equal(edit.params.message_id, messageId);
+    assert.match(String(edit.params.caption), /Zoomed in\./);
+    assert.deepEqual(keyboardOf(edit).flat().map((b) => b.callback_data), ['picture:close']);
+    assert.equal(fake.calls.slice(beforeZoom).filter((c) => c.method === 'sendMessage').length, 0);
+
+    // Close: Telegram refuses to delete (e.g. older than 48 h) → the buttons are removed instead
+    fake.failNext('deleteMessage', { error_code: 400, description: "Bad Request: message can't be deleted for everyone" });
+    const beforeClose = fake.calls.length;
+    fake.press(from.id, messageId, 'picture:close', from);
+    const removed = await fake.waitFor((c) => c.method === 'editMessageReplyMarkup' && fake.calls.indexOf(c) >= beforeClose, 'editMessageReplyMarkup');
+    assert.deepEqual(removed.params.reply_markup, { inline_keyboard: [] });
+    assert.ok(fake.message(from.id, messageId), 'the message stays');
+  });
+
+  test('an edit of a photo that no caption can hold is sent as a new message', async () => {
+    const from = user(4002);
+    const since = fake.calls.length;
+    fake.sendText('/picture', { user: from });
+    const photo = await nextMessage(fake, from.id, since, 'sendPhoto');
+    const beforePress = fake.calls.length;
+    const { queryId } = fake.press(from.id, (photo.result as Json).message_id, 'picture:essay', from);
+    const fresh = await nextMessage(fake, from.id, beforePress);
+    assert.match(visible(fresh), /^ℹ️ Essay/);
+    assert.ok(fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === queryId));
+    assert.equal(fake.calls.slice(beforePress).filter((c) => c.method === 'editMessageCaption').length, 0);
+  });
+
+  test('a reply longer than 4,096 characters arrives as several messages, the buttons on the last', async () => {
+    const from = user(4003);
+    const since = fake.calls.length;
+    fake.sendText('/essay', { user: from });
+    await fake.waitFor((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === from.id && !!c.params.reply_markup, 'the message with the keyboard');
+    const parts = fake.calls.slice(since).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === from.id);
+    assert.ok(parts.length >= 3, `${parts.length} messages`);
+    for (const part of parts) assert.ok(String(part.params.text).length <= 4096);
+    assert.deepEqual(parts.map((p) => keyboardOf(p).length > 0), [...parts.slice(1).map(() => false), true]);
+    const text = parts.map(visible).join('\n');
+    for (let i = 0; i < 60; i++) assert.ok(text.includes(`Line ${i} word & <more>`), `line ${i}`);
   });
 });
