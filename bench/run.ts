@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { simulatorBench, type BenchRow } from './simulator.bench.ts';
 import { cycleBench, storageBench } from './market.bench.ts';
+import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -31,6 +32,11 @@ for (const [name, run] of marketBenches) {
   if (!wanted(name)) continue;
   console.log(`\n== ${name}`);
   await run();
+}
+
+if (wanted('telegram')) {
+  console.log('\n== telegram: reply latency on a local Bot API server (update handed to the bot → sendMessage received)');
+  printLatency(await telegramLatencyBench());
 }
 
 console.log(`\nnode ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
