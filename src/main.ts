@@ -4,6 +4,7 @@ import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { projectPath } from './paths.ts';
+import { createDiscordFace } from './platforms/discord/face.ts';
 
 /**
  * `npm start`: reads .env, validates the configuration, and starts the faces that have tokens
@@ -32,6 +33,7 @@ const logger = createLogger(terminalWanted && !process.env.LOG_LEVEL ? 'warn' : 
 
 const app = await startApp(config, {
   logger,
+  faceFactories: { discord: createDiscordFace },
   terminal: terminalWanted ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false,
 });
 
