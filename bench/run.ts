@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { simulatorBench, type BenchRow } from './simulator.bench.ts';
 import { cycleBench, storageBench } from './market.bench.ts';
 import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
+import { printDiscordLatency } from './discord.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -27,6 +28,7 @@ if (wanted('simulator')) {
 const marketBenches: Array<[string, () => unknown]> = [
   ['market: one cycle over ~1,500 symbols', cycleBench],
   ['market: SQLite size for one day', storageBench],
+  ['discord: reply latency on the local fake Discord', printDiscordLatency],
 ];
 for (const [name, run] of marketBenches) {
   if (!wanted(name)) continue;

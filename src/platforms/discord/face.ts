@@ -1,0 +1,261 @@
+import {
+  AttachmentBuilder,
+  Client,
+  DefaultRestOptions,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  PermissionFlagsBits,
+  REST,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionReplyOptions,
+  type InteractionUpdateOptions,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { Lang } from '../../chat/command.ts';
+import type { DispatchResult, Invocation } from '../../chat/dispatcher.ts';
+import type { Reply } from '../../chat/reply.ts';
+import type { Config } from '../../config.ts';
+import { scrubSecrets } from '../../logger.ts';
+import type { Face, FaceDependencies } from '../face.ts';
+import { autocompleteChoices, commandDefinitions, namedValues } from './commands.ts';
+import { syncCommands } from './register.ts';
+import { renderReply, type DiscordMessage, type RenderedReply } from './render.ts';
+import { DiscordSender, scrubInteractionTokens } from './sender.ts';
+
+/**
+ * The Discord face: a discord.js client (Guilds intent only; slash commands need no message
+ * content), slash commands registered on start when their definitions changed, and every
+ * interaction translated for the dispatcher:
+ *
+ * - slash command → reply with embeds (slow commands: deferReply first, then editReply, within
+ *   Discord's 3 s); errors and `ephemeral` replies only to the asker;
+ * - button → dispatcher.runAction: `edit` updates the same message (embeds, buttons and picture
+ *   replaced), `close` removes the buttons, `new` answers with a new message;
+ * - autocomplete → known symbols (services.market) by prefix.
+ *
+ * With DISCORD_API_ROOT the REST client talks to another base URL (`…/api`, the version is
+ * appended), and the gateway URL comes from GET /gateway/bot there: this is how the end-to-end
+ * tests drive the real client against a local server.
+ */
+export type DiscordConfig = NonNullable<Config['discord']>;
+
+/** A button press answered after this long is acknowledged first (deferUpdate), then edited. */
+const BUTTON_DEFER_AFTER_MS = 1_500;
+
+export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies): Face {
+  const { dispatcher, logger } = deps;
+  const secrets = [...new Set([...deps.secrets, config.token])];
+  const api = config.apiRoot ?? DefaultRestOptions.api;
+  const scrub = (text: string) => scrubInteractionTokens(scrubSecrets(text, secrets));
+  const errorInfo = (error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const extra = e as Error & { code?: unknown; status?: unknown };
+    return { type: e.name, message: scrub(e.message), code: extra.code, status: extra.status, stack: scrub(e.stack ?? '') };
+  };
+
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Passing `api: undefined` would replace discord.js's default base URL, so only when set.
+    ...(config.apiRoot ? { rest: { api: config.apiRoot } } : {}),
+    allowedMentions: { parse: [] },
+  });
+  // Alerts: no retries inside REST; the alert queue paces, persists and retries.
+  const senderRest = new REST({ api, retries: 0, rejectOnRateLimit: () => true }).setToken(config.token);
+  const sender = new DiscordSender(senderRest, logger, secrets);
+
+  client.on(Events.Error, (error) => logger.error({ error: errorInfo(error) }, 'discord: client error'));
+  client.on(Events.Warn, (message) => logger.warn({ message: scrub(message) }, 'discord: client warning'));
+  client.on(Events.ShardError, (error) => logger.warn({ error: errorInfo(error) }, 'discord: gateway error'));
+  client.on(Events.InteractionCreate, (interaction) => {
+    void handle(interaction);
+  });
+
+  // ------------------------------------------------------------------------------------------
+
+  function invocationOf(interaction: Interaction): Invocation {
+    const inGuild = interaction.inGuild();
+    return {
+      platform: 'discord',
+      user: { id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username },
+      chat: {
+        id: interaction.channelId ?? interaction.user.id,
+        kind: inGuild ? 'group' : 'private',
+        ...(interaction.guildId ? { guildId: interaction.guildId } : {}),
+      },
+      locale: interaction.locale,
+      // Manage Channels in a server (as Discord computed it for this member and channel); anyone in a DM.
+      canManageChat: () => (inGuild ? interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels) ?? false : true),
+    };
+  }
+
+  const attachments = (message: DiscordMessage) =>
+    message.files.map((f) => new AttachmentBuilder(f.attachment, { name: f.name, ...(f.description ? { description: f.description } : {}) }));
+
+  function replyOptions(message: DiscordMessage, ephemeral: boolean): InteractionReplyOptions {
+    return {
+      embeds: message.embeds,
+      components: message.components,
+      files: attachments(message),
+      allowedMentions: { parse: [] },
+      ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+    };
+  }
+
+  /** An edit replaces the picture too: `attachments: []` drops the old files, `files` adds the new. */
+  function updateOptions(message: DiscordMessage): InteractionUpdateOptions {
+    return { embeds: message.embeds, components: message.components, files: attachments(message), attachments: [], allowedMentions: { parse: [] } };
+  }
+
+  function rendered(reply: Reply, lang: Lang, ephemeral: boolean, maxMessages?: number): RenderedReply {
+    const out = renderReply(reply, lang, { ephemeral, maxMessages });
+    if (out.skippedActions.length) logger.warn({ payloads: out.skippedActions.map((a) => a.payload) }, 'discord: buttons left out (too long, duplicate or over 25)');
+    if (out.truncatedChars) logger.warn({ truncatedChars: out.truncatedChars }, 'discord: reply cut to fit the message limits');
+    return out;
+  }
+
+  const isPrivateAnswer = (result: { reply: Reply; failure?: string }) => Boolean(result.reply.ephemeral || (result.failure && result.reply.tone === 'error'));
+
+  /**
+   * The first message answers the interaction (or fills the deferred "thinking…" reply of a slash
+   * command); the rest follow. A button press that was acknowledged with deferUpdate has no
+   * placeholder: its new messages are follow-ups.
+   */
+  async function answer(interaction: RepliableInteraction, out: RenderedReply): Promise<void> {
+    const [first, ...rest] = out.messages;
+    const placeholder = interaction.isChatInputCommand() && interaction.deferred && !interaction.replied;
+    if (placeholder) {
+      if (out.ephemeral) {
+        // The deferred placeholder is public; a private answer replaces it.
+        for (const message of out.messages) await interaction.followUp(replyOptions(message, true));
+        await interaction.deleteReply().catch((error: unknown) => logger.warn({ error: errorInfo(error) }, 'discord: could not remove the deferred reply'));
+        return;
+      }
+      await interaction.editReply(updateOptions(first));
+    } else if (interaction.replied || interaction.deferred) {
+      await interaction.followUp(replyOptions(first, out.ephemeral));
+    } else {
+      await interaction.reply(replyOptions(first, out.ephemeral));
+    }
+    for (const message of rest) await interaction.followUp(replyOptions(message, out.ephemeral));
+  }
+
+  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const invocation = invocationOf(interaction);
+    const command = dispatcher.find(interaction.commandName);
+    let result: DispatchResult;
+    if (!command) {
+      // A registration older than this build: answer like a chat line naming no command.
+      result = await dispatcher.runLine(invocation, `/${interaction.commandName}`);
+    } else {
+      const named = namedValues(interaction.options.data);
+      if (command.slow) await interaction.deferReply();
+      result = await dispatcher.runNamed(invocation, command, named);
+    }
+    const failure = result.kind === 'reply' ? result.failure : 'user';
+    await answer(interaction, rendered(result.reply, result.lang, isPrivateAnswer({ reply: result.reply, failure })));
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<void> {
+    const work = dispatcher.runAction(invocationOf(interaction), interaction.customId);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), BUTTON_DEFER_AFTER_MS);
+    });
+    const first = await Promise.race([work.then(() => 'done' as const), late]);
+    clearTimeout(timer);
+    if (first === 'late') await interaction.deferUpdate();
+    const { outcome, lang } = await work;
+    const deferred = interaction.deferred;
+    switch (outcome.kind) {
+      case 'edit': {
+        const [message] = rendered(outcome.reply, lang, false, 1).messages;
+        if (deferred) await interaction.editReply(updateOptions(message));
+        else await interaction.update(updateOptions(message));
+        return;
+      }
+      case 'close':
+        if (deferred) await interaction.editReply({ components: [] });
+        else await interaction.update({ components: [] });
+        return;
+      case 'new':
+        await answer(interaction, rendered(outcome.reply, lang, Boolean(outcome.reply.ephemeral || outcome.reply.tone === 'error')));
+        return;
+    }
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const focused = interaction.options.getFocused(true);
+    const spec = dispatcher.find(interaction.commandName)?.options.find((o) => o.name === focused.name);
+    const market = dispatcher.services.market;
+    await interaction.respond(autocompleteChoices(spec, String(focused.value ?? ''), { knownSymbols: market ? () => market.knownSymbols() : undefined }));
+  }
+
+  async function handle(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      else if (interaction.isButton()) await onButton(interaction);
+      else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+    } catch (error) {
+      const kind = interaction.isButton() ? `button ${interaction.customId.split(':')[0]}` : interaction.isCommand() ? `/${interaction.commandName}` : 'autocomplete';
+      const info = errorInfo(error);
+      if (!interaction.isRepliable()) {
+        logger.error({ error: info, interaction: kind }, 'discord: interaction failed');
+        return;
+      }
+      // The dispatcher logs it with an error id and answers with an apology quoting that id;
+      // what it logs is already free of the bot token and of interaction tokens.
+      const safe = Object.assign(new Error(`${kind}: ${info.message}`), { name: info.type, stack: info.stack });
+      const lang = dispatcher.langFor({ platform: 'discord', user: { id: interaction.user.id }, locale: interaction.locale });
+      const reply = dispatcher.errorReply(safe, { platform: 'discord' }, undefined, lang);
+      try {
+        await answer(interaction, rendered(reply, lang, true));
+      } catch (second) {
+        logger.warn({ error: errorInfo(second), interaction: kind }, 'discord: could not report the failure to the user');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  let started = false;
+  let stopped = false;
+
+  return {
+    platform: 'discord',
+    sender,
+
+    async start() {
+      if (started) return;
+      started = true;
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      try {
+        await client.login(config.token);
+        await ready;
+      } catch (error) {
+        // discord.js errors can quote request URLs; never the token.
+        throw new Error(`discord: login failed: ${scrub(error instanceof Error ? error.message : String(error))}`);
+      }
+      const applicationId = config.applicationId ?? client.application?.id;
+      if (!applicationId) throw new Error('discord: no application id (set DISCORD_APPLICATION_ID)');
+      const definitions = commandDefinitions(dispatcher.commands, config.guildId ? 'guild' : 'global');
+      try {
+        const sync = await syncCommands(client.rest, { applicationId, guildId: config.guildId }, definitions);
+        logger.info({ ...sync, guildId: config.guildId }, sync.changed ? 'discord: slash commands registered' : 'discord: slash commands unchanged');
+      } catch (error) {
+        // The bot still answers the commands Discord already has.
+        logger.error({ error: errorInfo(error) }, 'discord: slash command registration failed');
+      }
+      logger.info({ user: client.user?.tag, applicationId }, 'discord: ready');
+    },
+
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await client.destroy();
+    },
+  };
+}

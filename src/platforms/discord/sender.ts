@@ -1,0 +1,95 @@
+import { Routes, type REST } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Lang } from '../../chat/command.ts';
+import type { DeliveryResult, ReplySender } from '../../chat/delivery.ts';
+import type { Reply } from '../../chat/reply.ts';
+import { scrubSecrets } from '../../logger.ts';
+import { renderReply, type DiscordMessage } from './render.ts';
+
+/**
+ * Posts replies nobody asked for (alerts) to a channel: POST /channels/:id/messages with the
+ * embeds, the buttons (alert payloads are fully qualified already, e.g. `explain:funding`) and the
+ * picture as a multipart file. Discord's answer becomes a DeliveryResult the alert queue acts on.
+ *
+ * The REST client given here should not retry by itself (`retries: 0`, `rejectOnRateLimit`), so
+ * the queue, which paces and persists, decides when to try again.
+ */
+
+/** Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json). */
+export const DISCORD_ERRORS = {
+  unknownChannel: 10003,
+  unknownGuild: 10004,
+  missingAccess: 50001,
+  cannotSendToUser: 50007,
+  missingPermissions: 50013,
+} as const;
+
+const GONE_CODES = new Set<number>([DISCORD_ERRORS.unknownChannel, DISCORD_ERRORS.unknownGuild]);
+const FORBIDDEN_CODES = new Set<number>([DISCORD_ERRORS.missingAccess, DISCORD_ERRORS.cannotSendToUser, DISCORD_ERRORS.missingPermissions]);
+
+/** Where a failed request to Discord leaves a delivery. Reads the error's fields, so it works on any copy of @discordjs/rest. */
+export function classifyDiscordError(error: unknown, secrets: readonly string[] = []): DeliveryResult & { ok: false } {
+  const e = (error ?? {}) as { name?: string; message?: string; status?: number; code?: number | string; retryAfter?: number; timeToReset?: number };
+  const message = e.message ?? (error instanceof Object ? '' : String(error));
+  const described = [e.name ?? 'Error', message].filter(Boolean).join(': ');
+  const detail = scrubInteractionTokens(scrubSecrets(described, [...secrets])).slice(0, 300);
+  const name = String(e.name ?? '');
+  if (name.startsWith('RateLimitError') || e.status === 429) {
+    const wait = Number(e.retryAfter) > 0 ? Number(e.retryAfter) : Number(e.timeToReset) > 0 ? Number(e.timeToReset) : undefined;
+    return { ok: false, reason: 'retry', ...(wait !== undefined ? { retryAfterMs: Math.ceil(wait) } : {}), detail };
+  }
+  const code = typeof e.code === 'number' ? e.code : Number.NaN;
+  if (GONE_CODES.has(code)) return { ok: false, reason: 'gone', detail };
+  if (FORBIDDEN_CODES.has(code)) return { ok: false, reason: 'forbidden', detail };
+  if (e.status === 404) return { ok: false, reason: 'gone', detail };
+  if (e.status === 403) return { ok: false, reason: 'forbidden', detail };
+  // 5xx (HTTPError), time-outs (AbortError), refused connections, and whatever else: try again later.
+  return { ok: false, reason: 'retry', detail };
+}
+
+/** Interaction and webhook tokens ride in URLs (`/webhooks/:app/:token`); they are secrets for 15 minutes. */
+export function scrubInteractionTokens(text: string): string {
+  return text.replace(/(\/(?:webhooks|interactions)\/\d+\/)[^/?\s]+/g, '$1[redacted]');
+}
+
+/** The JSON body and files of one rendered message, for REST. */
+export function messageBody(message: DiscordMessage): { body: Record<string, unknown>; files: Array<{ name: string; data: Buffer; contentType: string }> } {
+  return {
+    body: {
+      embeds: message.embeds,
+      components: message.components,
+      allowed_mentions: { parse: [] },
+      ...(message.files.length ? { attachments: message.files.map((f, i) => ({ id: i, filename: f.name, description: f.description })) } : {}),
+    },
+    files: message.files.map((f) => ({ name: f.name, data: f.attachment, contentType: 'image/png' })),
+  };
+}
+
+export class DiscordSender implements ReplySender {
+  readonly platform = 'discord' as const;
+
+  constructor(
+    private readonly rest: REST,
+    private readonly logger: Logger,
+    private readonly secrets: readonly string[] = [],
+  ) {}
+
+  async send(chatId: string, reply: Reply, lang: Lang): Promise<DeliveryResult> {
+    const { messages } = renderReply(reply, lang);
+    let firstId: string | undefined;
+    for (const [index, message] of messages.entries()) {
+      try {
+        const { body, files } = messageBody(message);
+        const sent = (await this.rest.post(Routes.channelMessages(chatId), { body, files })) as { id?: string };
+        firstId ??= sent?.id;
+      } catch (error) {
+        const result = classifyDiscordError(error, this.secrets);
+        if (index === 0) return result;
+        // The first part is out: resending would repeat it. Report success and note the loss.
+        this.logger.warn({ chatId, part: index + 1, parts: messages.length, detail: result.detail }, 'discord: a continuation message was not sent');
+        break;
+      }
+    }
+    return { ok: true, messageId: firstId };
+  }
+}
