@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startApp } from './app.ts';
+import { startApp, type FaceFactories } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { projectPath } from './paths.ts';
-import type { FaceFactories } from './app.ts';
 
 /**
  * `npm start`: reads .env, validates the configuration, and starts the faces that have tokens

@@ -8,7 +8,7 @@ import { parseArgs, splitWords, tokenize, type RawArgs } from './options.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
 import type { ActionOutcome, Reply } from './reply.ts';
 import type { Services } from './services.ts';
-import { chatNames, firstExample, telegramName } from './usage.ts';
+import { chatNames, firstExample, inFaceSyntax, telegramName } from './usage.ts';
 import { nearestWord } from '../core/text.ts';
 import { scrubSecrets } from '../logger.ts';
 
@@ -168,7 +168,8 @@ export class Dispatcher {
           ? t('chat.hint.example', { example: firstExample(command, invocation.platform) })
           : '';
       const help = command && invocation.platform !== 'cli' ? t('chat.hint.help', { help: helpCall(command, invocation.platform) }) : '';
-      return errorText([message, hint, help].filter(Boolean).join('\n'), t);
+      const lines = [message, hint].map((line) => (command ? inFaceSyntax(line, command, invocation.platform) : line));
+      return errorText([...lines, help].filter(Boolean).join('\n'), t);
     }
     const id = randomBytes(4).toString('hex');
     const secrets = this.options.secrets ?? [];

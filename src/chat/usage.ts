@@ -81,3 +81,16 @@ export function usageLine(command: Command, platform: Platform): string {
   if (platform === 'cli') return `npm run -s cli -- ${name} ${command.options.filter((o) => o.required).map((o) => `--${o.name} <${o.name}>`).join(' ')}`.trim();
   return [`/${name}`, ...slots, '[key=value …]'].join(' ');
 }
+
+/**
+ * Messages name options the chat way (`leverage=150x`); on Discord that is `leverage:150x` and on
+ * the CLI `--leverage 150x`. Only names of this command's options are rewritten.
+ */
+export function inFaceSyntax(text: string, command: Command, platform: Platform): string {
+  if (platform !== 'discord' && platform !== 'cli') return text;
+  const names = new Set(command.options.flatMap((o) => [o.name, ...(o.aliases ?? [])]));
+  return text.replace(/(^|[\s`(])([a-z][a-z0-9-]*)=([^\s`),]*)/g, (whole, before: string, name: string, value: string) => {
+    if (!names.has(name)) return whole;
+    return platform === 'discord' ? `${before}${name}:${value}` : `${before}--${name}${value ? ` ${value}` : ''}`;
+  });
+}

@@ -169,3 +169,17 @@ test('an alert button (`explain:funding`, no command asked) opens the walkthroug
     assert.match(outcome.kind === 'new' ? (outcome.reply.actions?.[0]?.payload ?? '') : '', new RegExp(`^explain:${topic}:2`), 'its own buttons are routable');
   }
 });
+
+test('option names in error messages follow the face: leverage=150x, leverage:150x, --leverage 150x', async () => {
+  const d = dispatcher({ rate: false });
+  const liq = d.find('liq')!;
+  const args = { venue: 'binance', side: 'long', entry: '122000', qty: '1', leverage: '500' };
+  const telegram = await d.runLine(person(), '/liq binance long 122000 1 500x');
+  assert.match(text(telegram.reply), /`leverage=150x`/);
+  const discord = await d.runNamed(person({ platform: 'discord' }), liq, args);
+  assert.match(text(discord.reply), /`leverage:150x`/);
+  assert.ok(!/leverage=/.test(text(discord.reply)));
+  const cli = await d.runWords(person({ platform: 'cli' }), liq, Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]));
+  assert.match(text(cli.reply), /`--leverage 150x`/);
+  assert.match(text(cli.reply), /npm run -s cli -- liq --venue binance/);
+});
