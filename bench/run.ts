@@ -3,6 +3,7 @@ import { simulatorBench, type BenchRow } from './simulator.bench.ts';
 import { cycleBench, storageBench } from './market.bench.ts';
 import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
 import { printDiscordLatency } from './discord.bench.ts';
+import { idleMemoryBench } from './idle.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -25,12 +26,13 @@ if (wanted('simulator')) {
   }
 }
 
-const marketBenches: Array<[string, () => unknown]> = [
+const benches: Array<[string, () => unknown]> = [
   ['market: one cycle over ~1,500 symbols', cycleBench],
   ['market: SQLite size for one day', storageBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
+  ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],
 ];
-for (const [name, run] of marketBenches) {
+for (const [name, run] of benches) {
   if (!wanted(name)) continue;
   console.log(`\n== ${name}`);
   await run();
