@@ -9,6 +9,8 @@ import { SeededRandom } from './random.ts';
  */
 export interface Population {
   count: number;
+  /** Positions [0, longCount) are longs, [longCount, count) shorts. */
+  longCount: number;
   side: Int8Array;
   quantity: Float64Array;
   equity: Float64Array;
@@ -60,10 +62,15 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
 
   // Draw the margin posted (USD), the leverage at entry and the entry price over the run-up.
   // Notional at the start price = margin × leverage × p0/entry; scaled below to the scenario's OI.
+  // Longs fill slots from the front, shorts from the back: each side is one contiguous range
+  // [0, longCount) and [longCount, n), so the per-wave scans over the winning side read memory in order.
   let notionalLong = 0;
   let notionalShort = 0;
-  for (let i = 0; i < n; i++) {
+  let nextLongSlot = 0;
+  let nextShortSlot = n - 1;
+  for (let draw = 0; draw < n; draw++) {
     const s = random.uniform() < params.longShare ? 1 : -1;
+    const i = s > 0 ? nextLongSlot++ : nextShortSlot--;
     side[i] = s;
     const table = s > 0 ? longTable : shortTable;
     const margin = Math.exp(table.mu + table.sigma * random.normal());
@@ -136,5 +143,5 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
   const shortOrder = new Int32Array(liquidatableShorts);
   for (let k = 0; k < liquidatableShorts; k++) shortOrder[k] = shortKeys[k] % INDEX_BITS;
 
-  return { count: n, side, quantity, equity, entry, liquidationPrice: liq, longOrder, shortOrder, outsideQuantity: -netQuantity };
+  return { count: n, longCount: nextLongSlot, side, quantity, equity, entry, liquidationPrice: liq, longOrder, shortOrder, outsideQuantity: -netQuantity };
 }
