@@ -80,6 +80,8 @@ export interface SettlementScratch {
   equityAtHit: Float64Array;
   taken: Float64Array;
   weights: Float64Array;
+  /** Queue closes of the current wave, summed per position until the wave ends. */
+  waveLoss: Float64Array;
   /** Each side's positions, listed once, so a wave scans only the winning side. */
   longs: Int32Array;
   shorts: Int32Array;
@@ -93,6 +95,7 @@ export function allocateScratch(population: Population): SettlementScratch {
     shorts: short,
     taken: new Float64Array(count),
     weights: new Float64Array(count),
+    waveLoss: new Float64Array(count),
     openQuantity: Float64Array.from(population.quantity),
     cash: Float64Array.from(population.equity),
     wallet: new Float64Array(count),
@@ -144,6 +147,9 @@ export function settle(
   const waveMaxPct: number[] = [];
   // Queue closes of the current wave (quantity, equity before), for the first-wave profile.
   const closes: number[] = [];
+  const waveLoss = scratch.waveLoss;
+  const waveCloseIndex: number[] = [];
+  const waveCloseCoins: number[] = [];
   let firstWave: ProfileSample | undefined;
   let firstWaveWinners: ProfileSample | undefined;
 
@@ -203,10 +209,10 @@ export function settle(
       outsideQuantity += side[i] * dq;
       outsideCost += side[i] * dq * market;
       cashRaised += gainPerCoin * dq;
-      const taken = Math.max(0, gainPerCoin * dq);
-      haircut[i] += taken;
-      if (equityAtHit[i] === 0) equityAtHit[i] = equityBefore;
-      waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, taken / equityBefore));
+      // What the winner loses is valued when the wave ends (finishWave), as in Chitra's replay.
+      waveLoss[i] += side[i] * dq * referencePrice;
+      waveCloseIndex.push(i);
+      waveCloseCoins.push(side[i] * dq);
       closedQuantity += dq;
       adlNotional += dq * referencePrice;
       flags[i] |= HIT;
@@ -240,6 +246,35 @@ export function settle(
       leverage[k] = ((closes[base] + openQuantity[i]) * price) / closes[base + 1];
     }
     return { count: indices.length, medianPnlPct: medianInPlace(pnl), medianLeverage: medianInPlace(leverage) };
+  };
+
+  /**
+   * End of a wave (ADL steps with no gap): each queue-closed winner's loss versus keeping the
+   * position, valued at the mark when the wave ends: Σ side·dq·(p_end − p_close), positive part per
+   * winner (Chitra's two-pass H_prod at horizon 0). A winner closed early in a falling wave also
+   * misses the rest of the fall, which is why the queue takes more than the deficit.
+   */
+  const finishWave = (endPrice: number) => {
+    const closesInWave = waveCloseIndex.length;
+    if (closesInWave === 0) return;
+    for (let k = 0; k < closesInWave; k++) waveLoss[waveCloseIndex[k]] -= waveCloseCoins[k] * endPrice;
+    // waveLoss[i] now holds −loss: Σ side·dq·p_close − Σ side·dq·p_end.
+    let waveMax = 0;
+    for (let k = 0; k < closesInWave; k++) {
+      const i = waveCloseIndex[k];
+      const lossOfWinner = -waveLoss[i];
+      if (lossOfWinner === 0 && waveLoss[i] === 0) continue; // already counted (closed twice in the wave)
+      waveLoss[i] = 0;
+      const loss = Math.max(0, lossOfWinner);
+      // Equity this winner would have held at the wave's end without this wave's closes.
+      const withoutAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0) + lossOfWinner;
+      haircut[i] += loss;
+      if (equityAtHit[i] === 0) equityAtHit[i] = withoutAdl;
+      if (withoutAdl > 0) waveMax = Math.max(waveMax, Math.min(1, loss / withoutAdl));
+    }
+    waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, waveMax);
+    waveCloseIndex.length = 0;
+    waveCloseCoins.length = 0;
   };
 
   /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
@@ -313,7 +348,10 @@ export function settle(
         uncovered += deficit;
         continue;
       }
-      if (lastAdlStep !== t && lastAdlStep !== t - 1) waves++;
+      if (lastAdlStep !== t && lastAdlStep !== t - 1) {
+        if (waves > 0) finishWave(cascade.bookPrice[lastAdlStep + 1]);
+        waves++;
+      }
       if (lastAdlStep !== t) adlSteps.push(t);
       lastAdlStep = t;
       const winnerSide = sideIndex === 0 ? -1 : 1;
@@ -344,6 +382,7 @@ export function settle(
     }
   }
 
+  if (waves > 0) finishWave(cascade.bookPrice[lastAdlStep + 1]);
   let waveSum = 0;
   for (let w = 0; w < waves; w++) waveSum += waveMaxPct[w] ?? 0;
 
