@@ -79,6 +79,8 @@ export interface SimulationParams {
   permanentImpactShare: number;
   /** Share of the wick still there one step later. */
   bookResilience: number;
+  /** The local book (its wick, and the fills) stays within this share of the index. */
+  maxWick: number;
   fundUsd: number;
   vaultUsd: number;
   /** The vault absorbs deficits until its balance falls to this fraction of its start. */
@@ -241,6 +243,7 @@ export function resolveParams(scenario: string, overrides: SimulationOverrides =
     collapseDepth: num('collapseDepth'),
     permanentImpactShare: num('permanentImpactShare'),
     bookResilience: num('bookResilience'),
+    maxWick: num('maxWick'),
     fundUsd: overrides.fundUsd ?? num('fundUsd'),
     vaultUsd: overrides.vaultUsd ?? num('vaultUsd'),
     vaultFloor: num('vaultFloor'),
