@@ -27,7 +27,8 @@ export interface Population {
   outsideQuantity: number;
 }
 
-const INDEX_BITS = 2 ** 23; // up to 8.3M positions share a float64 sort key with a 1e-7 price ratio
+/** Liquidation prices are ordered to 1e-7 of the start price. */
+const KEY_SCALE = 1e7;
 
 export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
   const n = params.positions;
@@ -124,24 +125,57 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
     } else liq[i] = Number.NaN;
   }
 
-  // Sort by liquidation price with one native Float64Array sort: key = round(ratio × 1e7) × 2^23 + index (< 2^53).
-  const longKeys = new Float64Array(liquidatableLongs);
-  const shortKeys = new Float64Array(liquidatableShorts);
+  // Order by liquidation price: key = round(price / p0 × 1e7) (< 1e9, fits 32 bits), sorted by a
+  // stable two-pass radix sort, so equal keys keep index order (same order as a sort on key, index).
+  const longKeys = new Uint32Array(liquidatableLongs);
+  const shortKeys = new Uint32Array(liquidatableShorts);
+  const longIndex = new Int32Array(liquidatableLongs);
+  const shortIndex = new Int32Array(liquidatableShorts);
   let l = 0;
   let s = 0;
   for (let i = 0; i < n; i++) {
     const price = liq[i];
     if (Number.isNaN(price)) continue;
-    const key = Math.round((price / p0) * 1e7) * INDEX_BITS + i;
-    if (side[i] > 0) longKeys[l++] = key;
-    else shortKeys[s++] = key;
+    const key = Math.round((price / p0) * KEY_SCALE);
+    if (side[i] > 0) {
+      longKeys[l] = key;
+      longIndex[l++] = i;
+    } else {
+      shortKeys[s] = key;
+      shortIndex[s++] = i;
+    }
   }
-  longKeys.sort();
-  shortKeys.sort();
-  const longOrder = new Int32Array(liquidatableLongs);
-  for (let k = 0; k < liquidatableLongs; k++) longOrder[k] = longKeys[liquidatableLongs - 1 - k] % INDEX_BITS;
-  const shortOrder = new Int32Array(liquidatableShorts);
-  for (let k = 0; k < liquidatableShorts; k++) shortOrder[k] = shortKeys[k] % INDEX_BITS;
+  // Longs: highest liquidation price first (equal prices: higher index first); shorts: lowest first.
+  const longOrder = radixOrder(longKeys, longIndex).reverse();
+  const shortOrder = radixOrder(shortKeys, shortIndex);
 
   return { count: n, longCount: nextLongSlot, side, quantity, equity, entry, liquidationPrice: liq, longOrder, shortOrder, outsideQuantity: -netQuantity };
+}
+
+/** `indices` ordered by `keys` ascending, stable (LSD radix sort, two 16-bit passes). */
+export function radixOrder(keys: Uint32Array, indices: Int32Array): Int32Array {
+  const n = keys.length;
+  let fromKeys: Uint32Array = keys;
+  let fromIndex: Int32Array = indices;
+  let toKeys: Uint32Array = new Uint32Array(n);
+  let toIndex: Int32Array = new Int32Array(n);
+  const counts = new Int32Array(65536);
+  for (let shift = 0; shift < 32; shift += 16) {
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[(fromKeys[k] >>> shift) & 0xffff]++;
+    let total = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = counts[d];
+      counts[d] = total;
+      total += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const slot = counts[(fromKeys[k] >>> shift) & 0xffff]++;
+      toKeys[slot] = fromKeys[k];
+      toIndex[slot] = fromIndex[k];
+    }
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+    [fromIndex, toIndex] = [toIndex, fromIndex];
+  }
+  return fromIndex;
 }

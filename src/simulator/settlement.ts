@@ -82,17 +82,11 @@ export interface SettlementScratch {
   weights: Float64Array;
   /** Queue closes of the current wave, summed per position until the wave ends. */
   waveLoss: Float64Array;
-  /** Each side's positions, listed once, so a wave scans only the winning side. */
-  longs: Int32Array;
-  shorts: Int32Array;
 }
 
 export function allocateScratch(population: Population): SettlementScratch {
   const count = population.count;
-  const { long, short } = splitBySide(population.side);
   return {
-    longs: long,
-    shorts: short,
     taken: new Float64Array(count),
     weights: new Float64Array(count),
     waveLoss: new Float64Array(count),
@@ -163,11 +157,12 @@ export function settle(
   const mmrs = Float64Array.from(tiers.mmrs);
   const amounts = Float64Array.from(tiers.maintenanceAmounts);
 
-  const liquidationStep = cascade.liquidationStep;
 
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
-  const gatherCandidates = (winnerSide: number, price: number, step: number): number =>
-    collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, scores, flags);
+  const gatherCandidates = (winnerSide: number, price: number): number =>
+    winnerSide > 0
+      ? collectWinners(0, population.longCount, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags)
+      : collectWinners(population.longCount, count, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const queueOrder = new QueueOrder();
@@ -178,9 +173,8 @@ export function settle(
     referencePrice: number,
     price: number,
     market: number,
-    step: number,
   ): number => {
-    const m = gatherCandidates(winnerSide, price, step);
+    const m = gatherCandidates(winnerSide, price);
     if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
     scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, floors, mmrs, amounts);
     queueOrder.reset(m, scores, candidates, heap);
@@ -278,23 +272,23 @@ export function settle(
   };
 
   /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
-  const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
-    const m = gatherCandidates(winnerSide, price, step);
+  const runProportional = (winnerSide: number, deficit: number, price: number, byEquity: boolean): number => {
+    const m = gatherCandidates(winnerSide, price);
     // scores[k] = capacity (the profit, from gatherCandidates), waveTaken[k] = haircut.
     let capacity = 0;
     for (let k = 0; k < m; k++) capacity += scores[k];
-    if (deficit >= capacity) {
-      waveTaken.set(scores.subarray(0, m));
-    } else if (!byEquity) {
-      // Pro-rata: the same fraction of every winner's profit, never above it.
-      const fraction = deficit / capacity;
-      for (let k = 0; k < m; k++) waveTaken[k] = fraction * scores[k];
+    let raised: number;
+    let maxPct: number;
+    if (!byEquity || deficit >= capacity) {
+      // Pro-rata: the same fraction of every winner's profit, never above it (all of it if the
+      // deficit is larger); applied in the same pass.
+      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
     } else {
       waveTaken.fill(0, 0, m);
       heap.fill(1, 0, m);
       waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, side, openQuantity, price, p0);
+      [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
     }
-    const [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
     return raised;
   };
@@ -359,10 +353,10 @@ export function settle(
       const referencePrice = bankruptValue[sideIndex] / bankruptQuantity[sideIndex];
       const raised =
         policy === 'pro-rata'
-          ? runProportional(winnerSide, deficit, price, t, false)
+          ? runProportional(winnerSide, deficit, price, false)
           : policy === 'socialized'
-            ? runProportional(winnerSide, deficit, price, t, true)
-            : runQueue(winnerSide, deficit, uncoveredQuantity, referencePrice, price, cascade.bookPrice[t + 1], t);
+            ? runProportional(winnerSide, deficit, price, true)
+            : runQueue(winnerSide, deficit, uncoveredQuantity, referencePrice, price, cascade.bookPrice[t + 1]);
       collected += raised;
       const covered = Math.min(deficit, raised);
       uncovered += deficit - covered;
@@ -591,40 +585,28 @@ function waterFill(
   }
 }
 
-function splitBySide(side: Int8Array): { long: Int32Array; short: Int32Array } {
-  let longs = 0;
-  for (let i = 0; i < side.length; i++) if (side[i] > 0) longs++;
-  const long = new Int32Array(longs);
-  const short = new Int32Array(side.length - longs);
-  let l = 0;
-  let s = 0;
-  for (let i = 0; i < side.length; i++) {
-    if (side[i] > 0) long[l++] = i;
-    else short[s++] = i;
-  }
-  return { long, short };
-}
-
-/** The hot loop of every wave, kept free of closures so V8 compiles it tight. */
+/**
+ * The hot loop of every wave, kept free of closures so V8 compiles it tight: the open, solvent,
+ * profitable positions among [from, to) (one side's contiguous range). A liquidated position has no
+ * open quantity left, so the quantity test also skips it.
+ */
 function collectWinners(
-  list: Int32Array,
+  from: number,
+  to: number,
   winnerSide: number,
   price: number,
-  step: number,
   startPrice: number,
   openQuantity: Float64Array,
   cash: Float64Array,
   entry: Float64Array,
-  liquidationStep: Int32Array,
   candidates: Int32Array,
   profits: Float64Array,
   flags: Uint8Array,
 ): number {
   let m = 0;
-  for (let k = 0; k < list.length; k++) {
-    const i = list[k];
+  for (let i = from; i < to; i++) {
     const q = openQuantity[i];
-    if (q <= 0 || liquidationStep[i] <= step) continue;
+    if (q <= 0) continue;
     const profit = winnerSide * q * (price - entry[i]);
     if (profit <= 0) continue;
     if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
@@ -633,6 +615,39 @@ function collectWinners(
     flags[i] |= ELIGIBLE;
   }
   return m;
+}
+
+/** Pro-rata in one pass: every candidate gives up `fraction` of its profit; returns [raised, largest share of equity]. */
+function applyShareOfProfit(
+  m: number,
+  fraction: number,
+  profits: Float64Array,
+  candidates: Int32Array,
+  cash: Float64Array,
+  side: Int8Array,
+  openQuantity: Float64Array,
+  price: number,
+  startPrice: number,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  flags: Uint8Array,
+): [number, number] {
+  let maxPct = 0;
+  let raised = 0;
+  for (let k = 0; k < m; k++) {
+    const h = fraction * profits[k];
+    if (h <= 0) continue;
+    const i = candidates[k];
+    const before = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    const pct = h / before;
+    if (pct > maxPct) maxPct = pct;
+    haircut[i] += h;
+    if (equityAtHit[i] === 0) equityAtHit[i] = before;
+    cash[i] -= h;
+    raised += h;
+    flags[i] |= HIT;
+  }
+  return [raised, maxPct];
 }
 
 /** Apply one wave's haircuts: returns [raised, largest haircut as a share of equity]. */
