@@ -16,9 +16,10 @@ import { medianInPlace } from './statistics.ts';
  * Accounting (the zero-sum ledger, checked after every step when `verify` is on):
  *   Σ traders' PnL (sampled positions + the rest of the market, which holds the net coins and the
  *   book's fills) + fund change + vault change − uncovered deficit = 0.
- * Tolerance: 1e-9 × the gross amounts involved (equity + 2 × OI + fund + vault), i.e. about
- * $20 on a $10B book. Float64 sums of a million terms carry ~1e-16 relative error per addition, so a
- * real leak (a missed transfer is at least cents on one position, usually thousands) stands out.
+ * Tolerance: 1e-13 × the gross amounts involved (equity + 2 × OI + fund + vault), i.e. under a cent
+ * on a $40B gross. The measured float error is ~1e-16 of gross (about $0.00001 at 200,000 positions),
+ * so a leak of a cent on one position is caught. (It was 1e-9, about $40: a $1 leak on each
+ * liquidation went unnoticed on some presets.)
  */
 export interface PolicyOutcome {
   policy: AdlPolicy | 'none';
@@ -149,7 +150,7 @@ export function settle(
 
   let gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd;
   for (let i = 0; i < count; i++) gross += equity[i];
-  const tolerance = 1e-9 * gross;
+  const tolerance = 1e-13 * gross;
   let ledgerMaxResidual = 0;
 
   const positionEquity = (i: number, price: number) => cash[i] + side[i] * openQuantity[i] * (price - p0);

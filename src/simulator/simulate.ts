@@ -145,8 +145,9 @@ export function runSimulation(params: SimulationParams): SimulationResult {
         : null,
     ledger: {
       verified: params.verify,
-      maxResidual: usd(Math.max(baseline.ledgerMaxResidual, ...outcomes.map((o) => o.ledgerMaxResidual))),
-      tolerance: usd(baseline.ledgerTolerance),
+      // Micro-dollars: the residual and the tolerance are both far below a cent.
+      maxResidual: round(Math.max(baseline.ledgerMaxResidual, ...outcomes.map((o) => o.ledgerMaxResidual)), 6),
+      tolerance: round(baseline.ledgerTolerance, 6),
     },
     series: buildSeries(cascade.markPrice, cascade.liquidatedLongNotional, cascade.liquidatedShortNotional, baseline, chartPolicy, minutesPerStep),
   };

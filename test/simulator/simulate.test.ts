@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveParams, SimulationInputError } from '../../src/simulator/params.ts';
+import fc from 'fast-check';
+import { runCascade } from '../../src/simulator/cascade.ts';
+import { ADL_POLICIES, resolveParams, SCENARIOS, SimulationInputError, VENUES } from '../../src/simulator/params.ts';
+import { generatePopulation } from '../../src/simulator/population.ts';
+import { SeededRandom } from '../../src/simulator/random.ts';
+import { allocateScratch, LedgerError, settle } from '../../src/simulator/settlement.ts';
 import { runSimulation, type PolicyResult, type SimulationResult } from '../../src/simulator/simulate.ts';
 
 const policy = (result: SimulationResult, name: string): PolicyResult => {
@@ -49,6 +54,38 @@ for (const [scenario, seed] of [
     assert.ok(result.ledger.maxResidual <= result.ledger.tolerance);
   });
 }
+
+test('zero-sum ledger on random seeds, presets, venues and policies', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 4_294_967_295 }),
+      fc.constantFrom(...SCENARIOS),
+      fc.constantFrom(...VENUES),
+      fc.subarray([...ADL_POLICIES], { minLength: 1 }),
+      fc.integer({ min: 500, max: 2_500 }),
+      fc.double({ min: 0.05, max: 0.4, noNaN: true }),
+      (seed, scenario, venue, policies, positions, drop) => {
+        const custom = scenario === 'custom' ? { drop, fundUsd: 0, minutes: 20 } : {};
+        const result = runSimulation(resolveParams(scenario, { seed, venue, policies, positions, steps: 300, verify: true, ...custom }));
+        assert.equal(result.ledger.verified, true);
+        assert.ok(result.ledger.maxResidual <= result.ledger.tolerance, `${scenario} seed ${seed}`);
+      },
+    ),
+    { numRuns: 25, seed: 20251010 },
+  );
+});
+
+test('the ledger check catches a leak: a book whose longs and shorts do not match is not zero-sum', () => {
+  const params = resolveParams('2025-10-10', { positions: 3_000, seed: 1010, verify: true });
+  const random = new SeededRandom(params.seed);
+  const population = generatePopulation(params, random);
+  const cascade = runCascade(params, population, random);
+  // Balanced, the ledger holds ...
+  assert.doesNotThrow(() => settle(params, population, cascade, 'pro-rata', allocateScratch(population)));
+  // ... but one coin missing from the rest of the market leaks its PnL as soon as the price moves.
+  const unmatched = { ...population, outsideQuantity: population.outsideQuantity + 1 };
+  assert.throws(() => settle(params, unmatched, cascade, 'pro-rata', allocateScratch(unmatched)), LedgerError);
+});
 
 test('a custom crash that empties the fund still balances the ledger under every policy', () => {
   const result = runSimulation(resolveParams('custom', { positions: 3_000, seed: 1010, drop: 0.3, fundUsd: 0, verify: true }));
