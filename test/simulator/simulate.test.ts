@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { runCascade } from '../../src/simulator/cascade.ts';
-import { ADL_POLICIES, resolveParams, SCENARIOS, SimulationInputError, VENUES } from '../../src/simulator/params.ts';
+import { ADL_POLICIES, REGIMES, resolveParams, SCENARIOS, SimulationInputError, VENUES } from '../../src/simulator/params.ts';
 import { generatePopulation } from '../../src/simulator/population.ts';
 import { SeededRandom } from '../../src/simulator/random.ts';
 import { allocateScratch, LedgerError, settle } from '../../src/simulator/settlement.ts';
@@ -129,6 +129,26 @@ test('2025-10-10: the fund runs dry and the waterfall ends in ADL; queue hits fe
   assert.ok(result.queueProfile.firstAdled.medianLeverage > result.queueProfile.eligibleWinners.medianLeverage);
 });
 
+// Chitra's replay (adl-research-notes.md §5.4): production queue took ~4× the need with a mean largest
+// haircut per wave of ~75%; wealth pro-rata took exactly the need with ~1.3%. In kind, in both regimes.
+for (const regime of REGIMES) {
+  for (const seed of [7, 1010]) {
+    test(`replay in kind, ${regime}, seed ${seed}: the queue takes more than the need from few winners, pro-rata exactly the need from all`, () => {
+      const result = runSimulation(resolveParams('2025-10-10', { positions: 20_000, seed, regime, policies: ['queue', 'pro-rata'] }));
+      assert.equal(result.regime, regime);
+      const queue = policy(result, 'queue');
+      const proRata = policy(result, 'pro-rata');
+      assert.ok(result.deficit > 0, 'the waterfall ends in ADL');
+      assert.ok(queue.takenToNeed > 1.2, `queue takes more than the need (${queue.takenToNeed})`);
+      assert.equal(proRata.takenToNeed, 1);
+      assert.ok(queue.tradersHit * 10 < proRata.tradersHit, 'pro-rata spreads the need over many more traders');
+      assert.equal(proRata.shareOfWinnersHit, 1);
+      assert.ok(queue.meanWaveMaxHaircutPct > 5 * proRata.meanWaveMaxHaircutPct, 'largest haircut per wave');
+      assert.ok(queue.giniHaircut > proRata.giniHaircut);
+    });
+  }
+}
+
 test('vault: the vault absorbs the deficit before anyone is ADL-ed, down to its floor', () => {
   const result = runSimulation(resolveParams('2025-10-10', { positions: 20_000, seed: 1010, policies: ['vault'] }));
   const vault = policy(result, 'vault');
@@ -154,4 +174,6 @@ test('bad parameters are refused with a reason the command can translate', () =>
   assert.equal(problem(() => resolveParams('mild', { positions: 10 })), 'positions-out-of-range');
   assert.equal(problem(() => resolveParams('mild', { policies: ['lottery' as never] })), 'unknown-policy');
   assert.equal(problem(() => resolveParams('mild', { venue: 'ftx' as never })), 'unknown-venue');
+  // A leverage mix is not a regime: regimes are calibrated preset variants.
+  assert.equal(problem(() => resolveParams('2025-10-10', { regime: 'open-interest' as never })), 'unknown-regime');
 });
