@@ -170,7 +170,8 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
       text: t('simulate.intro', {
         positions: formatNumber(result.positions, lang),
         seed: String(result.seed),
-        venue: result.venue,
+        venue: getVenue(result.venue).displayName,
+        regime: t(`simulate.regime-${result.regime}`),
         start: price(result.price.start),
         low: price(result.price.low),
         lowPct: formatPercent(result.price.lowPct, lang, { signed: true }),
@@ -204,7 +205,8 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
       align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
       rows: result.policies.map((policy) => [
         t(`simulate.policy-${policy.policy}`),
-        usd(policy.adlNotional),
+        // Haircut policies close no positions: no ADL'd notional to show.
+        policy.policy === 'pro-rata' || policy.policy === 'socialized' ? '–' : usd(policy.adlNotional),
         formatNumber(policy.tradersHit, lang),
         formatPercent(policy.maxHaircutPct, lang),
         policy.need > 0 ? `${formatNumber(policy.takenToNeed, lang, { decimals: 2 })}×` : '–',
@@ -224,6 +226,7 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
         need: usd(proRata.need),
         queueHit: formatNumber(queue.tradersHit, lang),
         queueTaken: usd(queue.taken),
+        queueRatio: formatNumber(queue.takenToNeed, lang, { decimals: 2 }),
         proRataHit: formatNumber(proRata.tradersHit, lang),
       }),
     });

@@ -52,6 +52,19 @@ test('/simulate custom drop=15% minutes=30 fund=50m in Vietnamese', async () => 
   assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
 });
 
+test('/simulate regime=cex-typical: the regime is in the data and named in the reply; haircut policies show no ADL\'d notional', async () => {
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', regime: 'cex-typical', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ platform: 'discord' }));
+  assert.equal((reply.data as { regime: string }).regime, 'cex-typical');
+  assert.match(allText(reply), /typical CEX leverage/);
+  const table = reply.blocks.find((block) => block.kind === 'table');
+  assert.ok(table && table.kind === 'table');
+  const proRata = table.rows.find((row) => row[0] === 'pro-rata');
+  assert.equal(proRata?.[1], '–');
+  const vi = await simulateCommand.run({ scenario: '2025-10-10', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ lang: 'vi', platform: 'telegram' }));
+  assert.match(allText(vi), /Quỹ cạn: ADL phải bù [\d.,]+ (triệu|tỷ) USD/);
+  assert.match(allText(vi), /gấp [\d,]+ lần/);
+});
+
 test('one policy only: the table has one row', async () => {
   const reply = await simulateCommand.run({ scenario: 'mild', positions: 2_000, policy: 'queue' }, makeTestContext());
   const table = reply.blocks.find((block) => block.kind === 'table');
