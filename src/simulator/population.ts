@@ -152,26 +152,27 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
   return { count: n, longCount: nextLongSlot, side, quantity, equity, entry, liquidationPrice: liq, longOrder, shortOrder, outsideQuantity: -netQuantity };
 }
 
-/** `indices` ordered by `keys` ascending, stable (LSD radix sort, two 16-bit passes). */
+/** `indices` ordered by `keys` ascending, stable (LSD radix sort, three 11-bit passes: small count tables stay in cache). */
 export function radixOrder(keys: Uint32Array, indices: Int32Array): Int32Array {
   const n = keys.length;
   let fromKeys: Uint32Array = keys;
   let fromIndex: Int32Array = indices;
   let toKeys: Uint32Array = new Uint32Array(n);
   let toIndex: Int32Array = new Int32Array(n);
-  const counts = new Int32Array(65536);
-  for (let shift = 0; shift < 32; shift += 16) {
+  const counts = new Int32Array(2048);
+  for (let shift = 0; shift < 33; shift += 11) {
     counts.fill(0);
-    for (let k = 0; k < n; k++) counts[(fromKeys[k] >>> shift) & 0xffff]++;
+    for (let k = 0; k < n; k++) counts[(fromKeys[k] >>> shift) & 0x7ff]++;
     let total = 0;
-    for (let d = 0; d < 65536; d++) {
+    for (let d = 0; d < 2048; d++) {
       const c = counts[d];
       counts[d] = total;
       total += c;
     }
     for (let k = 0; k < n; k++) {
-      const slot = counts[(fromKeys[k] >>> shift) & 0xffff]++;
-      toKeys[slot] = fromKeys[k];
+      const key = fromKeys[k];
+      const slot = counts[(key >>> shift) & 0x7ff]++;
+      toKeys[slot] = key;
       toIndex[slot] = fromIndex[k];
     }
     [fromKeys, toKeys] = [toKeys, fromKeys];

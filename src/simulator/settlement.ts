@@ -103,6 +103,7 @@ export function allocateScratch(population: Population): SettlementScratch {
   };
 }
 
+/** collectWinners ORs its 0/1 winner test straight into the flags: ELIGIBLE must stay 1. */
 const ELIGIBLE = 1;
 const HIT = 2;
 
@@ -135,6 +136,7 @@ export function settle(
   let outsideCost = population.outsideQuantity * p0;
 
   const adlSteps: number[] = [];
+  const stepTotals = new Float64Array(9);
   const fundPath = new Float64Array(steps + 1);
   fundPath[0] = fund;
   let waves = 0;
@@ -148,8 +150,7 @@ export function settle(
   let firstWave: ProfileSample | undefined;
   let firstWaveWinners: ProfileSample | undefined;
 
-  let gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd;
-  for (let i = 0; i < count; i++) gross += equity[i];
+  const gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd + sumOf(equity);
   const tolerance = 1e-13 * gross;
   let ledgerMaxResidual = 0;
 
@@ -162,8 +163,9 @@ export function settle(
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
   const gatherCandidates = (winnerSide: number, price: number): number =>
     winnerSide > 0
-      ? collectWinners(0, population.longCount, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags)
-      : collectWinners(population.longCount, count, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags);
+      ? collectWinners(0, population.longCount, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags, profitSum)
+      : collectWinners(population.longCount, count, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags, profitSum);
+  const profitSum = new Float64Array(1);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const queueOrder = new QueueOrder();
@@ -177,7 +179,7 @@ export function settle(
   ): number => {
     const m = gatherCandidates(winnerSide, price);
     if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
-    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, floors, mmrs, amounts);
+    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, winnerSide, entry, floors, mmrs, amounts);
     queueOrder.reset(m, scores, candidates, heap);
 
     let closedQuantity = 0;
@@ -276,19 +278,18 @@ export function settle(
   const runProportional = (winnerSide: number, deficit: number, price: number, byEquity: boolean): number => {
     const m = gatherCandidates(winnerSide, price);
     // scores[k] = capacity (the profit, from gatherCandidates), waveTaken[k] = haircut.
-    let capacity = 0;
-    for (let k = 0; k < m; k++) capacity += scores[k];
+    const capacity = profitSum[0];
     let raised: number;
     let maxPct: number;
     if (!byEquity || deficit >= capacity) {
       // Pro-rata: the same fraction of every winner's profit, never above it (all of it if the
       // deficit is larger); applied in the same pass.
-      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
+      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, candidates, cash, winnerSide, openQuantity, price, p0, haircut, equityAtHit, flags);
     } else {
       waveTaken.fill(0, 0, m);
       heap.fill(1, 0, m);
-      waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, side, openQuantity, price, p0);
-      [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
+      waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, winnerSide, openQuantity, price, p0);
+      [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, winnerSide, openQuantity, price, p0, haircut, equityAtHit, flags);
     }
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
     return raised;
@@ -297,34 +298,15 @@ export function settle(
   for (let t = 0; t < steps; t++) {
     const price = cascade.markPrice[t + 1];
     const fill = cascade.fillPrice[t];
-    // Index 0: bankrupt longs, 1: bankrupt shorts.
-    const shortfall = [0, 0];
-    const bankruptQuantity = [0, 0];
-    const bankruptValue = [0, 0];
-    for (let k = cascade.stepStart[t]; k < cascade.stepStart[t + 1]; k++) {
-      const i = cascade.order[k];
-      const q = openQuantity[i];
-      if (q <= 0) {
-        wallet[i] += cash[i];
-        cash[i] = 0;
-        continue;
-      }
-      const s = side[i];
-      const atFill = cash[i] + s * q * (fill - p0);
-      outsideQuantity += s * q;
-      outsideCost += s * q * fill;
-      const bankruptcyPrice = p0 - (s * cash[i]) / q;
-      openQuantity[i] = 0;
-      cash[i] = 0;
-      if (atFill >= 0) {
-        fund += atFill;
-      } else {
-        const sideIndex = s > 0 ? 0 : 1;
-        shortfall[sideIndex] -= atFill;
-        bankruptQuantity[sideIndex] += q;
-        bankruptValue[sideIndex] += q * bankruptcyPrice;
-      }
-    }
+    // step[]: fund gain, Δ outside coins, Δ outside cost, then per side (0: bankrupt longs, 1: shorts)
+    // shortfall, bankrupt quantity, bankrupt value.
+    liquidateStep(cascade.stepStart[t], cascade.stepStart[t + 1], cascade.order, openQuantity, cash, wallet, side, fill, p0, stepTotals);
+    fund += stepTotals[0];
+    outsideQuantity += stepTotals[1];
+    outsideCost += stepTotals[2];
+    const shortfall = [stepTotals[3], stepTotals[4]];
+    const bankruptQuantity = [stepTotals[5], stepTotals[6]];
+    const bankruptValue = [stepTotals[7], stepTotals[8]];
 
     for (let sideIndex = 0; sideIndex < 2; sideIndex++) {
       const gap = shortfall[sideIndex];
@@ -384,39 +366,11 @@ export function settle(
   // Per winner: share of equity taken (capped at 100%), and the two-pass loss at the end of the run.
   const endPrice = cascade.markPrice[steps];
   const pcts = new Float64Array(hitCount(flags, count));
-  let zeros = 0;
-  let eligible = 0;
-  let hit = 0;
-  let taken = 0;
-  let lossAtEnd = 0;
-  let maxHaircutPct = 0;
-  for (let i = 0; i < count; i++) {
-    if ((flags[i] & ELIGIBLE) === 0) continue;
-    eligible++;
-    if ((flags[i] & HIT) === 0) {
-      zeros++;
-      continue;
-    }
-    taken += haircut[i];
-    const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
-    if (pct > maxHaircutPct) maxHaircutPct = pct;
-    pcts[hit++] = pct;
-    const withoutAdl = cascade.liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - p0);
-    const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0);
-    lossAtEnd += Math.max(0, withoutAdl - withAdl);
-  }
+  const { eligible, zeros, hit, taken, lossAtEnd, maxHaircutPct } = winnerTotals(
+    count, flags, haircut, equityAtHit, pcts, cascade.liquidationStep, steps, equity, side, quantity, wallet, cash, openQuantity, endPrice, p0,
+  );
 
-  // Leave the scratch clean for the next pass, touching only what this pass changed:
-  // ADL'd winners and liquidated positions (rewriting all N entries five times costs more).
-  const restore = (i: number) => {
-    openQuantity[i] = quantity[i];
-    cash[i] = equity[i];
-    wallet[i] = 0;
-    haircut[i] = 0;
-    equityAtHit[i] = 0;
-  };
-  for (let i = 0; i < count; i++) if (flags[i] & HIT) restore(i);
-  for (let k = 0; k < cascade.order.length; k++) restore(cascade.order[k]);
+  restoreScratch(count, flags, cascade.order, quantity, equity, openQuantity, cash, wallet, haircut, equityAtHit);
   flags.fill(0);
 
   return {
@@ -464,6 +418,126 @@ export function gini(values: Float64Array, zeros = 0): number {
   return (2 * weighted) / (n * total) - (n + 1) / n;
 }
 
+function sumOf(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum;
+}
+
+/**
+ * Settle the positions liquidated in one step at its fill price: equity left goes to the fund, the
+ * rest of the market takes the coins. `totals` = [fund gain, Δ outside coins, Δ outside cost,
+ * shortfall long, shortfall short, bankrupt quantity long, short, bankrupt value long, short].
+ */
+function liquidateStep(
+  from: number,
+  to: number,
+  order: Int32Array,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  wallet: Float64Array,
+  side: Int8Array,
+  fill: number,
+  startPrice: number,
+  totals: Float64Array,
+): void {
+  totals.fill(0);
+  for (let k = from; k < to; k++) {
+    const i = order[k];
+    const q = openQuantity[i];
+    if (q <= 0) {
+      // Fully closed by ADL before the price reached it: only its margin is left.
+      wallet[i] += cash[i];
+      cash[i] = 0;
+      continue;
+    }
+    const s = side[i];
+    const atFill = cash[i] + s * q * (fill - startPrice);
+    totals[1] += s * q;
+    totals[2] += s * q * fill;
+    const bankruptcyPrice = startPrice - (s * cash[i]) / q;
+    openQuantity[i] = 0;
+    cash[i] = 0;
+    if (atFill >= 0) {
+      totals[0] += atFill;
+    } else {
+      const sideIndex = s > 0 ? 0 : 1;
+      totals[3 + sideIndex] -= atFill;
+      totals[5 + sideIndex] += q;
+      totals[7 + sideIndex] += q * bankruptcyPrice;
+    }
+  }
+}
+
+/** Per eligible winner: the share of equity taken (capped at 100%, into `pcts`) and the two-pass loss at the end. */
+function winnerTotals(
+  count: number,
+  flags: Uint8Array,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  pcts: Float64Array,
+  liquidationStep: Int32Array,
+  steps: number,
+  equity: Float64Array,
+  side: Int8Array,
+  quantity: Float64Array,
+  wallet: Float64Array,
+  cash: Float64Array,
+  openQuantity: Float64Array,
+  endPrice: number,
+  startPrice: number,
+): { eligible: number; zeros: number; hit: number; taken: number; lossAtEnd: number; maxHaircutPct: number } {
+  let zeros = 0;
+  let eligible = 0;
+  let hit = 0;
+  let taken = 0;
+  let lossAtEnd = 0;
+  let maxHaircutPct = 0;
+  for (let i = 0; i < count; i++) {
+    if ((flags[i] & ELIGIBLE) === 0) continue;
+    eligible++;
+    if ((flags[i] & HIT) === 0) {
+      zeros++;
+      continue;
+    }
+    taken += haircut[i];
+    const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
+    if (pct > maxHaircutPct) maxHaircutPct = pct;
+    pcts[hit++] = pct;
+    const withoutAdl = liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - startPrice);
+    const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - startPrice);
+    lossAtEnd += Math.max(0, withoutAdl - withAdl);
+  }
+  return { eligible, zeros, hit, taken, lossAtEnd, maxHaircutPct };
+}
+
+/**
+ * Leave the scratch clean for the next pass, touching only what this pass changed: ADL'd winners and
+ * liquidated positions (rewriting all N entries five times costs more).
+ */
+function restoreScratch(
+  count: number,
+  flags: Uint8Array,
+  order: Int32Array,
+  quantity: Float64Array,
+  equity: Float64Array,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  wallet: Float64Array,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+): void {
+  const restore = (i: number) => {
+    openQuantity[i] = quantity[i];
+    cash[i] = equity[i];
+    wallet[i] = 0;
+    haircut[i] = 0;
+    equityAtHit[i] = 0;
+  };
+  for (let i = 0; i < count; i++) if (flags[i] & HIT) restore(i);
+  for (let k = 0; k < order.length; k++) restore(order[k]);
+}
+
 function hitCount(flags: Uint8Array, count: number): number {
   let hits = 0;
   for (let i = 0; i < count; i++) if (flags[i] & HIT) hits++;
@@ -502,7 +576,7 @@ function scoreCandidates(
   startPrice: number,
   openQuantity: Float64Array,
   cash: Float64Array,
-  side: Int8Array,
+  winnerSide: number,
   entry: Float64Array,
   floors: Float64Array,
   mmrs: Float64Array,
@@ -512,7 +586,7 @@ function scoreCandidates(
   for (let k = 0; k < m; k++) {
     const i = candidates[k];
     const q = openQuantity[i];
-    const s = side[i];
+    const s = winnerSide;
     const accountValue = cash[i] + s * q * (price - startPrice);
     const notional = q * price;
     const profit = s * q * (price - entry[i]);
@@ -550,7 +624,7 @@ function waterFill(
   open: Int32Array,
   weights: Float64Array,
   cash: Float64Array,
-  side: Int8Array,
+  winnerSide: number,
   openQuantity: Float64Array,
   price: number,
   startPrice: number,
@@ -558,7 +632,7 @@ function waterFill(
   let weightSum = 0;
   for (let k = 0; k < m; k++) {
     const i = candidates[k];
-    weights[k] = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
+    weights[k] = cash[i] + winnerSide * openQuantity[i] * (price - startPrice);
     weightSum += weights[k];
   }
   let remaining = deficit;
@@ -603,18 +677,23 @@ function collectWinners(
   candidates: Int32Array,
   profits: Float64Array,
   flags: Uint8Array,
+  profitSum: Float64Array,
 ): number {
   let m = 0;
+  let sum = 0;
+  // Branch-free: every position is written to slot m, which advances only for a winner (the
+  // profitable test is a coin flip per position, so branches would mispredict half the time).
   for (let i = from; i < to; i++) {
     const q = openQuantity[i];
-    if (q <= 0) continue;
     const profit = winnerSide * q * (price - entry[i]);
-    if (profit <= 0) continue;
-    if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    const winner = (q > 0 ? 1 : 0) & (profit > 0 ? 1 : 0) & (cash[i] + winnerSide * q * (price - startPrice) > 0 ? 1 : 0);
     profits[m] = profit;
-    candidates[m++] = i;
-    flags[i] |= ELIGIBLE;
+    candidates[m] = i;
+    sum += winner * profit;
+    flags[i] |= winner;
+    m += winner;
   }
+  profitSum[0] = sum;
   return m;
 }
 
@@ -625,7 +704,7 @@ function applyShareOfProfit(
   profits: Float64Array,
   candidates: Int32Array,
   cash: Float64Array,
-  side: Int8Array,
+  winnerSide: number,
   openQuantity: Float64Array,
   price: number,
   startPrice: number,
@@ -639,9 +718,8 @@ function applyShareOfProfit(
     const h = fraction * profits[k];
     if (h <= 0) continue;
     const i = candidates[k];
-    const before = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
-    const pct = h / before;
-    if (pct > maxPct) maxPct = pct;
+    const before = cash[i] + winnerSide * openQuantity[i] * (price - startPrice);
+    if (h > maxPct * before) maxPct = h / before;
     haircut[i] += h;
     if (equityAtHit[i] === 0) equityAtHit[i] = before;
     cash[i] -= h;
@@ -657,7 +735,7 @@ function applyHaircuts(
   waveTaken: Float64Array,
   candidates: Int32Array,
   cash: Float64Array,
-  side: Int8Array,
+  winnerSide: number,
   openQuantity: Float64Array,
   price: number,
   startPrice: number,
@@ -671,9 +749,8 @@ function applyHaircuts(
     const h = waveTaken[k];
     if (h <= 0) continue;
     const i = candidates[k];
-    const before = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
-    const pct = h / before;
-    if (pct > maxPct) maxPct = pct;
+    const before = cash[i] + winnerSide * openQuantity[i] * (price - startPrice);
+    if (h > maxPct * before) maxPct = h / before;
     haircut[i] += h;
     if (equityAtHit[i] === 0) equityAtHit[i] = before;
     cash[i] -= h;
