@@ -30,47 +30,63 @@ export interface Population {
 /** Liquidation prices are ordered to 1e-7 of the start price. */
 const KEY_SCALE = 1e7;
 
-export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
-  const n = params.positions;
-  const p0 = params.startPrice;
-  const { tiers } = params;
-  const side = new Int8Array(n);
-  const quantity = new Float64Array(n);
-  const equity = new Float64Array(n);
-  const entry = new Float64Array(n);
-  const liq = new Float64Array(n);
+interface BucketTable {
+  mu: number;
+  sigma: number;
+  cumulative: Float64Array;
+  logMin: Float64Array;
+  logSpan: Float64Array;
+  total: number;
+  last: number;
+}
 
-  // Bucket shares are shares of open interest (notional), as the CEX figures are (contract- or
-  // volume-weighted): an account falls in bucket k with probability ∝ share_k / mean leverage_k.
-  const bucketTable = (spec: PopulationSpec) => {
-    const buckets = spec.leverageBuckets;
-    const cumulative = new Float64Array(buckets.length);
-    const logMin = new Float64Array(buckets.length);
-    const logSpan = new Float64Array(buckets.length);
-    let total = 0;
-    buckets.forEach((bucket, k) => {
-      const meanLeverage = bucket.max > bucket.min ? (bucket.max - bucket.min) / Math.log(bucket.max / bucket.min) : bucket.min;
-      total += bucket.share / meanLeverage;
-      cumulative[k] = total;
-      logMin[k] = Math.log(bucket.min);
-      logSpan[k] = Math.log(bucket.max / bucket.min);
-    });
-    return { mu: spec.equityLogMean, sigma: spec.equityLogSd, cumulative, logMin, logSpan, total, last: buckets.length - 1 };
-  };
-  const longTable = bucketTable(params.longPopulation);
-  const shortTable = bucketTable(params.shortPopulation);
-  const maxLeverage = tiers.maxLeverage[0];
+/**
+ * Bucket shares are shares of open interest (notional), as the CEX figures are (contract- or
+ * volume-weighted): an account falls in bucket k with probability ∝ share_k / mean leverage_k.
+ */
+function bucketTable(spec: PopulationSpec): BucketTable {
+  const buckets = spec.leverageBuckets;
+  const cumulative = new Float64Array(buckets.length);
+  const logMin = new Float64Array(buckets.length);
+  const logSpan = new Float64Array(buckets.length);
+  let total = 0;
+  buckets.forEach((bucket, k) => {
+    const meanLeverage = bucket.max > bucket.min ? (bucket.max - bucket.min) / Math.log(bucket.max / bucket.min) : bucket.min;
+    total += bucket.share / meanLeverage;
+    cumulative[k] = total;
+    logMin[k] = Math.log(bucket.min);
+    logSpan[k] = Math.log(bucket.max / bucket.min);
+  });
+  return { mu: spec.equityLogMean, sigma: spec.equityLogSd, cumulative, logMin, logSpan, total, last: buckets.length - 1 };
+}
 
-  // Draw the margin posted (USD), the leverage at entry and the entry price over the run-up.
-  // Notional at the start price = margin × leverage × p0/entry; scaled below to the scenario's OI.
-  // Longs fill slots from the front, shorts from the back: each side is one contiguous range
-  // [0, longCount) and [longCount, n), so the per-wave scans over the winning side read memory in order.
+/**
+ * Draw the margin posted (USD), the leverage at entry and the entry price over the run-up.
+ * Notional at the start price = margin × leverage × p0/entry; scaled later to the scenario's OI.
+ * Longs fill slots from the front, shorts from the back: each side is one contiguous range
+ * [0, longCount) and [longCount, n), so the per-wave scans over the winning side read memory in order.
+ * `quantity` holds the leverage at entry for now. Returns [long notional, short notional, longCount].
+ */
+function drawPositions(
+  n: number,
+  random: SeededRandom,
+  longShare: number,
+  runUp: number,
+  p0: number,
+  maxLeverage: number,
+  longTable: BucketTable,
+  shortTable: BucketTable,
+  side: Int8Array,
+  quantity: Float64Array,
+  equity: Float64Array,
+  entry: Float64Array,
+): [number, number, number] {
   let notionalLong = 0;
   let notionalShort = 0;
   let nextLongSlot = 0;
   let nextShortSlot = n - 1;
   for (let draw = 0; draw < n; draw++) {
-    const s = random.uniform() < params.longShare ? 1 : -1;
+    const s = random.uniform() < longShare ? 1 : -1;
     const i = s > 0 ? nextLongSlot++ : nextShortSlot--;
     side[i] = s;
     const table = s > 0 ? longTable : shortTable;
@@ -81,14 +97,32 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
     while (k < table.last && cumulative[k] <= pick) k++;
     // Log-uniform within the bucket.
     const leverage = Math.min(maxLeverage, Math.exp(table.logMin[k] + table.logSpan[k] * random.uniform()));
-    const opened = p0 * Math.exp(-params.runUp * random.uniform());
+    const opened = p0 * Math.exp(-runUp * random.uniform());
     equity[i] = margin;
-    quantity[i] = leverage; // temporarily: leverage at entry, turned into coins below
+    quantity[i] = leverage;
     entry[i] = opened;
     const notional = margin * leverage * (p0 / opened);
     if (s > 0) notionalLong += notional;
     else notionalShort += notional;
   }
+  return [notionalLong, notionalShort, nextLongSlot];
+}
+
+export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
+  const n = params.positions;
+  const p0 = params.startPrice;
+  const { tiers } = params;
+  const side = new Int8Array(n);
+  const quantity = new Float64Array(n);
+  const equity = new Float64Array(n);
+  const entry = new Float64Array(n);
+  const liq = new Float64Array(n);
+
+  const longTable = bucketTable(params.longPopulation);
+  const shortTable = bucketTable(params.shortPopulation);
+  const maxLeverage = tiers.maxLeverage[0];
+
+  const [notionalLong, notionalShort, nextLongSlot] = drawPositions(n, random, params.longShare, params.runUp, p0, maxLeverage, longTable, shortTable, side, quantity, equity, entry);
 
   const scaleLong = notionalLong > 0 ? params.openInterestUsd / notionalLong : 0;
   const scaleShort = notionalShort > 0 ? params.openInterestUsd / notionalShort : 0;

@@ -370,8 +370,7 @@ export function settle(
     count, flags, haircut, equityAtHit, pcts, cascade.liquidationStep, steps, equity, side, quantity, wallet, cash, openQuantity, endPrice, p0,
   );
 
-  restoreScratch(count, flags, cascade.order, quantity, equity, openQuantity, cash, wallet, haircut, equityAtHit);
-  flags.fill(0);
+  restoreScratch(quantity, equity, openQuantity, cash, wallet, haircut, equityAtHit, flags);
 
   return {
     policy,
@@ -511,14 +510,8 @@ function winnerTotals(
   return { eligible, zeros, hit, taken, lossAtEnd, maxHaircutPct };
 }
 
-/**
- * Leave the scratch clean for the next pass, touching only what this pass changed: ADL'd winners and
- * liquidated positions (rewriting all N entries five times costs more).
- */
+/** Leave the scratch clean for the next pass: whole-array copies and fills are memcpy/memset speed. */
 function restoreScratch(
-  count: number,
-  flags: Uint8Array,
-  order: Int32Array,
   quantity: Float64Array,
   equity: Float64Array,
   openQuantity: Float64Array,
@@ -526,16 +519,14 @@ function restoreScratch(
   wallet: Float64Array,
   haircut: Float64Array,
   equityAtHit: Float64Array,
+  flags: Uint8Array,
 ): void {
-  const restore = (i: number) => {
-    openQuantity[i] = quantity[i];
-    cash[i] = equity[i];
-    wallet[i] = 0;
-    haircut[i] = 0;
-    equityAtHit[i] = 0;
-  };
-  for (let i = 0; i < count; i++) if (flags[i] & HIT) restore(i);
-  for (let k = 0; k < order.length; k++) restore(order[k]);
+  openQuantity.set(quantity);
+  cash.set(equity);
+  wallet.fill(0);
+  haircut.fill(0);
+  equityAtHit.fill(0);
+  flags.fill(0);
 }
 
 function hitCount(flags: Uint8Array, count: number): number {

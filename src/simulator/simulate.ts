@@ -137,7 +137,7 @@ export function runSimulation(params: SimulationParams): SimulationResult {
     liquidatedPositions: { long: cascade.liquidatedLongCount, short: cascade.liquidatedShortCount },
     fund: { start: usd(baseline.fundStart), min: usd(baseline.fundMin), end: usd(baseline.fundEnd) },
     deficit: usd(baseline.need),
-    population: describePopulation(population, params.startPrice),
+    population: describePopulation(population, params.startPrice, scratch.scores, scratch.weights),
     policies: outcomes.map(policyResult),
     queueProfile:
       queue?.firstWave && queue.firstWaveWinners
@@ -175,10 +175,9 @@ function policyResult(outcome: PolicyOutcome): PolicyResult {
   };
 }
 
-function describePopulation(population: Population, startPrice: number): SimulationResult['population'] {
+/** `notional` and `leverage` are N-sized work arrays (the settlement's scratch, free by now). */
+function describePopulation(population: Population, startPrice: number, notional: Float64Array, leverage: Float64Array): SimulationResult['population'] {
   const n = population.count;
-  const notional = new Float64Array(n);
-  const leverage = new Float64Array(n);
   let long = 0;
   let short = 0;
   let above10 = 0;
