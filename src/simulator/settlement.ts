@@ -169,6 +169,8 @@ export function settle(
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const queueOrder = new QueueOrder();
+  const topIndex = new Int32Array(QUEUE_TOP);
+  const topScore = new Float64Array(QUEUE_TOP);
   const runQueue = (
     winnerSide: number,
     deficit: number,
@@ -177,18 +179,41 @@ export function settle(
     price: number,
     market: number,
   ): number => {
-    const m = gatherCandidates(winnerSide, price);
-    if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
-    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, winnerSide, entry, floors, mmrs, amounts);
-    queueOrder.reset(m, scores, candidates, heap);
+    // Usually a wave closes a handful of positions: one pass scores every winner and keeps the best
+    // QUEUE_TOP (queueTop). Only a wave that walks deeper ranks all of them (QueueOrder); the first
+    // wave does too, for the profile of every winner then.
+    let fullRanking = false;
+    let topCount = 0;
+    let topPosition = 0;
+    const rankEveryone = () => {
+      const m = gatherCandidates(winnerSide, price);
+      if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
+      scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, winnerSide, entry, floors, mmrs, amounts);
+      queueOrder.reset(m, scores, candidates, heap);
+      fullRanking = true;
+    };
+    if (waves === 1 && firstWaveWinners === undefined) rankEveryone();
+    else {
+      const [from, to] = winnerSide > 0 ? [0, population.longCount] : [population.longCount, count];
+      topCount = queueTop(params.queueRanking, from, to, winnerSide, price, p0, openQuantity, cash, entry, floors, mmrs, amounts, flags, topIndex, topScore);
+    }
+    /** The next position in queue order, or −1. Closed positions drop out of a re-ranking (no open quantity). */
+    const nextInQueue = (): number => {
+      if (!fullRanking) {
+        if (topPosition < topCount) return topIndex[topPosition++];
+        if (topCount < QUEUE_TOP) return -1;
+        rankEveryone();
+      }
+      const slot = queueOrder.next();
+      return slot < 0 ? -1 : candidates[slot];
+    };
 
     let closedQuantity = 0;
     let cashRaised = 0;
     const waveCloses: number[] = [];
     while (closedQuantity < targetQuantity || cashRaised < deficit) {
-      const slot = queueOrder.next();
-      if (slot < 0) break;
-      const i = candidates[slot];
+      const i = nextInQueue();
+      if (i < 0) break;
       const q = openQuantity[i];
       const gainPerCoin = winnerSide * (market - referencePrice);
       let dq: number;
@@ -573,33 +598,129 @@ function scoreCandidates(
   mmrs: Float64Array,
   amounts: Float64Array,
 ): void {
-  const lastTier = floors.length - 1;
   for (let k = 0; k < m; k++) {
     const i = candidates[k];
-    const q = openQuantity[i];
-    const s = winnerSide;
-    const accountValue = cash[i] + s * q * (price - startPrice);
-    const notional = q * price;
-    const profit = s * q * (price - entry[i]);
-    if (ranking === 'binance') {
-      // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
-      // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
-      const walletBalance = accountValue - profit;
-      let tier = 0;
-      while (tier < lastTier && floors[tier + 1] <= notional) tier++;
-      const maintenanceMargin = notional * mmrs[tier] - amounts[tier];
-      scores[k] = (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin / accountValue);
-    } else if (ranking === 'bitmex') {
-      // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
-      // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
-      scores[k] = ((s * (price - entry[i])) / entry[i]) * (notional / accountValue);
-    } else {
-      // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
-      // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
-      scores[k] = (notional / accountValue) * (Math.max(0, profit) / (q * entry[i]));
-    }
+    scores[k] = queueScore(ranking, openQuantity[i], cash[i], entry[i], winnerSide, price, startPrice, floors, mmrs, amounts);
   }
 }
+
+/** One winner's ADL ranking score (higher is closed first). */
+function queueScore(
+  ranking: QueueRanking,
+  q: number,
+  cash: number,
+  entry: number,
+  s: number,
+  price: number,
+  startPrice: number,
+  floors: Float64Array,
+  mmrs: Float64Array,
+  amounts: Float64Array,
+): number {
+  const accountValue = cash + s * q * (price - startPrice);
+  const notional = q * price;
+  const profit = s * q * (price - entry);
+  if (ranking === 'binance') {
+    // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
+    // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
+    const walletBalance = accountValue - profit;
+    const lastTier = floors.length - 1;
+    let tier = 0;
+    while (tier < lastTier && floors[tier + 1] <= notional) tier++;
+    const maintenanceMargin = notional * mmrs[tier] - amounts[tier];
+    return (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin / accountValue);
+  }
+  if (ranking === 'bitmex') {
+    // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
+    // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
+    return ((s * (price - entry)) / entry) * (notional / accountValue);
+  }
+  // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
+  // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
+  return (notional / accountValue) * (Math.max(0, profit) / (q * entry));
+}
+
+/** Winners kept by one scoring pass (queueTop); deeper waves rank everyone. */
+const QUEUE_TOP = 256;
+
+/**
+ * One pass over a side's range [from, to): marks the eligible winners (open, solvent, in profit),
+ * scores them and keeps the best QUEUE_TOP in `topIndex`, best first (equal scores: lower index
+ * first, as QueueOrder). Returns how many were kept.
+ */
+function queueTop(
+  ranking: QueueRanking,
+  from: number,
+  to: number,
+  winnerSide: number,
+  price: number,
+  startPrice: number,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  entry: Float64Array,
+  floors: Float64Array,
+  mmrs: Float64Array,
+  amounts: Float64Array,
+  flags: Uint8Array,
+  topIndex: Int32Array,
+  topScore: Float64Array,
+): number {
+  // Min-heap on rank: the root is the worst kept winner.
+  const worse = (a: number, b: number) => topScore[a] < topScore[b] || (topScore[a] === topScore[b] && topIndex[a] > topIndex[b]);
+  let kept = 0;
+  for (let i = from; i < to; i++) {
+    const q = openQuantity[i];
+    if (q <= 0) continue;
+    const profit = winnerSide * q * (price - entry[i]);
+    if (profit <= 0) continue;
+    if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    flags[i] |= ELIGIBLE;
+    const score = queueScore(ranking, q, cash[i], entry[i], winnerSide, price, startPrice, floors, mmrs, amounts);
+    if (kept < QUEUE_TOP) {
+      let node = kept++;
+      topIndex[node] = i;
+      topScore[node] = score;
+      while (node > 0) {
+        const parent = (node - 1) >> 1;
+        if (!worse(node, parent)) break;
+        swapTop(topIndex, topScore, node, parent);
+        node = parent;
+      }
+    } else if (score > topScore[0] || (score === topScore[0] && i < topIndex[0])) {
+      topIndex[0] = i;
+      topScore[0] = score;
+      let node = 0;
+      for (;;) {
+        const left = 2 * node + 1;
+        if (left >= kept) break;
+        let child = left;
+        if (left + 1 < kept && worse(left + 1, left)) child = left + 1;
+        if (!worse(child, node)) break;
+        swapTop(topIndex, topScore, node, child);
+        node = child;
+      }
+    }
+  }
+  // Best first.
+  const order = Array.from({ length: kept }, (_, k) => k).sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  const index = order.map((k) => topIndex[k]);
+  const score = order.map((k) => topScore[k]);
+  for (let k = 0; k < kept; k++) {
+    topIndex[k] = index[k];
+    topScore[k] = score[k];
+  }
+  return kept;
+}
+
+function swapTop(topIndex: Int32Array, topScore: Float64Array, a: number, b: number): void {
+  const i = topIndex[a];
+  topIndex[a] = topIndex[b];
+  topIndex[b] = i;
+  const s = topScore[a];
+  topScore[a] = topScore[b];
+  topScore[b] = s;
+}
+
 
 /**
  * Socialized loss: split `deficit` in proportion to account equity, never taking more than a
