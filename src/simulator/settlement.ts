@@ -83,14 +83,20 @@ export interface SettlementScratch {
   weights: Float64Array;
   /** Queue closes of the current wave, summed per position until the wave ends. */
   waveLoss: Float64Array;
+  /** The best winners of one scoring pass (queueTop); a wave deeper than this ranks everyone. */
+  topIndex: Int32Array;
+  topScore: Float64Array;
 }
 
-export function allocateScratch(population: Population): SettlementScratch {
+/** `queueTop`: winners kept by one scoring pass (tests shrink it to exercise the full ranking). */
+export function allocateScratch(population: Population, queueTop = QUEUE_TOP): SettlementScratch {
   const count = population.count;
   return {
     taken: new Float64Array(count),
     weights: new Float64Array(count),
     waveLoss: new Float64Array(count),
+    topIndex: new Int32Array(queueTop),
+    topScore: new Float64Array(queueTop),
     openQuantity: Float64Array.from(population.quantity),
     cash: Float64Array.from(population.equity),
     wallet: new Float64Array(count),
@@ -169,8 +175,7 @@ export function settle(
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const queueOrder = new QueueOrder();
-  const topIndex = new Int32Array(QUEUE_TOP);
-  const topScore = new Float64Array(QUEUE_TOP);
+  const { topIndex, topScore } = scratch;
   const runQueue = (
     winnerSide: number,
     deficit: number,
@@ -180,7 +185,7 @@ export function settle(
     market: number,
   ): number => {
     // Usually a wave closes a handful of positions: one pass scores every winner and keeps the best
-    // QUEUE_TOP (queueTop). Only a wave that walks deeper ranks all of them (QueueOrder); the first
+    // few (queueTop). Only a wave that walks deeper ranks all of them (QueueOrder); the first
     // wave does too, for the profile of every winner then.
     let fullRanking = false;
     let topCount = 0;
@@ -201,7 +206,7 @@ export function settle(
     const nextInQueue = (): number => {
       if (!fullRanking) {
         if (topPosition < topCount) return topIndex[topPosition++];
-        if (topCount < QUEUE_TOP) return -1;
+        if (topCount < topIndex.length) return -1;
         rankEveryone();
       }
       const slot = queueOrder.next();
@@ -640,12 +645,12 @@ function queueScore(
   return (notional / accountValue) * (Math.max(0, profit) / (q * entry));
 }
 
-/** Winners kept by one scoring pass (queueTop); deeper waves rank everyone. */
+/** Winners kept by one scoring pass (queueTop) unless allocateScratch is told otherwise; deeper waves rank everyone. */
 const QUEUE_TOP = 256;
 
 /**
  * One pass over a side's range [from, to): marks the eligible winners (open, solvent, in profit),
- * scores them and keeps the best QUEUE_TOP in `topIndex`, best first (equal scores: lower index
+ * scores them and keeps the best topIndex.length in `topIndex`, best first (equal scores: lower index
  * first, as QueueOrder). Returns how many were kept.
  */
 function queueTop(
@@ -676,7 +681,7 @@ function queueTop(
     if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
     flags[i] |= ELIGIBLE;
     const score = queueScore(ranking, q, cash[i], entry[i], winnerSide, price, startPrice, floors, mmrs, amounts);
-    if (kept < QUEUE_TOP) {
+    if (kept < topIndex.length) {
       let node = kept++;
       topIndex[node] = i;
       topScore[node] = score;

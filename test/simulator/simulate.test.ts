@@ -87,6 +87,25 @@ test('the ledger check catches a leak: a book whose longs and shorts do not matc
   assert.throws(() => settle(params, unmatched, cascade, 'pro-rata', allocateScratch(unmatched)), LedgerError);
 });
 
+test('queue order: keeping the best few per scoring pass closes the same positions as ranking every winner', () => {
+  for (const venue of ['binance', 'bitmex', 'hyperliquid'] as const) {
+    const params = resolveParams('2025-10-10', { positions: 20_000, seed: 1010, regime: 'cex-typical', venue });
+    const random = new SeededRandom(params.seed);
+    const population = generatePopulation(params, random);
+    const cascade = runCascade(params, population, random);
+    for (const adl of ['queue', 'vault'] as const) {
+      const usual = settle(params, population, cascade, adl, allocateScratch(population));
+      // Keeping one winner per pass sends nearly every close through the full ranking.
+      const deep = settle(params, population, cascade, adl, allocateScratch(population, 1));
+      assert.ok(usual.tradersHit > 1, `${venue} ${adl}: several winners closed`);
+      const { adlSteps: a, fundPath: b, ...usualFigures } = usual;
+      const { adlSteps: c, fundPath: d, ...deepFigures } = deep;
+      assert.deepEqual(deepFigures, usualFigures, `${venue} ${adl}`);
+      assert.deepEqual([Array.from(c), Array.from(d)], [Array.from(a), Array.from(b)]);
+    }
+  }
+});
+
 test('a custom crash that empties the fund still balances the ledger under every policy', () => {
   const result = runSimulation(resolveParams('custom', { positions: 3_000, seed: 1010, drop: 0.3, fundUsd: 0, verify: true }));
   assert.ok(result.deficit > 0);
