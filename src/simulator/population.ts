@@ -1,4 +1,4 @@
-import type { PopulationSpec, SimulationParams } from './params.ts';
+import type { MarginTiers, PopulationSpec, SimulationParams } from './params.ts';
 import { liquidationPrice, maintenanceMargin, tierIndex } from './margin.ts';
 import { SeededRandom } from './random.ts';
 
@@ -108,24 +108,23 @@ function drawPositions(
   return [notionalLong, notionalShort, nextLongSlot];
 }
 
-export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
-  const n = params.positions;
-  const p0 = params.startPrice;
-  const { tiers } = params;
-  const side = new Int8Array(n);
-  const quantity = new Float64Array(n);
-  const equity = new Float64Array(n);
-  const entry = new Float64Array(n);
-  const liq = new Float64Array(n);
-
-  const longTable = bucketTable(params.longPopulation);
-  const shortTable = bucketTable(params.shortPopulation);
-  const maxLeverage = tiers.maxLeverage[0];
-
-  const [notionalLong, notionalShort, nextLongSlot] = drawPositions(n, random, params.longShare, params.runUp, p0, maxLeverage, longTable, shortTable, side, quantity, equity, entry);
-
-  const scaleLong = notionalLong > 0 ? params.openInterestUsd / notionalLong : 0;
-  const scaleShort = notionalShort > 0 ? params.openInterestUsd / notionalShort : 0;
+/**
+ * Scale the drawn margins to the scenario's open interest and turn leverage into coins, within the
+ * venue's tiers; set each liquidation price (NaN when out of reach). Returns
+ * [net coins of the sample, liquidatable longs, liquidatable shorts].
+ */
+function sizePositions(
+  n: number,
+  p0: number,
+  tiers: MarginTiers,
+  scaleLong: number,
+  scaleShort: number,
+  side: Int8Array,
+  quantity: Float64Array,
+  equity: Float64Array,
+  entry: Float64Array,
+  liq: Float64Array,
+): [number, number, number] {
   let netQuantity = 0;
   let liquidatableLongs = 0;
   let liquidatableShorts = 0;
@@ -158,9 +157,31 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
       else liquidatableShorts++;
     } else liq[i] = Number.NaN;
   }
+  return [netQuantity, liquidatableLongs, liquidatableShorts];
+}
+
+export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
+  const n = params.positions;
+  const p0 = params.startPrice;
+  const { tiers } = params;
+  const side = new Int8Array(n);
+  const quantity = new Float64Array(n);
+  const equity = new Float64Array(n);
+  const entry = new Float64Array(n);
+  const liq = new Float64Array(n);
+
+  const longTable = bucketTable(params.longPopulation);
+  const shortTable = bucketTable(params.shortPopulation);
+  const maxLeverage = tiers.maxLeverage[0];
+
+  const [notionalLong, notionalShort, nextLongSlot] = drawPositions(n, random, params.longShare, params.runUp, p0, maxLeverage, longTable, shortTable, side, quantity, equity, entry);
+
+  const scaleLong = notionalLong > 0 ? params.openInterestUsd / notionalLong : 0;
+  const scaleShort = notionalShort > 0 ? params.openInterestUsd / notionalShort : 0;
+  const [netQuantity, liquidatableLongs, liquidatableShorts] = sizePositions(n, p0, tiers, scaleLong, scaleShort, side, quantity, equity, entry, liq);
 
   // Order by liquidation price: key = round(price / p0 × 1e7) (< 1e9, fits 32 bits), sorted by a
-  // stable two-pass radix sort, so equal keys keep index order (same order as a sort on key, index).
+  // stable radix sort, so equal keys keep index order (same order as a sort on key, index).
   const longKeys = new Uint32Array(liquidatableLongs);
   const shortKeys = new Uint32Array(liquidatableShorts);
   const longIndex = new Int32Array(liquidatableLongs);
@@ -189,28 +210,29 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
 /** `indices` ordered by `keys` ascending, stable (LSD radix sort, three 11-bit passes: small count tables stay in cache). */
 export function radixOrder(keys: Uint32Array, indices: Int32Array): Int32Array {
   const n = keys.length;
-  let fromKeys: Uint32Array = keys;
-  let fromIndex: Int32Array = indices;
-  let toKeys: Uint32Array = new Uint32Array(n);
-  let toIndex: Int32Array = new Int32Array(n);
   const counts = new Int32Array(2048);
-  for (let shift = 0; shift < 33; shift += 11) {
-    counts.fill(0);
-    for (let k = 0; k < n; k++) counts[(fromKeys[k] >>> shift) & 0x7ff]++;
-    let total = 0;
-    for (let d = 0; d < 2048; d++) {
-      const c = counts[d];
-      counts[d] = total;
-      total += c;
-    }
-    for (let k = 0; k < n; k++) {
-      const key = fromKeys[k];
-      const slot = counts[(key >>> shift) & 0x7ff]++;
-      toKeys[slot] = key;
-      toIndex[slot] = fromIndex[k];
-    }
-    [fromKeys, toKeys] = [toKeys, fromKeys];
-    [fromIndex, toIndex] = [toIndex, fromIndex];
+  const keys2 = new Uint32Array(n);
+  const indices2 = new Int32Array(n);
+  radixPass(keys, indices, keys2, indices2, 0, counts);
+  radixPass(keys2, indices2, keys, indices, 11, counts);
+  radixPass(keys, indices, keys2, indices2, 22, counts);
+  return indices2;
+}
+
+function radixPass(fromKeys: Uint32Array, fromIndex: Int32Array, toKeys: Uint32Array, toIndex: Int32Array, shift: number, counts: Int32Array): void {
+  const n = fromKeys.length;
+  counts.fill(0);
+  for (let k = 0; k < n; k++) counts[(fromKeys[k] >>> shift) & 0x7ff]++;
+  let total = 0;
+  for (let d = 0; d < 2048; d++) {
+    const c = counts[d];
+    counts[d] = total;
+    total += c;
   }
-  return fromIndex;
+  for (let k = 0; k < n; k++) {
+    const key = fromKeys[k];
+    const slot = counts[(key >>> shift) & 0x7ff]++;
+    toKeys[slot] = key;
+    toIndex[slot] = fromIndex[k];
+  }
 }
