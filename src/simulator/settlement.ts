@@ -28,8 +28,8 @@ export interface PolicyOutcome {
   /** Cash raised by ADL at the moment of each wave. */
   collected: number;
   /**
-   * What ADL took from winners when it happened: for a queue close, (bankruptcy price − the book price
-   * the winner could have closed at) × quantity; for a haircut, the haircut.
+   * What ADL took from winners: for queue closes, each winner's loss versus keeping the position,
+   * valued at the book price when the wave ends (finishWave); for a haircut, the haircut.
    */
   taken: number;
   /** Equity without ADL − equity with ADL at the end of the whole run (two-pass, after any rebound). */

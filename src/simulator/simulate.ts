@@ -13,8 +13,9 @@ import { allocateScratch, settle, type PolicyOutcome, type ProfileSample } from 
  * - queue: the venue's ranking (Binance LeveragePnL, BitMEX-style PnL% × effective leverage for
  *   BitMEX/Bybit/OKX, Hyperliquid's side-adjusted index); whole positions are closed in score order,
  *   the last one partly, at the bankruptcy price of the liquidated orders, until the bankrupt quantity
- *   is matched and the cash covers the deficit. A winner loses (bankruptcy price − the book price they
- *   could have closed at) × quantity, and their position.
+ *   is matched and the cash covers the deficit. The cash raised is (bankruptcy price − the book price)
+ *   × quantity; what a winner loses is valued when the wave ends (a winner closed early in a falling
+ *   wave also misses the rest of the fall), and they lose their position.
  * - pro-rata: every profitable opposite-side position gives up the same fraction of its profit
  *   (Chitra's wealth pro-rata, h = D / ΣPnL⁺); takes exactly the deficit.
  * - socialized: the deficit is split by account equity (margin + profit), each share capped at that
@@ -24,8 +25,10 @@ import { allocateScratch, settle, type PolicyOutcome, type ProfileSample } from 
  * - vault: a vault (Hyperliquid HLP-like) absorbs the deficit until it has lost (1 − floor) of its
  *   capital, then the queue.
  *
- * Measures: `need` = deficit after fund (and vault); `taken` = what winners gave up at the moment of
- * ADL; `takenToNeed` = over-collection; `maxHaircutPct` = the largest winner's loss as a share of their
+ * Measures: `need` = deficit after fund (and vault); `collected` = cash ADL raised; `taken` = what
+ * winners lost, queue closes valued at the end of their wave (Chitra's two-pass H_prod at horizon 0);
+ * `takenToNeed` = over-collection (part of a queue's excess refills the fund and lowers later need);
+ * `maxHaircutPct` = the largest winner's loss as a share of their
  * equity when hit; `meanWaveMaxHaircutPct` = that maximum per wave (ADL steps with no gap), averaged;
  * `giniHaircut` over every eligible winner (0 = all pay the same share). Same seed → same JSON.
  */
