@@ -142,19 +142,31 @@ function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPosition
     case 'unknown-regime':
       return new UserError(`simulate.error-${error.problem}`, { value: error.value });
     case 'drop-out-of-range':
-      return new UserError('simulate.error-drop', { value: shown(true) });
+      return new UserError('simulate.error-drop', {
+        value: shown(true),
+        min: formatPercent(LIMITS.drop.min, ctx.lang),
+        max: formatPercent(LIMITS.drop.max, ctx.lang),
+      });
     case 'minutes-out-of-range':
-      return new UserError('simulate.error-minutes', { value: shown(false) });
+      return new UserError('simulate.error-minutes', {
+        value: shown(false),
+        min: formatNumber(LIMITS.minutes.min, ctx.lang),
+        max: formatNumber(LIMITS.minutes.max, ctx.lang),
+      });
     case 'positions-out-of-range':
       return new UserError('simulate.error-positions', { value: shown(false), max: formatNumber(maxPositions, ctx.lang) });
     case 'seed-out-of-range':
-      return new UserError('simulate.error-seed', { value: shown(false) });
+      return new UserError('simulate.error-seed', { value: shown(false), max: formatNumber(LIMITS.seed.max, ctx.lang) });
     case 'fund-out-of-range':
       return new UserError('simulate.error-fund', { value: shown(false) });
     case 'depth-out-of-range':
       return new UserError('simulate.error-depth', { value: shown(false) });
     case 'steps-out-of-range':
-      return new UserError('simulate.error-steps', { value: shown(false) });
+      return new UserError('simulate.error-steps', {
+        value: shown(false),
+        min: formatNumber(LIMITS.steps.min, ctx.lang),
+        max: formatNumber(LIMITS.steps.max, ctx.lang),
+      });
     case 'long-share-out-of-range':
       return new UserError('simulate.error-long-share', { value: shown(true) });
   }

@@ -95,6 +95,27 @@ test('bad parameters get a translated error with an example', async () => {
   assert.match(vi.t('simulate.error-drop', { value: '-5%' }), /Ví dụ: drop=15%/);
 });
 
+test('error limits are written as people read numbers, in each language', async () => {
+  for (const [lang, minutes, seed] of [
+    ['en', /from 1 and 1,440|between 1 and 1,440/, /0 to 4,294,967,295/],
+    ['vi', /từ 1 đến 1\.440/, /0 đến 4\.294\.967\.295/],
+  ] as const) {
+    const ctx = makeTestContext({ lang, platform: 'discord' });
+    const rendered = async (args: Record<string, unknown>) => {
+      try {
+        await simulateCommand.run(args as never, ctx);
+      } catch (error) {
+        assert.ok(isUserError(error));
+        return ctx.t(error.key, error.params);
+      }
+      assert.fail('expected a UserError');
+    };
+    assert.match(await rendered({ scenario: 'custom', minutes: new Decimal(0) }), minutes);
+    assert.match(await rendered({ scenario: 'mild', seed: new Decimal(-1) }), seed);
+    assert.match(await rendered({ scenario: 'custom', drop: new Decimal('0.95') }), lang === 'en' ? /between 0% and 90% \(you gave 95%\)/ : /từ 0% đến 90% \(bạn nhập 95%\)/);
+  }
+});
+
 test('chat runs are capped (config.simulateMaxPositions via the runner); the CLI may run the full size', async () => {
   assert.equal(await userErrorKey({ scenario: 'mild', positions: 200_001 }), 'simulate.error-positions');
   const services = makeTestServices({ simulator: new SimulationRunner({ maxChatPositions: 50_000 }) });
