@@ -169,8 +169,8 @@ export function settle(
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
   const gatherCandidates = (winnerSide: number, price: number): number =>
     winnerSide > 0
-      ? collectWinners(0, population.longCount, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags, profitSum)
-      : collectWinners(population.longCount, count, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, flags, profitSum);
+      ? collectWinners(0, population.longCount, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, scratch.weights, flags, profitSum)
+      : collectWinners(population.longCount, count, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, scratch.weights, flags, profitSum);
   const profitSum = new Float64Array(1);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
@@ -314,12 +314,12 @@ export function settle(
     if (!byEquity || deficit >= capacity) {
       // Pro-rata: the same fraction of every winner's profit, never above it (all of it if the
       // deficit is larger); applied in the same pass.
-      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, candidates, cash, winnerSide, openQuantity, price, p0, haircut, equityAtHit, flags);
+      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
     } else {
       waveTaken.fill(0, 0, m);
       heap.fill(1, 0, m);
-      waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, winnerSide, openQuantity, price, p0);
-      [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, winnerSide, openQuantity, price, p0, haircut, equityAtHit, flags);
+      waterFill(m, deficit, scores, waveTaken, heap, scratch.weights);
+      [raised, maxPct] = applyHaircuts(m, waveTaken, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
     }
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
     return raised;
@@ -730,28 +730,11 @@ function swapTop(topIndex: Int32Array, topScore: Float64Array, a: number, b: num
 /**
  * Socialized loss: split `deficit` in proportion to account equity, never taking more than a
  * winner's profit (capacity); what a capped winner cannot pay is re-split among the others.
- * `weights` is scratch space for the equities.
+ * `weights`: each candidate's account equity (from collectWinners).
  */
-function waterFill(
-  m: number,
-  deficit: number,
-  candidates: Int32Array,
-  capacity: Float64Array,
-  taken: Float64Array,
-  open: Int32Array,
-  weights: Float64Array,
-  cash: Float64Array,
-  winnerSide: number,
-  openQuantity: Float64Array,
-  price: number,
-  startPrice: number,
-): void {
+function waterFill(m: number, deficit: number, capacity: Float64Array, taken: Float64Array, open: Int32Array, weights: Float64Array): void {
   let weightSum = 0;
-  for (let k = 0; k < m; k++) {
-    const i = candidates[k];
-    weights[k] = cash[i] + winnerSide * openQuantity[i] * (price - startPrice);
-    weightSum += weights[k];
-  }
+  for (let k = 0; k < m; k++) weightSum += weights[k];
   let remaining = deficit;
   for (let round = 0; round < 60 && remaining > deficit * 1e-12 && weightSum > 0; round++) {
     let paid = 0;
@@ -793,6 +776,7 @@ function collectWinners(
   entry: Float64Array,
   candidates: Int32Array,
   profits: Float64Array,
+  equities: Float64Array,
   flags: Uint8Array,
   profitSum: Float64Array,
 ): number {
@@ -803,8 +787,10 @@ function collectWinners(
   for (let i = from; i < to; i++) {
     const q = openQuantity[i];
     const profit = winnerSide * q * (price - entry[i]);
-    const winner = (q > 0 ? 1 : 0) & (profit > 0 ? 1 : 0) & (cash[i] + winnerSide * q * (price - startPrice) > 0 ? 1 : 0);
+    const equity = cash[i] + winnerSide * q * (price - startPrice);
+    const winner = (q > 0 ? 1 : 0) & (profit > 0 ? 1 : 0) & (equity > 0 ? 1 : 0);
     profits[m] = profit;
+    equities[m] = equity;
     candidates[m] = i;
     sum += winner * profit;
     flags[i] |= winner;
@@ -819,12 +805,9 @@ function applyShareOfProfit(
   m: number,
   fraction: number,
   profits: Float64Array,
+  equities: Float64Array,
   candidates: Int32Array,
   cash: Float64Array,
-  winnerSide: number,
-  openQuantity: Float64Array,
-  price: number,
-  startPrice: number,
   haircut: Float64Array,
   equityAtHit: Float64Array,
   flags: Uint8Array,
@@ -835,7 +818,7 @@ function applyShareOfProfit(
     const h = fraction * profits[k];
     if (h <= 0) continue;
     const i = candidates[k];
-    const before = cash[i] + winnerSide * openQuantity[i] * (price - startPrice);
+    const before = equities[k];
     if (h > maxPct * before) maxPct = h / before;
     haircut[i] += h;
     if (equityAtHit[i] === 0) equityAtHit[i] = before;
@@ -846,16 +829,13 @@ function applyShareOfProfit(
   return [raised, maxPct];
 }
 
-/** Apply one wave's haircuts: returns [raised, largest haircut as a share of equity]. */
+/** Apply one wave's haircuts (`equities`: each candidate's equity before); returns [raised, largest haircut as a share of equity]. */
 function applyHaircuts(
   m: number,
   waveTaken: Float64Array,
+  equities: Float64Array,
   candidates: Int32Array,
   cash: Float64Array,
-  winnerSide: number,
-  openQuantity: Float64Array,
-  price: number,
-  startPrice: number,
   haircut: Float64Array,
   equityAtHit: Float64Array,
   flags: Uint8Array,
@@ -866,7 +846,7 @@ function applyHaircuts(
     const h = waveTaken[k];
     if (h <= 0) continue;
     const i = candidates[k];
-    const before = cash[i] + winnerSide * openQuantity[i] * (price - startPrice);
+    const before = equities[k];
     if (h > maxPct * before) maxPct = h / before;
     haircut[i] += h;
     if (equityAtHit[i] === 0) equityAtHit[i] = before;
