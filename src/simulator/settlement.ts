@@ -46,6 +46,7 @@ export interface PolicyOutcome {
   fundStart: number;
   fundMin: number;
   fundEnd: number;
+  /** Vault at the start − at the end: negative when the vault earned more from liquidations than it paid. */
   vaultUsed: number;
   adlSteps: Int32Array;
   fundPath: Float64Array;
@@ -331,7 +332,10 @@ export function settle(
     // step[]: fund gain, Δ outside coins, Δ outside cost, then per side (0: bankrupt longs, 1: shorts)
     // shortfall, bankrupt quantity, bankrupt value.
     liquidateStep(cascade.stepStart[t], cascade.stepStart[t + 1], cascade.order, openQuantity, cash, wallet, side, fill, p0, stepTotals);
-    fund += stepTotals[0];
+    // What liquidated positions have left at the fill feeds the backstop: the fund, or under the vault
+    // policy the vault (Hyperliquid's HLP takes liquidation profits and losses).
+    if (policy === 'vault') vault += stepTotals[0];
+    else fund += stepTotals[0];
     outsideQuantity += stepTotals[1];
     outsideCost += stepTotals[2];
     const shortfall = [stepTotals[3], stepTotals[4]];

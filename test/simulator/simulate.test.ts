@@ -168,6 +168,16 @@ for (const regime of REGIMES) {
   }
 }
 
+test('vault policy: what liquidated positions leave at the fill feeds the vault, not the fund', () => {
+  const result = runSimulation(resolveParams('mild', { positions: 20_000, seed: 1010, policies: ['queue', 'vault'], verify: true }));
+  const queue = policy(result, 'queue');
+  const vault = policy(result, 'vault');
+  assert.ok(queue.fundEnd > result.fund.start, 'with the fund as backstop, the fund earns');
+  assert.equal(vault.fundEnd, result.fund.start);
+  assert.ok(vault.vaultUsed < 0, 'the vault earns instead (HLP took liquidation profits)');
+  assert.ok(Math.abs(-vault.vaultUsed - (queue.fundEnd - result.fund.start)) < 0.02, 'the same amount');
+});
+
 test('vault: the vault absorbs the deficit before anyone is ADL-ed, down to its floor', () => {
   const result = runSimulation(resolveParams('2025-10-10', { positions: 20_000, seed: 1010, policies: ['vault'] }));
   const vault = policy(result, 'vault');
