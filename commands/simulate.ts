@@ -142,19 +142,31 @@ function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPosition
     case 'unknown-regime':
       return new UserError(`simulate.error-${error.problem}`, { value: error.value });
     case 'drop-out-of-range':
-      return new UserError('simulate.error-drop', { value: shown(true) });
+      return new UserError('simulate.error-drop', {
+        value: shown(true),
+        min: formatPercent(LIMITS.drop.min, ctx.lang),
+        max: formatPercent(LIMITS.drop.max, ctx.lang),
+      });
     case 'minutes-out-of-range':
-      return new UserError('simulate.error-minutes', { value: shown(false) });
+      return new UserError('simulate.error-minutes', {
+        value: shown(false),
+        min: formatNumber(LIMITS.minutes.min, ctx.lang),
+        max: formatNumber(LIMITS.minutes.max, ctx.lang),
+      });
     case 'positions-out-of-range':
       return new UserError('simulate.error-positions', { value: shown(false), max: formatNumber(maxPositions, ctx.lang) });
     case 'seed-out-of-range':
-      return new UserError('simulate.error-seed', { value: shown(false) });
+      return new UserError('simulate.error-seed', { value: shown(false), max: formatNumber(LIMITS.seed.max, ctx.lang) });
     case 'fund-out-of-range':
       return new UserError('simulate.error-fund', { value: shown(false) });
     case 'depth-out-of-range':
       return new UserError('simulate.error-depth', { value: shown(false) });
     case 'steps-out-of-range':
-      return new UserError('simulate.error-steps', { value: shown(false) });
+      return new UserError('simulate.error-steps', {
+        value: shown(false),
+        min: formatNumber(LIMITS.steps.min, ctx.lang),
+        max: formatNumber(LIMITS.steps.max, ctx.lang),
+      });
     case 'long-share-out-of-range':
       return new UserError('simulate.error-long-share', { value: shown(true) });
   }
@@ -170,7 +182,8 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
       text: t('simulate.intro', {
         positions: formatNumber(result.positions, lang),
         seed: String(result.seed),
-        venue: result.venue,
+        venue: getVenue(result.venue).displayName,
+        regime: t(`simulate.regime-${result.regime}`),
         start: price(result.price.start),
         low: price(result.price.low),
         lowPct: formatPercent(result.price.lowPct, lang, { signed: true }),
@@ -204,7 +217,8 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
       align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
       rows: result.policies.map((policy) => [
         t(`simulate.policy-${policy.policy}`),
-        usd(policy.adlNotional),
+        // Haircut policies close no positions: no ADL'd notional to show.
+        policy.policy === 'pro-rata' || policy.policy === 'socialized' ? '–' : usd(policy.adlNotional),
         formatNumber(policy.tradersHit, lang),
         formatPercent(policy.maxHaircutPct, lang),
         policy.need > 0 ? `${formatNumber(policy.takenToNeed, lang, { decimals: 2 })}×` : '–',
@@ -224,6 +238,7 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
         need: usd(proRata.need),
         queueHit: formatNumber(queue.tradersHit, lang),
         queueTaken: usd(queue.taken),
+        queueRatio: formatNumber(queue.takenToNeed, lang, { decimals: 2 }),
         proRataHit: formatNumber(proRata.tradersHit, lang),
       }),
     });

@@ -15,6 +15,7 @@ import type { SeededRandom } from './random.ts';
  * Only `permanentImpactShare` of the impact stays in the price; the rest is a wick the book refills
  * (a share `1 − bookResilience` per step), so fills can land far below the bankruptcy price while
  * the price recovers part of the way, as on 10 Oct 2025 when venue lows differed by thousands of dollars.
+ * The wick and the fills stay within `maxWick` of the index (below it when selling, above when buying).
  */
 export interface Cascade {
   steps: number;
@@ -67,6 +68,9 @@ export function runCascade(params: SimulationParams, population: Population, ran
   const collapseStart = Math.round(steps * params.collapseAt);
   const collapseEnd = collapseStart + Math.round((params.collapseMinutes / params.minutes) * steps);
   let volatility = calmVolatility;
+  const wickLimit = -Math.log(1 - params.maxWick);
+  const wickFloor = 1 - params.maxWick;
+  const wickCeiling = 1 / (1 - params.maxWick);
   let nextLong = 0;
   let nextShort = 0;
   let written = 0;
@@ -115,9 +119,10 @@ export function runCascade(params: SimulationParams, population: Population, ran
     const impact = Math.min(Math.abs(netSold) / (stepDepth * 100), MAX_IMPACT_PER_STEP);
     // The index is set across venues: its lasting move is measured against normal depth.
     const lastingImpact = Math.min((params.permanentImpactShare * Math.abs(netSold)) / (params.depthUsdPerPct * 100), MAX_IMPACT_PER_STEP);
-    const fill = bookPrice * Math.exp((direction * impact) / 2);
+    // The local book (the wick, and the fills) never strays more than maxWick from the index.
+    const fill = Math.min(touched * wickCeiling, Math.max(touched * wickFloor, bookPrice * Math.exp((direction * impact) / 2)));
     logFundamental += direction * lastingImpact;
-    transient += direction * Math.max(0, impact - lastingImpact);
+    transient = Math.min(wickLimit, Math.max(-wickLimit, transient + direction * Math.max(0, impact - lastingImpact)));
     const after = logFundamental;
 
     depth[t] = stepDepth;

@@ -16,8 +16,19 @@ export type AdlPolicy = (typeof ADL_POLICIES)[number];
 export const VENUES = ['binance', 'bybit', 'okx', 'bitmex', 'hyperliquid'] as const;
 export type VenueId = (typeof VENUES)[number];
 
-export const REGIMES = ['open-interest', 'crash-winners', 'cex-typical'] as const;
+/**
+ * A regime is a calibrated variant of a preset: the leverage mix of the crowded (long) side, plus the
+ * preset values that mix needs (its `regimes` section). The winning side always carries the mix
+ * measured on the accounts Hyperliquid auto-deleveraged on 10 Oct 2025, the only measured winners.
+ * - crash-winners: the Hyperliquid calibration (longs at Hyperliquid's open interest by leverage).
+ * - cex-typical: longs at centralised-venue leverage (Binance/BitMEX figures).
+ */
+export const REGIMES = ['crash-winners', 'cex-typical'] as const;
 export type PopulationRegime = (typeof REGIMES)[number];
+
+/** Leverage mixes in data/simulator/regimes.json. */
+export const LEVERAGE_MIXES = ['open-interest', 'crash-winners', 'cex-typical'] as const;
+export type LeverageMix = (typeof LEVERAGE_MIXES)[number];
 
 /** binance: LeveragePnL; bitmex: PnL% × effective leverage; hyperliquid: side-adjusted profit ratio × leverage. */
 export type QueueRanking = 'binance' | 'bitmex' | 'hyperliquid';
@@ -79,6 +90,8 @@ export interface SimulationParams {
   permanentImpactShare: number;
   /** Share of the wick still there one step later. */
   bookResilience: number;
+  /** The local book (its wick, and the fills) stays within this share of the index. */
+  maxWick: number;
   fundUsd: number;
   vaultUsd: number;
   /** The vault absorbs deficits until its balance falls to this fraction of its start. */
@@ -143,10 +156,17 @@ export const LIMITS = {
   seed: { min: 0, max: 4_294_967_295 },
 } as const;
 
+interface PresetValue {
+  value: number | string;
+  source: string;
+}
+
 interface PresetFile {
   name: string;
   disclaimer: string;
-  parameters: Record<string, { value: number | string; source: string }>;
+  parameters: Record<string, PresetValue>;
+  /** Per regime: the crowded side's leverage mix and the parameter values that replace the defaults. */
+  regimes: Record<PopulationRegime, { longMix: LeverageMix; source: string; parameters: Record<string, PresetValue> }>;
 }
 
 interface VenuesFile {
@@ -154,7 +174,7 @@ interface VenuesFile {
 }
 
 interface RegimesFile {
-  regimes: Record<PopulationRegime, PopulationSpec & { source: string }>;
+  regimes: Record<LeverageMix, PopulationSpec & { source: string }>;
 }
 
 const cache = new Map<string, unknown>();
@@ -172,8 +192,8 @@ export function venueSource(venue: VenueId): string {
   return readJson<VenuesFile>('data', 'simulator', 'venues.json').venues[venue].source;
 }
 
-export function regimeSource(regime: PopulationRegime): string {
-  return readJson<RegimesFile>('data', 'simulator', 'regimes.json').regimes[regime].source;
+export function leverageMixSource(mix: LeverageMix): string {
+  return readJson<RegimesFile>('data', 'simulator', 'regimes.json').regimes[mix].source;
 }
 
 /** `custom` starts from the 2025-10-10 preset; the caller's overrides replace its values. */
@@ -181,8 +201,11 @@ export function resolveParams(scenario: string, overrides: SimulationOverrides =
   if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new SimulationInputError('unknown-scenario', scenario);
   const name = scenario as ScenarioName;
   const preset = loadPreset(name === 'custom' ? '2025-10-10' : name);
+  const regime = overrides.regime ?? (preset.parameters.regime.value as PopulationRegime);
+  if (!(REGIMES as readonly string[]).includes(regime)) throw new SimulationInputError('unknown-regime', regime);
+  const regimeSpec = preset.regimes[regime];
   const value = (key: string): number | string => {
-    const entry = preset.parameters[key];
+    const entry = regimeSpec.parameters[key] ?? preset.parameters[key];
     if (!entry) throw new Error(`scenario ${preset.name} has no parameter ${key}`);
     return entry.value;
   };
@@ -190,8 +213,6 @@ export function resolveParams(scenario: string, overrides: SimulationOverrides =
 
   const venue = overrides.venue ?? (value('venue') as VenueId);
   if (!(VENUES as readonly string[]).includes(venue)) throw new SimulationInputError('unknown-venue', venue);
-  const regime = overrides.regime ?? (value('regime') as PopulationRegime);
-  if (!(REGIMES as readonly string[]).includes(regime)) throw new SimulationInputError('unknown-regime', regime);
   const policies = overrides.policies ?? [...ADL_POLICIES];
   for (const policy of policies) {
     if (!(ADL_POLICIES as readonly string[]).includes(policy)) throw new SimulationInputError('unknown-policy', policy);
@@ -223,7 +244,7 @@ export function resolveParams(scenario: string, overrides: SimulationOverrides =
     },
     policies: [...new Set(policies)],
     regime,
-    longPopulation: populationOf(regimes[regime]),
+    longPopulation: populationOf(regimes[regimeSpec.longMix]),
     shortPopulation: populationOf(regimes['crash-winners']),
     startPrice: num('startPrice'),
     drop: overrides.drop ?? num('drop'),
@@ -241,6 +262,7 @@ export function resolveParams(scenario: string, overrides: SimulationOverrides =
     collapseDepth: num('collapseDepth'),
     permanentImpactShare: num('permanentImpactShare'),
     bookResilience: num('bookResilience'),
+    maxWick: num('maxWick'),
     fundUsd: overrides.fundUsd ?? num('fundUsd'),
     vaultUsd: overrides.vaultUsd ?? num('vaultUsd'),
     vaultFloor: num('vaultFloor'),

@@ -16,9 +16,10 @@ import { medianInPlace } from './statistics.ts';
  * Accounting (the zero-sum ledger, checked after every step when `verify` is on):
  *   Σ traders' PnL (sampled positions + the rest of the market, which holds the net coins and the
  *   book's fills) + fund change + vault change − uncovered deficit = 0.
- * Tolerance: 1e-9 × the gross amounts involved (equity + 2 × OI + fund + vault), i.e. about
- * $20 on a $10B book. Float64 sums of a million terms carry ~1e-16 relative error per addition, so a
- * real leak (a missed transfer is at least cents on one position, usually thousands) stands out.
+ * Tolerance: 1e-13 × the gross amounts involved (equity + 2 × OI + fund + vault), i.e. under a cent
+ * on a $40B gross. The measured float error is ~1e-16 of gross (about $0.00001 at 200,000 positions),
+ * so a leak of a cent on one position is caught. (It was 1e-9, about $40: a $1 leak on each
+ * liquidation went unnoticed on some presets.)
  */
 export interface PolicyOutcome {
   policy: AdlPolicy | 'none';
@@ -27,8 +28,8 @@ export interface PolicyOutcome {
   /** Cash raised by ADL at the moment of each wave. */
   collected: number;
   /**
-   * What ADL took from winners when it happened: for a queue close, (bankruptcy price − the book price
-   * the winner could have closed at) × quantity; for a haircut, the haircut.
+   * What ADL took from winners: for queue closes, each winner's loss versus keeping the position,
+   * valued at the book price when the wave ends (finishWave); for a haircut, the haircut.
    */
   taken: number;
   /** Equity without ADL − equity with ADL at the end of the whole run (two-pass, after any rebound). */
@@ -45,6 +46,7 @@ export interface PolicyOutcome {
   fundStart: number;
   fundMin: number;
   fundEnd: number;
+  /** Vault at the start − at the end: negative when the vault earned more from liquidations than it paid. */
   vaultUsed: number;
   adlSteps: Int32Array;
   fundPath: Float64Array;
@@ -80,19 +82,22 @@ export interface SettlementScratch {
   equityAtHit: Float64Array;
   taken: Float64Array;
   weights: Float64Array;
-  /** Each side's positions, listed once, so a wave scans only the winning side. */
-  longs: Int32Array;
-  shorts: Int32Array;
+  /** Queue closes of the current wave, summed per position until the wave ends. */
+  waveLoss: Float64Array;
+  /** The best winners of one scoring pass (queueTop); a wave deeper than this ranks everyone. */
+  topIndex: Int32Array;
+  topScore: Float64Array;
 }
 
-export function allocateScratch(population: Population): SettlementScratch {
+/** `queueTop`: winners kept by one scoring pass (tests shrink it to exercise the full ranking). */
+export function allocateScratch(population: Population, queueTop = QUEUE_TOP): SettlementScratch {
   const count = population.count;
-  const { long, short } = splitBySide(population.side);
   return {
-    longs: long,
-    shorts: short,
     taken: new Float64Array(count),
     weights: new Float64Array(count),
+    waveLoss: new Float64Array(count),
+    topIndex: new Int32Array(queueTop),
+    topScore: new Float64Array(queueTop),
     openQuantity: Float64Array.from(population.quantity),
     cash: Float64Array.from(population.equity),
     wallet: new Float64Array(count),
@@ -105,6 +110,7 @@ export function allocateScratch(population: Population): SettlementScratch {
   };
 }
 
+/** collectWinners ORs its 0/1 winner test straight into the flags: ELIGIBLE must stay 1. */
 const ELIGIBLE = 1;
 const HIT = 2;
 
@@ -137,6 +143,7 @@ export function settle(
   let outsideCost = population.outsideQuantity * p0;
 
   const adlSteps: number[] = [];
+  const stepTotals = new Float64Array(9);
   const fundPath = new Float64Array(steps + 1);
   fundPath[0] = fund;
   let waves = 0;
@@ -144,12 +151,14 @@ export function settle(
   const waveMaxPct: number[] = [];
   // Queue closes of the current wave (quantity, equity before), for the first-wave profile.
   const closes: number[] = [];
+  const waveLoss = scratch.waveLoss;
+  const waveCloseIndex: number[] = [];
+  const waveCloseCoins: number[] = [];
   let firstWave: ProfileSample | undefined;
   let firstWaveWinners: ProfileSample | undefined;
 
-  let gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd;
-  for (let i = 0; i < count; i++) gross += equity[i];
-  const tolerance = 1e-9 * gross;
+  const gross = params.fundUsd + vaultStart + 2 * params.openInterestUsd + sumOf(equity);
+  const tolerance = 1e-13 * gross;
   let ledgerMaxResidual = 0;
 
   const positionEquity = (i: number, price: number) => cash[i] + side[i] * openQuantity[i] * (price - p0);
@@ -157,14 +166,17 @@ export function settle(
   const mmrs = Float64Array.from(tiers.mmrs);
   const amounts = Float64Array.from(tiers.maintenanceAmounts);
 
-  const liquidationStep = cascade.liquidationStep;
 
   /** Collect the eligible winners on `winnerSide` at `price`: open, not yet liquidated, in profit. */
-  const gatherCandidates = (winnerSide: number, price: number, step: number): number =>
-    collectWinners(winnerSide > 0 ? scratch.longs : scratch.shorts, winnerSide, price, step, p0, openQuantity, cash, entry, liquidationStep, candidates, scores, flags);
+  const gatherCandidates = (winnerSide: number, price: number): number =>
+    winnerSide > 0
+      ? collectWinners(0, population.longCount, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, scratch.weights, flags, profitSum)
+      : collectWinners(population.longCount, count, winnerSide, price, p0, openQuantity, cash, entry, candidates, scores, scratch.weights, flags, profitSum);
+  const profitSum = new Float64Array(1);
 
   /** Queue: close whole positions in score order (the last one partly) until `targetQuantity` is matched and the cash covers `deficit`. */
   const queueOrder = new QueueOrder();
+  const { topIndex, topScore } = scratch;
   const runQueue = (
     winnerSide: number,
     deficit: number,
@@ -172,20 +184,42 @@ export function settle(
     referencePrice: number,
     price: number,
     market: number,
-    step: number,
   ): number => {
-    const m = gatherCandidates(winnerSide, price, step);
-    if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
-    scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, side, entry, floors, mmrs, amounts);
-    queueOrder.reset(m, scores, candidates, heap);
+    // Usually a wave closes a handful of positions: one pass scores every winner and keeps the best
+    // few (queueTop). Only a wave that walks deeper ranks all of them (QueueOrder); the first
+    // wave does too, for the profile of every winner then.
+    let fullRanking = false;
+    let topCount = 0;
+    let topPosition = 0;
+    const rankEveryone = () => {
+      const m = gatherCandidates(winnerSide, price);
+      if (waves === 1 && firstWaveWinners === undefined) firstWaveWinners = profile(candidates, m, price);
+      scoreCandidates(params.queueRanking, m, candidates, scores, price, p0, openQuantity, cash, winnerSide, entry, floors, mmrs, amounts);
+      queueOrder.reset(m, scores, candidates, heap);
+      fullRanking = true;
+    };
+    if (waves === 1 && firstWaveWinners === undefined) rankEveryone();
+    else {
+      const [from, to] = winnerSide > 0 ? [0, population.longCount] : [population.longCount, count];
+      topCount = queueTop(params.queueRanking, from, to, winnerSide, price, p0, openQuantity, cash, entry, floors, mmrs, amounts, flags, topIndex, topScore);
+    }
+    /** The next position in queue order, or −1. Closed positions drop out of a re-ranking (no open quantity). */
+    const nextInQueue = (): number => {
+      if (!fullRanking) {
+        if (topPosition < topCount) return topIndex[topPosition++];
+        if (topCount < topIndex.length) return -1;
+        rankEveryone();
+      }
+      const slot = queueOrder.next();
+      return slot < 0 ? -1 : candidates[slot];
+    };
 
     let closedQuantity = 0;
     let cashRaised = 0;
     const waveCloses: number[] = [];
     while (closedQuantity < targetQuantity || cashRaised < deficit) {
-      const slot = queueOrder.next();
-      if (slot < 0) break;
-      const i = candidates[slot];
+      const i = nextInQueue();
+      if (i < 0) break;
       const q = openQuantity[i];
       const gainPerCoin = winnerSide * (market - referencePrice);
       let dq: number;
@@ -203,10 +237,10 @@ export function settle(
       outsideQuantity += side[i] * dq;
       outsideCost += side[i] * dq * market;
       cashRaised += gainPerCoin * dq;
-      const taken = Math.max(0, gainPerCoin * dq);
-      haircut[i] += taken;
-      if (equityAtHit[i] === 0) equityAtHit[i] = equityBefore;
-      waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, taken / equityBefore));
+      // What the winner loses is valued when the wave ends (finishWave), as in Chitra's replay.
+      waveLoss[i] += side[i] * dq * referencePrice;
+      waveCloseIndex.push(i);
+      waveCloseCoins.push(side[i] * dq);
       closedQuantity += dq;
       adlNotional += dq * referencePrice;
       flags[i] |= HIT;
@@ -242,24 +276,52 @@ export function settle(
     return { count: indices.length, medianPnlPct: medianInPlace(pnl), medianLeverage: medianInPlace(leverage) };
   };
 
+  /**
+   * End of a wave (ADL steps with no gap): each queue-closed winner's loss versus keeping the
+   * position, valued at the mark when the wave ends: Σ side·dq·(p_end − p_close), positive part per
+   * winner (Chitra's two-pass H_prod at horizon 0). A winner closed early in a falling wave also
+   * misses the rest of the fall, which is why the queue takes more than the deficit.
+   */
+  const finishWave = (endPrice: number) => {
+    const closesInWave = waveCloseIndex.length;
+    if (closesInWave === 0) return;
+    for (let k = 0; k < closesInWave; k++) waveLoss[waveCloseIndex[k]] -= waveCloseCoins[k] * endPrice;
+    // waveLoss[i] now holds −loss: Σ side·dq·p_close − Σ side·dq·p_end.
+    let waveMax = 0;
+    for (let k = 0; k < closesInWave; k++) {
+      const i = waveCloseIndex[k];
+      const lossOfWinner = -waveLoss[i];
+      if (lossOfWinner === 0 && waveLoss[i] === 0) continue; // already counted (closed twice in the wave)
+      waveLoss[i] = 0;
+      const loss = Math.max(0, lossOfWinner);
+      // Equity this winner would have held at the wave's end without this wave's closes.
+      const withoutAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0) + lossOfWinner;
+      haircut[i] += loss;
+      if (equityAtHit[i] === 0) equityAtHit[i] = withoutAdl;
+      if (withoutAdl > 0) waveMax = Math.max(waveMax, Math.min(1, loss / withoutAdl));
+    }
+    waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, waveMax);
+    waveCloseIndex.length = 0;
+    waveCloseCoins.length = 0;
+  };
+
   /** Pro-rata (weight = profit) or socialized (weight = account equity, capped at profit): takes exactly the deficit. */
-  const runProportional = (winnerSide: number, deficit: number, price: number, step: number, byEquity: boolean): number => {
-    const m = gatherCandidates(winnerSide, price, step);
+  const runProportional = (winnerSide: number, deficit: number, price: number, byEquity: boolean): number => {
+    const m = gatherCandidates(winnerSide, price);
     // scores[k] = capacity (the profit, from gatherCandidates), waveTaken[k] = haircut.
-    let capacity = 0;
-    for (let k = 0; k < m; k++) capacity += scores[k];
-    if (deficit >= capacity) {
-      waveTaken.set(scores.subarray(0, m));
-    } else if (!byEquity) {
-      // Pro-rata: the same fraction of every winner's profit, never above it.
-      const fraction = deficit / capacity;
-      for (let k = 0; k < m; k++) waveTaken[k] = fraction * scores[k];
+    const capacity = profitSum[0];
+    let raised: number;
+    let maxPct: number;
+    if (!byEquity || deficit >= capacity) {
+      // Pro-rata: the same fraction of every winner's profit, never above it (all of it if the
+      // deficit is larger); applied in the same pass.
+      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
     } else {
       waveTaken.fill(0, 0, m);
       heap.fill(1, 0, m);
-      waterFill(m, deficit, candidates, scores, waveTaken, heap, scratch.weights, cash, side, openQuantity, price, p0);
+      waterFill(m, deficit, scores, waveTaken, heap, scratch.weights);
+      [raised, maxPct] = applyHaircuts(m, waveTaken, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
     }
-    const [raised, maxPct] = applyHaircuts(m, waveTaken, candidates, cash, side, openQuantity, price, p0, haircut, equityAtHit, flags);
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
     return raised;
   };
@@ -267,34 +329,18 @@ export function settle(
   for (let t = 0; t < steps; t++) {
     const price = cascade.markPrice[t + 1];
     const fill = cascade.fillPrice[t];
-    // Index 0: bankrupt longs, 1: bankrupt shorts.
-    const shortfall = [0, 0];
-    const bankruptQuantity = [0, 0];
-    const bankruptValue = [0, 0];
-    for (let k = cascade.stepStart[t]; k < cascade.stepStart[t + 1]; k++) {
-      const i = cascade.order[k];
-      const q = openQuantity[i];
-      if (q <= 0) {
-        wallet[i] += cash[i];
-        cash[i] = 0;
-        continue;
-      }
-      const s = side[i];
-      const atFill = cash[i] + s * q * (fill - p0);
-      outsideQuantity += s * q;
-      outsideCost += s * q * fill;
-      const bankruptcyPrice = p0 - (s * cash[i]) / q;
-      openQuantity[i] = 0;
-      cash[i] = 0;
-      if (atFill >= 0) {
-        fund += atFill;
-      } else {
-        const sideIndex = s > 0 ? 0 : 1;
-        shortfall[sideIndex] -= atFill;
-        bankruptQuantity[sideIndex] += q;
-        bankruptValue[sideIndex] += q * bankruptcyPrice;
-      }
-    }
+    // step[]: fund gain, Δ outside coins, Δ outside cost, then per side (0: bankrupt longs, 1: shorts)
+    // shortfall, bankrupt quantity, bankrupt value.
+    liquidateStep(cascade.stepStart[t], cascade.stepStart[t + 1], cascade.order, openQuantity, cash, wallet, side, fill, p0, stepTotals);
+    // What liquidated positions have left at the fill feeds the backstop: the fund, or under the vault
+    // policy the vault (Hyperliquid's HLP takes liquidation profits and losses).
+    if (policy === 'vault') vault += stepTotals[0];
+    else fund += stepTotals[0];
+    outsideQuantity += stepTotals[1];
+    outsideCost += stepTotals[2];
+    const shortfall = [stepTotals[3], stepTotals[4]];
+    const bankruptQuantity = [stepTotals[5], stepTotals[6]];
+    const bankruptValue = [stepTotals[7], stepTotals[8]];
 
     for (let sideIndex = 0; sideIndex < 2; sideIndex++) {
       const gap = shortfall[sideIndex];
@@ -313,7 +359,10 @@ export function settle(
         uncovered += deficit;
         continue;
       }
-      if (lastAdlStep !== t && lastAdlStep !== t - 1) waves++;
+      if (lastAdlStep !== t && lastAdlStep !== t - 1) {
+        if (waves > 0) finishWave(cascade.bookPrice[lastAdlStep + 1]);
+        waves++;
+      }
       if (lastAdlStep !== t) adlSteps.push(t);
       lastAdlStep = t;
       const winnerSide = sideIndex === 0 ? -1 : 1;
@@ -321,10 +370,10 @@ export function settle(
       const referencePrice = bankruptValue[sideIndex] / bankruptQuantity[sideIndex];
       const raised =
         policy === 'pro-rata'
-          ? runProportional(winnerSide, deficit, price, t, false)
+          ? runProportional(winnerSide, deficit, price, false)
           : policy === 'socialized'
-            ? runProportional(winnerSide, deficit, price, t, true)
-            : runQueue(winnerSide, deficit, uncoveredQuantity, referencePrice, price, cascade.bookPrice[t + 1], t);
+            ? runProportional(winnerSide, deficit, price, true)
+            : runQueue(winnerSide, deficit, uncoveredQuantity, referencePrice, price, cascade.bookPrice[t + 1]);
       collected += raised;
       const covered = Math.min(deficit, raised);
       uncovered += deficit - covered;
@@ -344,46 +393,18 @@ export function settle(
     }
   }
 
+  if (waves > 0) finishWave(cascade.bookPrice[lastAdlStep + 1]);
   let waveSum = 0;
   for (let w = 0; w < waves; w++) waveSum += waveMaxPct[w] ?? 0;
 
   // Per winner: share of equity taken (capped at 100%), and the two-pass loss at the end of the run.
   const endPrice = cascade.markPrice[steps];
   const pcts = new Float64Array(hitCount(flags, count));
-  let zeros = 0;
-  let eligible = 0;
-  let hit = 0;
-  let taken = 0;
-  let lossAtEnd = 0;
-  let maxHaircutPct = 0;
-  for (let i = 0; i < count; i++) {
-    if ((flags[i] & ELIGIBLE) === 0) continue;
-    eligible++;
-    if ((flags[i] & HIT) === 0) {
-      zeros++;
-      continue;
-    }
-    taken += haircut[i];
-    const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
-    if (pct > maxHaircutPct) maxHaircutPct = pct;
-    pcts[hit++] = pct;
-    const withoutAdl = cascade.liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - p0);
-    const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - p0);
-    lossAtEnd += Math.max(0, withoutAdl - withAdl);
-  }
+  const { eligible, zeros, hit, taken, lossAtEnd, maxHaircutPct } = winnerTotals(
+    count, flags, haircut, equityAtHit, pcts, cascade.liquidationStep, steps, equity, side, quantity, wallet, cash, openQuantity, endPrice, p0,
+  );
 
-  // Leave the scratch clean for the next pass, touching only what this pass changed:
-  // ADL'd winners and liquidated positions (rewriting all N entries five times costs more).
-  const restore = (i: number) => {
-    openQuantity[i] = quantity[i];
-    cash[i] = equity[i];
-    wallet[i] = 0;
-    haircut[i] = 0;
-    equityAtHit[i] = 0;
-  };
-  for (let i = 0; i < count; i++) if (flags[i] & HIT) restore(i);
-  for (let k = 0; k < cascade.order.length; k++) restore(cascade.order[k]);
-  flags.fill(0);
+  restoreScratch(quantity, equity, openQuantity, cash, wallet, haircut, equityAtHit, flags);
 
   return {
     policy,
@@ -430,6 +451,118 @@ export function gini(values: Float64Array, zeros = 0): number {
   return (2 * weighted) / (n * total) - (n + 1) / n;
 }
 
+function sumOf(values: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum;
+}
+
+/**
+ * Settle the positions liquidated in one step at its fill price: equity left goes to the fund, the
+ * rest of the market takes the coins. `totals` = [fund gain, Δ outside coins, Δ outside cost,
+ * shortfall long, shortfall short, bankrupt quantity long, short, bankrupt value long, short].
+ */
+function liquidateStep(
+  from: number,
+  to: number,
+  order: Int32Array,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  wallet: Float64Array,
+  side: Int8Array,
+  fill: number,
+  startPrice: number,
+  totals: Float64Array,
+): void {
+  totals.fill(0);
+  for (let k = from; k < to; k++) {
+    const i = order[k];
+    const q = openQuantity[i];
+    if (q <= 0) {
+      // Fully closed by ADL before the price reached it: only its margin is left.
+      wallet[i] += cash[i];
+      cash[i] = 0;
+      continue;
+    }
+    const s = side[i];
+    const atFill = cash[i] + s * q * (fill - startPrice);
+    totals[1] += s * q;
+    totals[2] += s * q * fill;
+    const bankruptcyPrice = startPrice - (s * cash[i]) / q;
+    openQuantity[i] = 0;
+    cash[i] = 0;
+    if (atFill >= 0) {
+      totals[0] += atFill;
+    } else {
+      const sideIndex = s > 0 ? 0 : 1;
+      totals[3 + sideIndex] -= atFill;
+      totals[5 + sideIndex] += q;
+      totals[7 + sideIndex] += q * bankruptcyPrice;
+    }
+  }
+}
+
+/** Per eligible winner: the share of equity taken (capped at 100%, into `pcts`) and the two-pass loss at the end. */
+function winnerTotals(
+  count: number,
+  flags: Uint8Array,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  pcts: Float64Array,
+  liquidationStep: Int32Array,
+  steps: number,
+  equity: Float64Array,
+  side: Int8Array,
+  quantity: Float64Array,
+  wallet: Float64Array,
+  cash: Float64Array,
+  openQuantity: Float64Array,
+  endPrice: number,
+  startPrice: number,
+): { eligible: number; zeros: number; hit: number; taken: number; lossAtEnd: number; maxHaircutPct: number } {
+  let zeros = 0;
+  let eligible = 0;
+  let hit = 0;
+  let taken = 0;
+  let lossAtEnd = 0;
+  let maxHaircutPct = 0;
+  for (let i = 0; i < count; i++) {
+    if ((flags[i] & ELIGIBLE) === 0) continue;
+    eligible++;
+    if ((flags[i] & HIT) === 0) {
+      zeros++;
+      continue;
+    }
+    taken += haircut[i];
+    const pct = equityAtHit[i] > 0 ? Math.min(1, haircut[i] / equityAtHit[i]) : 0;
+    if (pct > maxHaircutPct) maxHaircutPct = pct;
+    pcts[hit++] = pct;
+    const withoutAdl = liquidationStep[i] < steps ? 0 : equity[i] + side[i] * quantity[i] * (endPrice - startPrice);
+    const withAdl = wallet[i] + cash[i] + side[i] * openQuantity[i] * (endPrice - startPrice);
+    lossAtEnd += Math.max(0, withoutAdl - withAdl);
+  }
+  return { eligible, zeros, hit, taken, lossAtEnd, maxHaircutPct };
+}
+
+/** Leave the scratch clean for the next pass: whole-array copies and fills are memcpy/memset speed. */
+function restoreScratch(
+  quantity: Float64Array,
+  equity: Float64Array,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  wallet: Float64Array,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  flags: Uint8Array,
+): void {
+  openQuantity.set(quantity);
+  cash.set(equity);
+  wallet.fill(0);
+  haircut.fill(0);
+  equityAtHit.fill(0);
+  flags.fill(0);
+}
+
 function hitCount(flags: Uint8Array, count: number): number {
   let hits = 0;
   for (let i = 0; i < count; i++) if (flags[i] & HIT) hits++;
@@ -468,65 +601,144 @@ function scoreCandidates(
   startPrice: number,
   openQuantity: Float64Array,
   cash: Float64Array,
-  side: Int8Array,
+  winnerSide: number,
   entry: Float64Array,
   floors: Float64Array,
   mmrs: Float64Array,
   amounts: Float64Array,
 ): void {
-  const lastTier = floors.length - 1;
   for (let k = 0; k < m; k++) {
     const i = candidates[k];
-    const q = openQuantity[i];
-    const s = side[i];
-    const accountValue = cash[i] + s * q * (price - startPrice);
-    const notional = q * price;
-    const profit = s * q * (price - entry[i]);
-    if (ranking === 'binance') {
-      // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
-      // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
-      const walletBalance = accountValue - profit;
-      let tier = 0;
-      while (tier < lastTier && floors[tier + 1] <= notional) tier++;
-      const maintenanceMargin = notional * mmrs[tier] - amounts[tier];
-      scores[k] = (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin / accountValue);
-    } else if (ranking === 'bitmex') {
-      // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
-      // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
-      scores[k] = ((s * (price - entry[i])) / entry[i]) * (notional / accountValue);
-    } else {
-      // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
-      // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
-      scores[k] = (notional / accountValue) * (Math.max(0, profit) / (q * entry[i]));
-    }
+    scores[k] = queueScore(ranking, openQuantity[i], cash[i], entry[i], winnerSide, price, startPrice, floors, mmrs, amounts);
   }
 }
+
+/** One winner's ADL ranking score (higher is closed first). */
+function queueScore(
+  ranking: QueueRanking,
+  q: number,
+  cash: number,
+  entry: number,
+  s: number,
+  price: number,
+  startPrice: number,
+  floors: Float64Array,
+  mmrs: Float64Array,
+  amounts: Float64Array,
+): number {
+  const accountValue = cash + s * q * (price - startPrice);
+  const notional = q * price;
+  const profit = s * q * (price - entry);
+  if (ranking === 'binance') {
+    // LeveragePnL = max(0, uPnL)/max(1, wallet balance) × maintenance margin/(wallet + uPnL)
+    // https://www.binance.com/en/support/faq/360033525471 (formula in the FAQ's last section)
+    const walletBalance = accountValue - profit;
+    const lastTier = floors.length - 1;
+    let tier = 0;
+    while (tier < lastTier && floors[tier + 1] <= notional) tier++;
+    const maintenanceMargin = notional * mmrs[tier] - amounts[tier];
+    return (Math.max(0, profit) / Math.max(1, walletBalance)) * (maintenanceMargin / accountValue);
+  }
+  if (ranking === 'bitmex') {
+    // PnL% × effective leverage; effective leverage = mark value / (mark value − bankrupt value) = notional / equity
+    // (BitMEX ADL docs via bradkyle/Qenv logic/bitmex.md; Poloniex https://support.poloniex.com/hc/en-us/articles/6670657448215)
+    return ((s * (price - entry)) / entry) * (notional / accountValue);
+  }
+  // (notional / account value) × max(pnl, 0) / entry notional: side-adjusted form of
+  // (mark/entry)·(notional/account value) (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging)
+  return (notional / accountValue) * (Math.max(0, profit) / (q * entry));
+}
+
+/** Winners kept by one scoring pass (queueTop) unless allocateScratch is told otherwise; deeper waves rank everyone. */
+const QUEUE_TOP = 256;
+
+/**
+ * One pass over a side's range [from, to): marks the eligible winners (open, solvent, in profit),
+ * scores them and keeps the best topIndex.length in `topIndex`, best first (equal scores: lower index
+ * first, as QueueOrder). Returns how many were kept.
+ */
+function queueTop(
+  ranking: QueueRanking,
+  from: number,
+  to: number,
+  winnerSide: number,
+  price: number,
+  startPrice: number,
+  openQuantity: Float64Array,
+  cash: Float64Array,
+  entry: Float64Array,
+  floors: Float64Array,
+  mmrs: Float64Array,
+  amounts: Float64Array,
+  flags: Uint8Array,
+  topIndex: Int32Array,
+  topScore: Float64Array,
+): number {
+  // Min-heap on rank: the root is the worst kept winner.
+  const worse = (a: number, b: number) => topScore[a] < topScore[b] || (topScore[a] === topScore[b] && topIndex[a] > topIndex[b]);
+  let kept = 0;
+  for (let i = from; i < to; i++) {
+    const q = openQuantity[i];
+    if (q <= 0) continue;
+    const profit = winnerSide * q * (price - entry[i]);
+    if (profit <= 0) continue;
+    if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    flags[i] |= ELIGIBLE;
+    const score = queueScore(ranking, q, cash[i], entry[i], winnerSide, price, startPrice, floors, mmrs, amounts);
+    if (kept < topIndex.length) {
+      let node = kept++;
+      topIndex[node] = i;
+      topScore[node] = score;
+      while (node > 0) {
+        const parent = (node - 1) >> 1;
+        if (!worse(node, parent)) break;
+        swapTop(topIndex, topScore, node, parent);
+        node = parent;
+      }
+    } else if (score > topScore[0] || (score === topScore[0] && i < topIndex[0])) {
+      topIndex[0] = i;
+      topScore[0] = score;
+      let node = 0;
+      for (;;) {
+        const left = 2 * node + 1;
+        if (left >= kept) break;
+        let child = left;
+        if (left + 1 < kept && worse(left + 1, left)) child = left + 1;
+        if (!worse(child, node)) break;
+        swapTop(topIndex, topScore, node, child);
+        node = child;
+      }
+    }
+  }
+  // Best first.
+  const order = Array.from({ length: kept }, (_, k) => k).sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  const index = order.map((k) => topIndex[k]);
+  const score = order.map((k) => topScore[k]);
+  for (let k = 0; k < kept; k++) {
+    topIndex[k] = index[k];
+    topScore[k] = score[k];
+  }
+  return kept;
+}
+
+function swapTop(topIndex: Int32Array, topScore: Float64Array, a: number, b: number): void {
+  const i = topIndex[a];
+  topIndex[a] = topIndex[b];
+  topIndex[b] = i;
+  const s = topScore[a];
+  topScore[a] = topScore[b];
+  topScore[b] = s;
+}
+
 
 /**
  * Socialized loss: split `deficit` in proportion to account equity, never taking more than a
  * winner's profit (capacity); what a capped winner cannot pay is re-split among the others.
- * `weights` is scratch space for the equities.
+ * `weights`: each candidate's account equity (from collectWinners).
  */
-function waterFill(
-  m: number,
-  deficit: number,
-  candidates: Int32Array,
-  capacity: Float64Array,
-  taken: Float64Array,
-  open: Int32Array,
-  weights: Float64Array,
-  cash: Float64Array,
-  side: Int8Array,
-  openQuantity: Float64Array,
-  price: number,
-  startPrice: number,
-): void {
+function waterFill(m: number, deficit: number, capacity: Float64Array, taken: Float64Array, open: Int32Array, weights: Float64Array): void {
   let weightSum = 0;
-  for (let k = 0; k < m; k++) {
-    const i = candidates[k];
-    weights[k] = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
-    weightSum += weights[k];
-  }
+  for (let k = 0; k < m; k++) weightSum += weights[k];
   let remaining = deficit;
   for (let round = 0; round < 60 && remaining > deficit * 1e-12 && weightSum > 0; round++) {
     let paid = 0;
@@ -552,60 +764,82 @@ function waterFill(
   }
 }
 
-function splitBySide(side: Int8Array): { long: Int32Array; short: Int32Array } {
-  let longs = 0;
-  for (let i = 0; i < side.length; i++) if (side[i] > 0) longs++;
-  const long = new Int32Array(longs);
-  const short = new Int32Array(side.length - longs);
-  let l = 0;
-  let s = 0;
-  for (let i = 0; i < side.length; i++) {
-    if (side[i] > 0) long[l++] = i;
-    else short[s++] = i;
-  }
-  return { long, short };
-}
-
-/** The hot loop of every wave, kept free of closures so V8 compiles it tight. */
+/**
+ * The hot loop of every wave, kept free of closures so V8 compiles it tight: the open, solvent,
+ * profitable positions among [from, to) (one side's contiguous range). A liquidated position has no
+ * open quantity left, so the quantity test also skips it.
+ */
 function collectWinners(
-  list: Int32Array,
+  from: number,
+  to: number,
   winnerSide: number,
   price: number,
-  step: number,
   startPrice: number,
   openQuantity: Float64Array,
   cash: Float64Array,
   entry: Float64Array,
-  liquidationStep: Int32Array,
   candidates: Int32Array,
   profits: Float64Array,
+  equities: Float64Array,
   flags: Uint8Array,
+  profitSum: Float64Array,
 ): number {
   let m = 0;
-  for (let k = 0; k < list.length; k++) {
-    const i = list[k];
+  let sum = 0;
+  // Branch-free: every position is written to slot m, which advances only for a winner (the
+  // profitable test is a coin flip per position, so branches would mispredict half the time).
+  for (let i = from; i < to; i++) {
     const q = openQuantity[i];
-    if (q <= 0 || liquidationStep[i] <= step) continue;
     const profit = winnerSide * q * (price - entry[i]);
-    if (profit <= 0) continue;
-    if (cash[i] + winnerSide * q * (price - startPrice) <= 0) continue;
+    const equity = cash[i] + winnerSide * q * (price - startPrice);
+    const winner = (q > 0 ? 1 : 0) & (profit > 0 ? 1 : 0) & (equity > 0 ? 1 : 0);
     profits[m] = profit;
-    candidates[m++] = i;
-    flags[i] |= ELIGIBLE;
+    equities[m] = equity;
+    candidates[m] = i;
+    sum += winner * profit;
+    flags[i] |= winner;
+    m += winner;
   }
+  profitSum[0] = sum;
   return m;
 }
 
-/** Apply one wave's haircuts: returns [raised, largest haircut as a share of equity]. */
+/** Pro-rata in one pass: every candidate gives up `fraction` of its profit; returns [raised, largest share of equity]. */
+function applyShareOfProfit(
+  m: number,
+  fraction: number,
+  profits: Float64Array,
+  equities: Float64Array,
+  candidates: Int32Array,
+  cash: Float64Array,
+  haircut: Float64Array,
+  equityAtHit: Float64Array,
+  flags: Uint8Array,
+): [number, number] {
+  let maxPct = 0;
+  let raised = 0;
+  for (let k = 0; k < m; k++) {
+    const h = fraction * profits[k];
+    if (h <= 0) continue;
+    const i = candidates[k];
+    const before = equities[k];
+    if (h > maxPct * before) maxPct = h / before;
+    haircut[i] += h;
+    if (equityAtHit[i] === 0) equityAtHit[i] = before;
+    cash[i] -= h;
+    raised += h;
+    flags[i] |= HIT;
+  }
+  return [raised, maxPct];
+}
+
+/** Apply one wave's haircuts (`equities`: each candidate's equity before); returns [raised, largest haircut as a share of equity]. */
 function applyHaircuts(
   m: number,
   waveTaken: Float64Array,
+  equities: Float64Array,
   candidates: Int32Array,
   cash: Float64Array,
-  side: Int8Array,
-  openQuantity: Float64Array,
-  price: number,
-  startPrice: number,
   haircut: Float64Array,
   equityAtHit: Float64Array,
   flags: Uint8Array,
@@ -616,9 +850,8 @@ function applyHaircuts(
     const h = waveTaken[k];
     if (h <= 0) continue;
     const i = candidates[k];
-    const before = cash[i] + side[i] * openQuantity[i] * (price - startPrice);
-    const pct = h / before;
-    if (pct > maxPct) maxPct = pct;
+    const before = equities[k];
+    if (h > maxPct * before) maxPct = h / before;
     haircut[i] += h;
     if (equityAtHit[i] === 0) equityAtHit[i] = before;
     cash[i] -= h;

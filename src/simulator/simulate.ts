@@ -13,8 +13,9 @@ import { allocateScratch, settle, type PolicyOutcome, type ProfileSample } from 
  * - queue: the venue's ranking (Binance LeveragePnL, BitMEX-style PnL% × effective leverage for
  *   BitMEX/Bybit/OKX, Hyperliquid's side-adjusted index); whole positions are closed in score order,
  *   the last one partly, at the bankruptcy price of the liquidated orders, until the bankrupt quantity
- *   is matched and the cash covers the deficit. A winner loses (bankruptcy price − the book price they
- *   could have closed at) × quantity, and their position.
+ *   is matched and the cash covers the deficit. The cash raised is (bankruptcy price − the book price)
+ *   × quantity; what a winner loses is valued when the wave ends (a winner closed early in a falling
+ *   wave also misses the rest of the fall), and they lose their position.
  * - pro-rata: every profitable opposite-side position gives up the same fraction of its profit
  *   (Chitra's wealth pro-rata, h = D / ΣPnL⁺); takes exactly the deficit.
  * - socialized: the deficit is split by account equity (margin + profit), each share capped at that
@@ -24,8 +25,10 @@ import { allocateScratch, settle, type PolicyOutcome, type ProfileSample } from 
  * - vault: a vault (Hyperliquid HLP-like) absorbs the deficit until it has lost (1 − floor) of its
  *   capital, then the queue.
  *
- * Measures: `need` = deficit after fund (and vault); `taken` = what winners gave up at the moment of
- * ADL; `takenToNeed` = over-collection; `maxHaircutPct` = the largest winner's loss as a share of their
+ * Measures: `need` = deficit after fund (and vault); `collected` = cash ADL raised; `taken` = what
+ * winners lost, queue closes valued at the end of their wave (Chitra's two-pass H_prod at horizon 0);
+ * `takenToNeed` = over-collection (part of a queue's excess refills the fund and lowers later need);
+ * `maxHaircutPct` = the largest winner's loss as a share of their
  * equity when hit; `meanWaveMaxHaircutPct` = that maximum per wave (ADL steps with no gap), averaged;
  * `giniHaircut` over every eligible winner (0 = all pay the same share). Same seed → same JSON.
  */
@@ -137,7 +140,7 @@ export function runSimulation(params: SimulationParams): SimulationResult {
     liquidatedPositions: { long: cascade.liquidatedLongCount, short: cascade.liquidatedShortCount },
     fund: { start: usd(baseline.fundStart), min: usd(baseline.fundMin), end: usd(baseline.fundEnd) },
     deficit: usd(baseline.need),
-    population: describePopulation(population, params.startPrice),
+    population: describePopulation(population, params.startPrice, scratch.scores, scratch.weights),
     policies: outcomes.map(policyResult),
     queueProfile:
       queue?.firstWave && queue.firstWaveWinners
@@ -145,8 +148,9 @@ export function runSimulation(params: SimulationParams): SimulationResult {
         : null,
     ledger: {
       verified: params.verify,
-      maxResidual: usd(Math.max(baseline.ledgerMaxResidual, ...outcomes.map((o) => o.ledgerMaxResidual))),
-      tolerance: usd(baseline.ledgerTolerance),
+      // Micro-dollars: the residual and the tolerance are both far below a cent.
+      maxResidual: round(Math.max(baseline.ledgerMaxResidual, ...outcomes.map((o) => o.ledgerMaxResidual)), 6),
+      tolerance: round(baseline.ledgerTolerance, 6),
     },
     series: buildSeries(cascade.markPrice, cascade.liquidatedLongNotional, cascade.liquidatedShortNotional, baseline, chartPolicy, minutesPerStep),
   };
@@ -174,10 +178,9 @@ function policyResult(outcome: PolicyOutcome): PolicyResult {
   };
 }
 
-function describePopulation(population: Population, startPrice: number): SimulationResult['population'] {
+/** `notional` and `leverage` are N-sized work arrays (the settlement's scratch, free by now). */
+function describePopulation(population: Population, startPrice: number, notional: Float64Array, leverage: Float64Array): SimulationResult['population'] {
   const n = population.count;
-  const notional = new Float64Array(n);
-  const leverage = new Float64Array(n);
   let long = 0;
   let short = 0;
   let above10 = 0;

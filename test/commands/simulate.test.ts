@@ -52,6 +52,19 @@ test('/simulate custom drop=15% minutes=30 fund=50m in Vietnamese', async () => 
   assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
 });
 
+test('/simulate regime=cex-typical: the regime is in the data and named in the reply; haircut policies show no ADL\'d notional', async () => {
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', regime: 'cex-typical', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ platform: 'discord' }));
+  assert.equal((reply.data as { regime: string }).regime, 'cex-typical');
+  assert.match(allText(reply), /typical CEX leverage/);
+  const table = reply.blocks.find((block) => block.kind === 'table');
+  assert.ok(table && table.kind === 'table');
+  const proRata = table.rows.find((row) => row[0] === 'pro-rata');
+  assert.equal(proRata?.[1], '–');
+  const vi = await simulateCommand.run({ scenario: '2025-10-10', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ lang: 'vi', platform: 'telegram' }));
+  assert.match(allText(vi), /Quỹ cạn: ADL phải bù [\d.,]+ (triệu|tỷ) USD/);
+  assert.match(allText(vi), /gấp [\d,]+ lần/);
+});
+
 test('one policy only: the table has one row', async () => {
   const reply = await simulateCommand.run({ scenario: 'mild', positions: 2_000, policy: 'queue' }, makeTestContext());
   const table = reply.blocks.find((block) => block.kind === 'table');
@@ -80,6 +93,27 @@ test('bad parameters get a translated error with an example', async () => {
   assert.match(en.t('simulate.error-drop', { value: '-5%' }), /Example: drop=15%/);
   const vi = makeTestContext({ lang: 'vi' });
   assert.match(vi.t('simulate.error-drop', { value: '-5%' }), /Ví dụ: drop=15%/);
+});
+
+test('error limits are written as people read numbers, in each language', async () => {
+  for (const [lang, minutes, seed] of [
+    ['en', /from 1 and 1,440|between 1 and 1,440/, /0 to 4,294,967,295/],
+    ['vi', /từ 1 đến 1\.440/, /0 đến 4\.294\.967\.295/],
+  ] as const) {
+    const ctx = makeTestContext({ lang, platform: 'discord' });
+    const rendered = async (args: Record<string, unknown>) => {
+      try {
+        await simulateCommand.run(args as never, ctx);
+      } catch (error) {
+        assert.ok(isUserError(error));
+        return ctx.t(error.key, error.params);
+      }
+      assert.fail('expected a UserError');
+    };
+    assert.match(await rendered({ scenario: 'custom', minutes: new Decimal(0) }), minutes);
+    assert.match(await rendered({ scenario: 'mild', seed: new Decimal(-1) }), seed);
+    assert.match(await rendered({ scenario: 'custom', drop: new Decimal('0.95') }), lang === 'en' ? /between 0% and 90% \(you gave 95%\)/ : /từ 0% đến 90% \(bạn nhập 95%\)/);
+  }
 });
 
 test('chat runs are capped (config.simulateMaxPositions via the runner); the CLI may run the full size', async () => {
