@@ -66,10 +66,28 @@ export const alertsCommand: Command = {
       createdAt: ctx.now().toISOString(),
     };
     alerts.repo.subscribe(subscription);
+    // Alerts are posted in the chat's language. A chat that never chose one gets the language of
+    // the manager who subscribed it, so a Vietnamese group gets Vietnamese alerts without a /lang step.
+    const preferences = ctx.services.preferences;
+    let alertLang = preferences.chatLang(platform, ctx.chat.id);
+    if (alertLang === undefined) {
+      alertLang = ctx.lang;
+      preferences.setChatLang(platform, ctx.chat.id, alertLang, ctx.now());
+    }
+    const other: Lang = alertLang === 'vi' ? 'en' : 'vi';
     return {
       title: ctx.t('alerts.subscribed-title'),
       tone: 'success',
-      blocks: [{ kind: 'text', text: ctx.t('alerts.subscribed', describe({ ...subscription, pausedAt: null, pausedReason: null }, ctx)) }],
+      blocks: [
+        {
+          kind: 'text',
+          text: [
+            ctx.t('alerts.subscribed', describe({ ...subscription, pausedAt: null, pausedReason: null }, ctx)),
+            ctx.t('alerts.subscribed-lang', { lang: ctx.t(`alerts.lang-${alertLang}`), other }),
+          ].join('\n'),
+        },
+      ],
+      data: { subscription: { ...subscription, pausedAt: null, pausedReason: null }, alertLang },
     };
   },
 };
