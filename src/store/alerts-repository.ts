@@ -20,6 +20,15 @@ export interface Subscription {
 
 export const venueGroup = (venues: readonly string[]): string => (venues.includes('*') ? '*' : [...venues].sort().join(','));
 
+/** The dedup key: one alert per (target, venue group, symbol, kind) per cooldown. */
+export interface AlertKey {
+  platform: PushPlatform;
+  chatId: string;
+  venueGroup: string;
+  symbol: string;
+  kind: AlertKind;
+}
+
 export interface OutboxItem<T> {
   id: number;
   platform: PushPlatform;
@@ -97,17 +106,14 @@ export class AlertsRepository {
    * cooldown at the same or a higher severity. Dedup record and queue row are written together.
    */
   enqueueUnlessDuplicate(
-    key: { platform: PushPlatform; chatId: string; venueGroup: string; symbol: string; kind: AlertKind },
+    key: AlertKey,
     severity: Severity,
     alert: unknown,
     now: number,
     cooldownMs: number,
   ): boolean {
     return this.db.transaction(() => {
-      const last = this.db
-        .prepare('SELECT severity, sent_at FROM alert_sent WHERE platform = ? AND chat_id = ? AND venue_group = ? AND symbol = ? AND kind = ?')
-        .get(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind) as { severity: Severity; sent_at: number } | undefined;
-      if (last && now - last.sent_at < cooldownMs && severityRank(severity) <= severityRank(last.severity)) return false;
+      if (this.isDuplicate(key, severity, now, cooldownMs)) return false;
       this.db
         .prepare('INSERT OR REPLACE INTO alert_sent (platform, chat_id, venue_group, symbol, kind, severity, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind, severity, now);
@@ -116,6 +122,14 @@ export class AlertsRepository {
         .run(key.platform, key.chatId, JSON.stringify(alert), now, now);
       return true;
     })();
+  }
+
+  /** Would `enqueueUnlessDuplicate` refuse this alert now? (Read-only: what `alerts run-once` shows.) */
+  isDuplicate(key: AlertKey, severity: Severity, now: number, cooldownMs: number): boolean {
+    const last = this.db
+      .prepare('SELECT severity, sent_at FROM alert_sent WHERE platform = ? AND chat_id = ? AND venue_group = ? AND symbol = ? AND kind = ?')
+      .get(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind) as { severity: Severity; sent_at: number } | undefined;
+    return !!last && now - last.sent_at < cooldownMs && severityRank(severity) <= severityRank(last.severity);
   }
 
   due<T>(now: number): Array<OutboxItem<T>> {
