@@ -32,6 +32,8 @@ export interface AlertServiceOptions {
   pacing?: Record<PushPlatform, Pacing>;
   /** Draw charts in alerts (off in the bench, where only the pipeline is timed). */
   charts?: boolean;
+  /** Undelivered alerts older than this are dropped, not sent late (default 30 min). */
+  maxAlertAgeMs?: number;
 }
 
 export interface CycleReport {
@@ -72,6 +74,7 @@ export class AlertService {
       now: this.now,
       sleep,
       pacing: options.pacing,
+      maxAgeMs: options.maxAlertAgeMs,
     });
   }
 

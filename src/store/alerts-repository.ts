@@ -35,6 +35,8 @@ export interface OutboxItem<T> {
   chatId: string;
   alert: T;
   attempts: number;
+  /** Epoch ms the alert was queued. */
+  createdAt: number;
 }
 
 interface SubscriptionRow {
@@ -76,8 +78,14 @@ export class AlertsRepository {
       .run(sub.platform, sub.chatId, sub.kinds.join(','), sub.symbols.join(','), sub.venues.join(','), sub.minSeverity, sub.createdBy, sub.createdAt);
   }
 
+  /** Removes the chat's subscription and drops what is still queued for it. */
   unsubscribe(platform: PushPlatform, chatId: string): boolean {
-    return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
+    return this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = 'unsubscribed' WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
+        .run(platform, chatId);
+      return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
+    })();
   }
 
   get(platform: PushPlatform, chatId: string): Subscription | undefined {
@@ -134,9 +142,14 @@ export class AlertsRepository {
 
   due<T>(now: number): Array<OutboxItem<T>> {
     const rows = this.db
-      .prepare(`SELECT id, platform, chat_id, alert, attempts FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-      .all(now) as Array<{ id: number; platform: PushPlatform; chat_id: string; alert: string; attempts: number }>;
-    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts }));
+      .prepare(`SELECT id, platform, chat_id, alert, attempts, created_at FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
+      .all(now) as Array<{ id: number; platform: PushPlatform; chat_id: string; alert: string; attempts: number; created_at: number }>;
+    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts, createdAt: r.created_at }));
+  }
+
+  /** An alert that could not go out while it was news (long downtime, long retry): never sent late. */
+  expire(id: number, reason: string): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE id = ?`).run(reason, id);
   }
 
   markSent(id: number, attempts: number): void {
