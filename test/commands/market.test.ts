@@ -34,7 +34,7 @@ test('/market BTC: one row per venue, the JSON contract with rates as fractions,
   const hl = data.venues.find((v) => v.venue === 'hyperliquid')!;
   assert.equal(hl.fundingRate, 0.0000125);
   assert.equal(hl.fundingIntervalHours, 1);
-  assert.ok(Math.abs((hl.fundingApr as number) - 0.1095) < 1e-12);
+  assert.equal(hl.fundingApr, 0.1095, 'derived numbers without float noise');
   assert.equal(hl.stale, false);
   for (const key of ['mark', 'fundingRate', 'fundingIntervalHours', 'fundingApr', 'openInterestUsd', 'change24hPct', 'stale']) {
     assert.ok(key in hl, key);
