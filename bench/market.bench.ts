@@ -23,7 +23,8 @@ import type { DeliveryResult, ReplySender } from '../src/chat/delivery.ts';
  * 1. one full cycle (HTTP from the local fake exchange + parse + store + evaluate + dedup) over
  *    ~1,500 (venue, symbol) pairs — Binance 550, Bybit 500, OKX 250, Hyperliquid 200, about the
  *    live listing counts — time and memory, and requests/weight per venue against the limits;
- * 2. the SQLite size for one day of minute snapshots of all of them (+ hourly aggregates).
+ * 2. the SQLite size for one day of minute snapshots of all of them (+ hourly aggregates);
+ * 3. that pruning keeps the file bounded (three days, a tenth of the pairs).
  */
 const LISTINGS: Record<Venue, number> = { binance: 550, bybit: 500, okx: 250, hyperliquid: 200 };
 
@@ -83,10 +84,21 @@ export async function cycleBench(): Promise<void> {
     for (let i = 0; i < 50; i++) {
       alerts.repo.subscribe({ platform: i % 2 ? 'discord' : 'telegram', chatId: `chat-${i}`, kinds: ['crowding', 'crash', 'adl'], symbols: ['*'], venues: ['*'], minSeverity: 'info', createdBy: 'bench', createdAt: '' });
     }
-    // Warm-up: one hour of minute history so look-backs and peaks have rows to read.
+    // Warm-up: one hour of minute history so look-backs and peaks have rows to read. The first
+    // poll is the costliest minute (Binance fundingInfo and symbolAdlRisk are fetched, not cached).
+    let coldMinute: Awaited<ReturnType<MarketService['poll']>>['venues'] | undefined;
+    const perVenueMax = new Map<Venue, { requests: number; weight: number }>();
+    const track = (venues: Awaited<ReturnType<MarketService['poll']>>['venues']) => {
+      for (const v of venues) {
+        const m = perVenueMax.get(v.venue) ?? { requests: 0, weight: 0 };
+        perVenueMax.set(v.venue, { requests: Math.max(m.requests, v.requests), weight: Math.max(m.weight, v.weight) });
+      }
+    };
     for (let m = 0; m < 60; m++) {
       exchange.market = universe(now);
-      await market.poll();
+      const warm = await market.poll();
+      coldMinute ??= warm.venues;
+      track(warm.venues);
       now += 60_000;
     }
     global.gc?.();
@@ -100,6 +112,7 @@ export async function cycleBench(): Promise<void> {
       const t0 = performance.now();
       last = await alerts.runCycle();
       timings.push(performance.now() - t0);
+      track(last.poll);
       const mem = process.memoryUsage();
       peakRss = Math.max(peakRss, mem.rss);
       peakHeap = Math.max(peakHeap, mem.heapUsed);
@@ -134,15 +147,22 @@ export async function cycleBench(): Promise<void> {
     console.log(`  memory: peak RSS ${mb(peakRss)}, peak heap used ${mb(peakHeap)}`);
     console.log(`  calm minute: ${last!.candidates.length} alert candidates`);
     console.log(`  crash minute (20 coins −8%, OI −15%): ${burst.candidates.length} candidates, ${burst.queued.length} queued for 50 chats, ${burst.delivery?.sent} delivered with charts, in ${burstMs.toFixed(0)} ms (pacing waits skipped)`);
+    // Published limits (per IP) and where they come from; see src/market/<venue>.ts.
+    const steady = (venue: Venue) => last!.poll.find((v) => v.venue === venue)!;
+    const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(part / whole < 0.01 ? 2 : 1)}%`;
+    const worst = (venue: Venue) => perVenueMax.get(venue)!;
     const limits: Record<Venue, string> = {
-      binance: `weight limit ${BINANCE_WEIGHT_LIMIT_PER_MINUTE}/min/IP → ${(100 * (last!.poll.find((v) => v.venue === 'binance')!.weight / BINANCE_WEIGHT_LIMIT_PER_MINUTE)).toFixed(1)}%`,
-      bybit: `limit ${BYBIT_REQUEST_LIMIT_PER_5S} req/5 s/IP (7,200/min) → ${((100 * last!.poll.find((v) => v.venue === 'bybit')!.requests) / 7200).toFixed(2)}%`,
-      okx: `tightest endpoint limit ${OKX_TIGHTEST_LIMIT_PER_2S} req/2 s; 1 call per endpoint per minute`,
-      hyperliquid: `weight limit ${HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE}/min/IP → ${((100 * last!.poll.find((v) => v.venue === 'hyperliquid')!.weight) / HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE).toFixed(1)}%`,
+      binance: `REQUEST_WEIGHT ${BINANCE_WEIGHT_LIMIT_PER_MINUTE}/min (exchangeInfo rateLimits; endpoint weights from binance-connector-js v37): steady ${pct(steady('binance').weight, BINANCE_WEIGHT_LIMIT_PER_MINUTE)}, worst minute ${pct(worst('binance').weight, BINANCE_WEIGHT_LIMIT_PER_MINUTE)}`,
+      bybit: `${BYBIT_REQUEST_LIMIT_PER_5S} requests/5 s (Bybit v5 rate-limit doc): a whole cycle in one 5-s window is ${pct(worst('bybit').requests, BYBIT_REQUEST_LIMIT_PER_5S)}`,
+      okx: `per endpoint 10/2 s (funding-rate, mark-price) or 20/2 s (open-interest, tickers) (OKX v5 docs): 1 call per endpoint per cycle = ${pct(1, OKX_TIGHTEST_LIMIT_PER_2S)} of the tightest 2-s window, ${pct(1, OKX_TIGHTEST_LIMIT_PER_2S * 30)} of its minute`,
+      hyperliquid: `${HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE} weight/min (Hyperliquid rate-limits doc; info requests weigh 20): ${pct(worst('hyperliquid').weight, HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE)}`,
     };
-    console.log('  requests / weight per venue per cycle (a steady-state minute; caches warm):');
+    console.log('  requests / weight per venue per cycle: steady minute (caches warm) | worst minute seen (cold caches) | limit:');
     for (const v of last!.poll) {
-      console.log(`    ${v.venue.padEnd(12)} ${String(v.snapshots).padStart(4)} symbols  ${String(v.requests).padStart(3)} requests  weight ${String(v.weight).padStart(3)}   ${limits[v.venue]}`);
+      const cold = coldMinute!.find((c) => c.venue === v.venue)!;
+      console.log(
+        `    ${v.venue.padEnd(12)} ${String(v.snapshots).padStart(4)} symbols  ${String(v.requests).padStart(3)} req, weight ${String(v.weight).padStart(3)} | ${String(worst(v.venue).requests).padStart(3)} req, weight ${String(worst(v.venue).weight).padStart(3)} (first minute: ${cold.requests}/${cold.weight}) | ${limits[v.venue]}`,
+      );
     }
     db.close();
   } finally {
@@ -153,6 +173,7 @@ export async function cycleBench(): Promise<void> {
 
 /** One day of minute rows for 1,500 pairs written through the repository, then measured on disk. */
 export function storageBench(minutes = Number(process.env.BENCH_DB_MINUTES ?? 1440)): void {
+  boundedStorageBench();
   const dir = mkdtempSync(join(tmpdir(), 'adl-bench-db-'));
   try {
     const path = join(dir, 'day.db');
@@ -195,6 +216,44 @@ export function storageBench(minutes = Number(process.env.BENCH_DB_MINUTES ?? 14
     console.log(`  minute table: ${(minuteBytes / rows).toFixed(0)} bytes/row → ${mb(minutesPerDay)} per day, ${mb(minutesPerDay * 2)} for the 48 h kept`);
     console.log(`  hourly table: ${(hourlyBytes / hourly).toFixed(0)} bytes/row → ${mb((hourlyBytes / hourly) * base.length * 24)} per day, ${mb(hourlyPer90Days)} for the 90 days kept`);
     console.log(`  steady state (bounded by pruning): ≈ ${mb(minutesPerDay * 2 + hourlyPer90Days)} plus market_latest (${base.length} rows)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The file stays bounded: three days of minutes for a tenth of the pairs, pruned every minute the
+ * way the scheduler does. After the 48 h window fills, the minute table stops growing and freed
+ * pages are reused; only the hourly table keeps growing, until its 90 days.
+ */
+export function boundedStorageBench(pairs = 150, days = 3): void {
+  const dir = mkdtempSync(join(tmpdir(), 'adl-bench-bounded-'));
+  try {
+    const path = join(dir, 'bounded.db');
+    const db = openDatabase(path);
+    const repo = new MarketRepository(db);
+    const start = Date.UTC(2025, 9, 8);
+    const venues = Object.keys(LISTINGS) as Venue[];
+    const base: MarketSnapshot[] = Array.from({ length: pairs }, (_, i) => ({
+      venue: venues[i % 4], symbol: `C${i}`, instrument: `C${i}USDT`, mark: 1 + i / 7, index: null, last: null, fundingRate: 0.0001, fundingIntervalHours: 8,
+      fundingApr: 0.1095, openInterest: 1e6 + i, openInterestUsd: 1e7 + i, volume24hUsd: 1e8, change24hPct: 0.01, adlRisk: null, time: start,
+    }));
+    const fileSize = () => statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    const tableBytes = (name: string) => (db.prepare('SELECT sum(pgsize) AS b FROM dbstat WHERE name = ?').get(name) as { b: number }).b;
+    const lines: string[] = [];
+    for (let m = 0; m < days * 1440; m++) {
+      const now = start + m * 60_000;
+      repo.store(base.map((s, i) => ({ ...s, mark: s.mark * (1 + ((i * m) % 97) / 1e5) })), now);
+      repo.prune(now);
+      if ((m + 1) % 1440 === 0) {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        const rows = (db.prepare('SELECT count(*) AS n FROM market_minutes').get() as { n: number }).n;
+        lines.push(`  after day ${(m + 1) / 1440}: file ${mb(fileSize())}, minute rows ${rows.toLocaleString('en')} (${mb(tableBytes('market_minutes'))}), hourly ${mb(tableBytes('market_hourly'))}`);
+      }
+    }
+    db.close();
+    console.log(`bounded: ${pairs} pairs, ${days} days, pruned every minute (48 h of minutes, 90 days of hours):`);
+    for (const line of lines) console.log(line);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -66,10 +66,28 @@ export const alertsCommand: Command = {
       createdAt: ctx.now().toISOString(),
     };
     alerts.repo.subscribe(subscription);
+    // Alerts are posted in the chat's language. A chat that never chose one gets the language of
+    // the manager who subscribed it, so a Vietnamese group gets Vietnamese alerts without a /lang step.
+    const preferences = ctx.services.preferences;
+    let alertLang = preferences.chatLang(platform, ctx.chat.id);
+    if (alertLang === undefined) {
+      alertLang = ctx.lang;
+      preferences.setChatLang(platform, ctx.chat.id, alertLang, ctx.now());
+    }
+    const other: Lang = alertLang === 'vi' ? 'en' : 'vi';
     return {
       title: ctx.t('alerts.subscribed-title'),
       tone: 'success',
-      blocks: [{ kind: 'text', text: ctx.t('alerts.subscribed', describe({ ...subscription, pausedAt: null, pausedReason: null }, ctx)) }],
+      blocks: [
+        {
+          kind: 'text',
+          text: [
+            ctx.t('alerts.subscribed', describe({ ...subscription, pausedAt: null, pausedReason: null }, ctx)),
+            ctx.t('alerts.subscribed-lang', { lang: ctx.t(`alerts.lang-${alertLang}`), other }),
+          ].join('\n'),
+        },
+      ],
+      data: { subscription: { ...subscription, pausedAt: null, pausedReason: null }, alertLang },
     };
   },
 };
@@ -139,7 +157,8 @@ function listReply(sub: Subscription | undefined, ctx: ChatContext): Reply {
 async function runOnce(alerts: AlertService, ctx: ChatContext): Promise<Reply> {
   const { poll, candidates, subscriptions } = await alerts.evaluate();
   const { t, lang } = ctx;
-  const planned = candidates.map((c) => ({ candidate: c, targets: alerts.targetsOf(c, subscriptions) }));
+  // The same dedup and per-chat cap a scheduled cycle applies, without queueing anything.
+  const planned = alerts.plan(candidates, subscriptions, poll.at);
   const venueLines = poll.venues.map((v) =>
     t('alerts.run-once-venues', {
       venue: VENUE_LABELS[v.venue],
@@ -149,24 +168,32 @@ async function runOnce(alerts: AlertService, ctx: ChatContext): Promise<Reply> {
       weight: v.weight,
     }),
   );
-  const alertLines = planned.map(({ candidate, targets }) =>
-    t('alerts.run-once-alert', {
-      severity: t(`alerts.severity-${candidate.severity}`),
-      title: alertTitle(candidate, lang as Lang),
-      targets: targets.length ? targets.map((s) => `${s.platform}:${s.chatId}`).join(', ') : t('alerts.run-once-no-target'),
-    }),
+  const alertLines = planned.map(({ candidate, send, held }) =>
+    [
+      t('alerts.run-once-alert', {
+        severity: t(`alerts.severity-${candidate.severity}`),
+        title: alertTitle(candidate, lang as Lang),
+        targets: send.length ? send.map((s) => `${s.platform}:${s.chatId}`).join(', ') : t('alerts.run-once-no-target'),
+      }),
+      ...(held.length
+        ? [t('alerts.run-once-held', { targets: held.map((h) => `${h.sub.platform}:${h.sub.chatId} (${t(`alerts.held-${h.reason}`)})`).join(', ') })]
+        : []),
+    ].join('\n'),
   );
+  const messages = planned.reduce((n, p) => n + p.send.length, 0);
   return {
-    title: t('alerts.run-once-title', { count: candidates.length }),
+    title: t('alerts.run-once-title', { count: candidates.length, messages }),
     tone: candidates.length ? 'warn' : 'info',
     blocks: [{ kind: 'text', text: [...venueLines, '', ...alertLines].join('\n').trim() }],
     data: {
       at: new Date(poll.at).toISOString(),
       venues: poll.venues,
-      alerts: planned.map(({ candidate, targets }) => ({
+      messages,
+      alerts: planned.map(({ candidate, send, held }) => ({
         ...candidate,
         title: alertTitle(candidate, lang as Lang),
-        targets: targets.map((s) => ({ platform: s.platform, chatId: s.chatId })),
+        targets: send.map((s) => ({ platform: s.platform, chatId: s.chatId })),
+        held: held.map((h) => ({ platform: h.sub.platform, chatId: h.sub.chatId, reason: h.reason })),
       })),
     },
   };

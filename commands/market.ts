@@ -76,15 +76,20 @@ function marketReply(symbol: string, rows: Row[], chart: Buffer | undefined, ctx
         mark: r.mark,
         fundingRate: r.fundingRate,
         fundingIntervalHours: r.fundingIntervalHours,
-        fundingApr: r.fundingApr,
-        openInterestUsd: r.openInterestUsd,
-        change24hPct: r.change24hPct,
+        fundingApr: significant(r.fundingApr),
+        openInterestUsd: significant(r.openInterestUsd),
+        change24hPct: significant(r.change24hPct),
         stale: r.stale,
         adlRisk: r.adlRisk,
         time: new Date(r.time).toISOString(),
       })),
     },
   };
+}
+
+/** Derived numbers to 12 significant digits: 0.1095, not 0.10950000000000001 (float noise of the arithmetic). */
+function significant(value: number | null): number | null {
+  return value === null ? null : Number(value.toPrecision(12));
 }
 
 /** `btc`, `$BTC`, `BTCUSDT`, `BTC-USDT-SWAP`, `btc/usdt` → `BTC`; anything else → undefined. */

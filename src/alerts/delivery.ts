@@ -38,12 +38,21 @@ export interface DeliveryOptions<T> {
   maxAttempts?: number;
   /** A retry the platform asks for within this wait is done in the same drain. */
   maxInlineWaitMs?: number;
+  /**
+   * An alert still undelivered this long after it was queued (the bot was down, the platform
+   * kept answering 429) is dropped, not sent: a market alert that late would mislead.
+   */
+  maxAgeMs?: number;
 }
+
+export const DEFAULT_MAX_ALERT_AGE_MS = 30 * 60_000;
 
 export interface DrainReport {
   sent: number;
   retried: number;
   failed: number;
+  /** Dropped because they were older than `maxAgeMs` when their turn came. */
+  expired: number;
   paused: Array<{ platform: PushPlatform; chatId: string; reason: string }>;
 }
 
@@ -53,21 +62,30 @@ export class DeliveryQueue<T> {
   private readonly pacing: Record<PushPlatform, Pacing>;
   private readonly maxAttempts: number;
   private readonly maxInlineWaitMs: number;
+  private readonly maxAgeMs: number;
 
   constructor(private readonly options: DeliveryOptions<T>) {
     this.pacing = options.pacing ?? PLATFORM_PACING;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxInlineWaitMs = options.maxInlineWaitMs ?? 5_000;
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_ALERT_AGE_MS;
   }
 
   async drain(): Promise<DrainReport> {
     const { repo, senders, logger } = this.options;
-    const report: DrainReport = { sent: 0, retried: 0, failed: 0, paused: [] };
+    const report: DrainReport = { sent: 0, retried: 0, failed: 0, expired: 0, paused: [] };
     const pausedNow = new Set<string>();
     const rendered = new Map<string, Reply>();
     for (const item of repo.due<T>(this.options.now())) {
       const chatKey = `${item.platform}:${item.chatId}`;
       if (pausedNow.has(chatKey)) continue;
+      const age = this.options.now() - item.createdAt;
+      if (age > this.maxAgeMs) {
+        repo.expire(item.id, `expired: not delivered within ${Math.round(this.maxAgeMs / 60_000)} min`);
+        report.expired++;
+        logger.warn({ platform: item.platform, chatId: item.chatId, ageMinutes: Math.round(age / 60_000) }, 'alerts: dropped an alert too old to send');
+        continue;
+      }
       const sender = senders[item.platform];
       if (!sender) {
         repo.retryLater(item.id, item.attempts + 1, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);

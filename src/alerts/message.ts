@@ -4,14 +4,19 @@ import type { Reply } from '../chat/reply.ts';
 import { formatNumber, formatPercent, formatUsd } from '../core/numbers.ts';
 import { VENUE_LABELS, type Venue } from '../market/types.ts';
 import type { AlertCandidate, VenueMetrics } from './evaluate.ts';
+import { COMMAND_PREFIX as EXPLAIN_PREFIX } from '../explain/payload.ts';
 
 /**
  * The alert as people read it: what (coin, venues), why (the numbers), what it means for
  * liquidation and ADL risk, a chart, a button to the matching explainer, "not financial advice".
  *
- * The buttons carry fully-qualified payloads (`explain:funding`, `explain:adl`): an alert is
- * not the answer to a command, so the face routes `explain:<topic>` to the explain command.
+ * Buttons: an alert is not the answer to a command, so its buttons carry fully-qualified
+ * payloads, sent as they are: `explain:funding` (crowding) and `explain:adl` (crash, ADL risk).
+ * The dispatcher splits at the first colon and hands the bare topic (`funding`, `adl`) to the
+ * explain command's onAction, which opens step 1 of that walkthrough in a new message (the
+ * alert stays). test/alerts/message.test.ts pins these strings.
  */
+export const ALERT_BUTTON_PAYLOADS = { funding: `${EXPLAIN_PREFIX}funding`, adl: `${EXPLAIN_PREFIX}adl` } as const;
 const ICONS = { info: 'ℹ️', warning: '⚠️', critical: '🚨' } as const;
 
 export function alertTitle(candidate: AlertCandidate, lang: Lang): string {
@@ -56,6 +61,7 @@ export function buildAlertReply(candidate: AlertCandidate, lang: Lang, chart?: B
   } else {
     const level = candidate.severity === 'info' ? 'medium' : 'high';
     blocks.push({ kind: 'text', text: t('alerts.adl-what', { symbol, level: t(`alerts.adl-level-${level}`), venues: venueList(candidate.venues) }) });
+    blocks.push(metricsTable(candidate.metrics, lang, ['adl', 'price', 'price1h', 'oi1h', 'apr']));
     blocks.push({ kind: 'text', text: t('alerts.adl-means') });
   }
 
@@ -67,13 +73,13 @@ export function buildAlertReply(candidate: AlertCandidate, lang: Lang, chart?: B
     image: chart
       ? { png: chart, alt: t('market.chart-alt', { symbol }), filename: `${symbol.toLowerCase()}-funding-oi.png` }
       : undefined,
-    actions: [{ label: t(`alerts.button-${explainTopic}`), payload: `explain:${explainTopic}`, style: 'secondary' }],
+    actions: [{ label: t(`alerts.button-${explainTopic}`), payload: ALERT_BUTTON_PAYLOADS[explainTopic], style: 'secondary' }],
     footer: t('alerts.footer', { time }),
     data: { alert: candidate },
   };
 }
 
-type Column = 'price' | 'apr' | 'z' | 'oi4h' | 'price1h' | 'drop' | 'flush';
+type Column = 'price' | 'apr' | 'z' | 'oi1h' | 'oi4h' | 'price1h' | 'drop' | 'flush' | 'adl';
 
 function metricsTable(metrics: readonly VenueMetrics[], lang: Lang, columns: Column[]): Reply['blocks'][number] {
   const t = translator(lang);
@@ -82,10 +88,12 @@ function metricsTable(metrics: readonly VenueMetrics[], lang: Lang, columns: Col
     price: t('alerts.col-price'),
     apr: t('alerts.col-apr'),
     z: t('alerts.col-z'),
+    oi1h: t('alerts.col-oi1h'),
     oi4h: t('alerts.col-oi4h'),
     price1h: t('alerts.col-price1h'),
     drop: t('alerts.col-drop'),
     flush: t('alerts.col-flush'),
+    adl: t('alerts.col-adl'),
   };
   const cell = (m: VenueMetrics, c: Column): string => {
     switch (c) {
@@ -95,6 +103,8 @@ function metricsTable(metrics: readonly VenueMetrics[], lang: Lang, columns: Col
         return m.fundingApr === null ? '–' : formatPercent(m.fundingApr, lang, { maxDecimals: 1 });
       case 'z':
         return m.fundingZ === null ? '–' : formatNumber(m.fundingZ, lang, { decimals: 1, signed: true });
+      case 'oi1h':
+        return pct(m.oiChange1h);
       case 'oi4h':
         return pct(m.oiChange4h);
       case 'price1h':
@@ -103,6 +113,8 @@ function metricsTable(metrics: readonly VenueMetrics[], lang: Lang, columns: Col
         return m.dropFromPeak === null ? '–' : pct(-m.dropFromPeak);
       case 'flush':
         return m.oiFlush === null ? '–' : pct(-m.oiFlush);
+      case 'adl':
+        return t(`alerts.adl-level-${m.adlRisk ?? 'none'}`);
     }
   };
   return {

@@ -32,6 +32,8 @@ export interface AlertServiceOptions {
   pacing?: Record<PushPlatform, Pacing>;
   /** Draw charts in alerts (off in the bench, where only the pipeline is timed). */
   charts?: boolean;
+  /** Undelivered alerts older than this are dropped, not sent late (default 30 min). */
+  maxAlertAgeMs?: number;
 }
 
 export interface CycleReport {
@@ -40,6 +42,14 @@ export interface CycleReport {
   /** (target, alert) pairs queued after dedup. */
   queued: Array<{ platform: PushPlatform; chatId: string; alert: AlertCandidate }>;
   delivery?: DrainReport;
+}
+
+export interface PlannedAlert {
+  candidate: AlertCandidate;
+  /** Chats it would be queued for. */
+  send: Subscription[];
+  /** Chats that want it but would not get it this cycle. */
+  held: Array<{ sub: Subscription; reason: 'cooldown' | 'per-chat-limit' }>;
 }
 
 export class AlertService {
@@ -64,6 +74,7 @@ export class AlertService {
       now: this.now,
       sleep,
       pacing: options.pacing,
+      maxAgeMs: options.maxAlertAgeMs,
     });
   }
 
@@ -100,19 +111,39 @@ export class AlertService {
     return this.running;
   }
 
+  /**
+   * Dedup and the per-chat cap, read-only: for each candidate, the chats a cycle would queue it
+   * for and the ones it would hold back (already sent within the cooldown at this severity or
+   * higher, or the chat's cap for one cycle reached). Candidates come strongest first.
+   */
+  plan(candidates: readonly AlertCandidate[], subscriptions: readonly Subscription[], now: number): PlannedAlert[] {
+    const perChat = new Map<string, number>();
+    const max = this.options.maxPerChatPerCycle ?? 5;
+    return candidates.map((candidate) => {
+      const planned: PlannedAlert = { candidate, send: [], held: [] };
+      for (const sub of this.targetsOf(candidate, subscriptions)) {
+        const chatKey = `${sub.platform}:${sub.chatId}`;
+        const key = { platform: sub.platform, chatId: sub.chatId, venueGroup: venueGroup(sub.venues), symbol: candidate.symbol, kind: candidate.kind };
+        if (this.repo.isDuplicate(key, candidate.severity, now, this.options.cooldownMs)) planned.held.push({ sub, reason: 'cooldown' });
+        else if ((perChat.get(chatKey) ?? 0) >= max) planned.held.push({ sub, reason: 'per-chat-limit' });
+        else {
+          perChat.set(chatKey, (perChat.get(chatKey) ?? 0) + 1);
+          planned.send.push(sub);
+        }
+      }
+      return planned;
+    });
+  }
+
   private async cycle(): Promise<CycleReport> {
     const { poll, candidates, subscriptions } = await this.evaluate();
     const now = poll.at;
     const queued: CycleReport['queued'] = [];
-    const perChat = new Map<string, number>();
-    const max = this.options.maxPerChatPerCycle ?? 5;
-    for (const candidate of candidates) {
-      for (const sub of this.targetsOf(candidate, subscriptions)) {
-        const chatKey = `${sub.platform}:${sub.chatId}`;
-        if ((perChat.get(chatKey) ?? 0) >= max) continue;
+    for (const { candidate, send } of this.plan(candidates, subscriptions, now)) {
+      for (const sub of send) {
         const key = { platform: sub.platform, chatId: sub.chatId, venueGroup: venueGroup(sub.venues), symbol: candidate.symbol, kind: candidate.kind };
+        // The same check again, written together with the outbox row in one transaction.
         if (this.repo.enqueueUnlessDuplicate(key, candidate.severity, candidate, now, this.options.cooldownMs)) {
-          perChat.set(chatKey, (perChat.get(chatKey) ?? 0) + 1);
           queued.push({ platform: sub.platform, chatId: sub.chatId, alert: candidate });
         }
       }

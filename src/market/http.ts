@@ -59,8 +59,14 @@ export class VenueHttp {
   private readonly backoffMs: number;
   private readonly maxInlineWaitMs: number;
   readonly clock: HttpClock;
-  /** Epoch ms until which the venue asked us to stay away. */
+  /** Epoch ms until which the venue asked us to stay away (ban, long 429): requests fail at once. */
   blockedUntil = 0;
+  /**
+   * Epoch ms until which every request of this venue waits after a short 429 (Binance: "back
+   * off"): one request told to wait holds back the concurrent ones too, instead of each of them
+   * hitting the limit again.
+   */
+  coolUntil = 0;
   requests = 0;
   weight = 0;
 
@@ -104,6 +110,7 @@ export class VenueHttp {
       if (now < this.blockedUntil) {
         throw new VenueBlockedError(this.venue, `blocked for ${Math.ceil((this.blockedUntil - now) / 1000)} s more`, 0, this.blockedUntil);
       }
+      if (now < this.coolUntil) await this.clock.sleep(this.coolUntil - now);
       this.requests++;
       this.weight += weight;
       let retryAfterMs: number | undefined;
@@ -128,6 +135,7 @@ export class VenueHttp {
             this.blockedUntil = this.clock.now() + retryAfterMs;
             throw new VenueBlockedError(this.venue, `HTTP 429: backing off ${Math.round(retryAfterMs / 1000)} s`, 429, this.blockedUntil);
           }
+          this.coolUntil = Math.max(this.coolUntil, this.clock.now() + retryAfterMs);
           problem = 'HTTP 429';
         } else if (status >= 500) {
           problem = `HTTP ${status}`;
@@ -139,7 +147,8 @@ export class VenueHttp {
         problem = axios.isAxiosError(error) ? (error.code === 'ECONNABORTED' ? 'timeout' : (error.code ?? error.message)) : String(error);
       }
       if (attempt >= this.maxRetries) throw new VenueHttpError(this.venue, `${problem} after ${attempt + 1} attempts`);
-      await this.clock.sleep(retryAfterMs ?? this.backoff(attempt));
+      // After a 429 the cool-down gate at the top of the loop does the waiting.
+      if (retryAfterMs === undefined) await this.clock.sleep(this.backoff(attempt));
     }
   }
 

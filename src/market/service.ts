@@ -29,6 +29,11 @@ export interface VenuePollReport {
   snapshots: number;
   dropped: number;
   skipped: number;
+  /**
+   * Items the venue still lists but whose own timestamp is older than the stale limit (a
+   * delisted or halted contract the venue keeps serving): not stored, never fed to a signal.
+   */
+  staleItems: number;
   requests: number;
   weight: number;
   error?: string;
@@ -105,17 +110,21 @@ export class MarketService {
   private async pollVenue(client: VenueClient, at: number): Promise<{ report: VenuePollReport; snapshots: MarketSnapshot[] }> {
     const venue = client.venue;
     const status = this.repo.venueStatus(venue);
-    const empty = { venue, snapshots: 0, dropped: 0, skipped: 0, requests: 0, weight: 0 };
+    const empty = { venue, snapshots: 0, dropped: 0, skipped: 0, staleItems: 0, requests: 0, weight: 0 };
     if (status.pausedUntil > at) {
       return { report: { ...empty, ok: false, error: `paused: ${status.lastError ?? ''}`.trim(), pausedUntil: status.pausedUntil }, snapshots: [] };
     }
     try {
       const fetched = await client.fetchSnapshots();
-      if (fetched.snapshots.length === 0) throw new Error('no valid items');
+      const oldest = at - this.staleAfterMs;
+      const snapshots = fetched.snapshots.filter((s) => s.time >= oldest);
+      const staleItems = fetched.snapshots.length - snapshots.length;
+      if (snapshots.length === 0) throw new Error(staleItems > 0 ? `all ${staleItems} items are stale` : 'no valid items');
       this.repo.recordVenueResult(venue, at, { ok: true });
       if (fetched.dropped > 0) this.logger.warn({ venue, dropped: fetched.dropped }, 'market: dropped malformed items');
-      const { snapshots, ...counts } = fetched;
-      return { report: { ...counts, ok: true, snapshots: snapshots.length }, snapshots };
+      if (staleItems > 0) this.logger.info({ venue, staleItems }, 'market: left out items with an old venue timestamp');
+      const { snapshots: _all, ...counts } = fetched;
+      return { report: { ...counts, staleItems, ok: true, snapshots: snapshots.length }, snapshots };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const failures = status.failures + 1;

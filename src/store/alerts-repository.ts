@@ -20,12 +20,23 @@ export interface Subscription {
 
 export const venueGroup = (venues: readonly string[]): string => (venues.includes('*') ? '*' : [...venues].sort().join(','));
 
+/** The dedup key: one alert per (target, venue group, symbol, kind) per cooldown. */
+export interface AlertKey {
+  platform: PushPlatform;
+  chatId: string;
+  venueGroup: string;
+  symbol: string;
+  kind: AlertKind;
+}
+
 export interface OutboxItem<T> {
   id: number;
   platform: PushPlatform;
   chatId: string;
   alert: T;
   attempts: number;
+  /** Epoch ms the alert was queued. */
+  createdAt: number;
 }
 
 interface SubscriptionRow {
@@ -67,8 +78,14 @@ export class AlertsRepository {
       .run(sub.platform, sub.chatId, sub.kinds.join(','), sub.symbols.join(','), sub.venues.join(','), sub.minSeverity, sub.createdBy, sub.createdAt);
   }
 
+  /** Removes the chat's subscription and drops what is still queued for it. */
   unsubscribe(platform: PushPlatform, chatId: string): boolean {
-    return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
+    return this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = 'unsubscribed' WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
+        .run(platform, chatId);
+      return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
+    })();
   }
 
   get(platform: PushPlatform, chatId: string): Subscription | undefined {
@@ -97,17 +114,14 @@ export class AlertsRepository {
    * cooldown at the same or a higher severity. Dedup record and queue row are written together.
    */
   enqueueUnlessDuplicate(
-    key: { platform: PushPlatform; chatId: string; venueGroup: string; symbol: string; kind: AlertKind },
+    key: AlertKey,
     severity: Severity,
     alert: unknown,
     now: number,
     cooldownMs: number,
   ): boolean {
     return this.db.transaction(() => {
-      const last = this.db
-        .prepare('SELECT severity, sent_at FROM alert_sent WHERE platform = ? AND chat_id = ? AND venue_group = ? AND symbol = ? AND kind = ?')
-        .get(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind) as { severity: Severity; sent_at: number } | undefined;
-      if (last && now - last.sent_at < cooldownMs && severityRank(severity) <= severityRank(last.severity)) return false;
+      if (this.isDuplicate(key, severity, now, cooldownMs)) return false;
       this.db
         .prepare('INSERT OR REPLACE INTO alert_sent (platform, chat_id, venue_group, symbol, kind, severity, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind, severity, now);
@@ -118,11 +132,24 @@ export class AlertsRepository {
     })();
   }
 
+  /** Would `enqueueUnlessDuplicate` refuse this alert now? (Read-only: what `alerts run-once` shows.) */
+  isDuplicate(key: AlertKey, severity: Severity, now: number, cooldownMs: number): boolean {
+    const last = this.db
+      .prepare('SELECT severity, sent_at FROM alert_sent WHERE platform = ? AND chat_id = ? AND venue_group = ? AND symbol = ? AND kind = ?')
+      .get(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind) as { severity: Severity; sent_at: number } | undefined;
+    return !!last && now - last.sent_at < cooldownMs && severityRank(severity) <= severityRank(last.severity);
+  }
+
   due<T>(now: number): Array<OutboxItem<T>> {
     const rows = this.db
-      .prepare(`SELECT id, platform, chat_id, alert, attempts FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-      .all(now) as Array<{ id: number; platform: PushPlatform; chat_id: string; alert: string; attempts: number }>;
-    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts }));
+      .prepare(`SELECT id, platform, chat_id, alert, attempts, created_at FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
+      .all(now) as Array<{ id: number; platform: PushPlatform; chat_id: string; alert: string; attempts: number; created_at: number }>;
+    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts, createdAt: r.created_at }));
+  }
+
+  /** An alert that could not go out while it was news (long downtime, long retry): never sent late. */
+  expire(id: number, reason: string): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE id = ?`).run(reason, id);
   }
 
   markSent(id: number, attempts: number): void {

@@ -95,3 +95,28 @@ test('a chat that is gone pauses its subscription and drops what was queued for 
   assert.match(repo.get('telegram', 'en-group')!.pausedReason!, /chat not found/);
   assert.deepEqual(repo.active().map((s) => s.chatId), ['vi-group']);
 });
+
+test('an alert still queued 30 minutes after it was raised (bot down, long 429s) is dropped, never sent late', async () => {
+  const { telegram, queue, enqueue, clock, repo } = setUp();
+  enqueue('telegram', 'en-group', 'old news');
+  clock.time += 31 * 60_000; // e.g. the process was down
+  enqueue('telegram', 'vi-group', 'fresh');
+  const report = await queue.drain();
+  assert.deepEqual([report.sent, report.expired], [1, 1]);
+  assert.deepEqual(telegram.sent.map((s) => s.reply.title), ['vi: fresh']);
+  assert.equal(repo.due(clock.now() + 3_600_000).length, 0, 'nothing left to send');
+  const row = repo.db.prepare(`SELECT status, last_error FROM alert_outbox WHERE alert LIKE '%old news%'`).get() as { status: string; last_error: string };
+  assert.equal(row.status, 'dropped');
+  assert.match(row.last_error, /expired/);
+});
+
+test('unsubscribing drops what is still queued for the chat', async () => {
+  const { telegram, queue, enqueue, clock, repo } = setUp();
+  enqueue('telegram', 'en-group', 'x');
+  telegram.failNext({ ok: false, reason: 'retry', retryAfterMs: 30_000, detail: 'Too Many Requests: retry after 30' });
+  await queue.drain();
+  assert.equal(repo.unsubscribe('telegram', 'en-group'), true);
+  clock.time += 60_000;
+  assert.equal((await queue.drain()).sent, 0);
+  assert.equal(telegram.sent.length, 0);
+});

@@ -9,7 +9,7 @@ import { UserError } from '../../src/chat/errors.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { PreferencesRepository } from '../../src/store/preferences.ts';
 import { AlertsRepository } from '../../src/store/alerts-repository.ts';
-import { AlertService } from '../../src/alerts/service.ts';
+import { AlertService, sampleAlert } from '../../src/alerts/service.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/core/signals.ts';
 import type { Services } from '../../src/chat/services.ts';
 
@@ -52,6 +52,37 @@ test('subscribe with filters, then list, in the chat language', async () => {
   const fields = list.blocks[0];
   assert.ok(fields.kind === 'fields');
   assert.deepEqual(fields.fields.map((f) => f.value), ['crashes', 'BTC, ETH', 'Binance, OKX', 'critical', 'active']);
+});
+
+test('subscribing a chat that has no language yet stores the subscriber\'s language for its alerts', async () => {
+  const { preferences, alerts } = services;
+  assert.equal(preferences.chatLang('telegram', '-100777'), undefined);
+  const reply = await alertsCommand.run({ action: 'subscribe', kind: 'crash' }, group({ chatId: '-100777', lang: 'vi' }));
+  assert.equal(preferences.chatLang('telegram', '-100777'), 'vi');
+  assert.equal((reply.data as { alertLang: string }).alertLang, 'vi');
+  assert.match((reply.blocks[0] as { text: string }).text, /Cảnh báo sẽ được gửi bằng tiếng Việt\. Muốn đổi: \/lang en chat/);
+
+  // The next alert for that chat goes out in Vietnamese, with no /lang step.
+  const before = telegram.sent.length;
+  const key = { platform: 'telegram' as const, chatId: '-100777', venueGroup: '*', symbol: 'BTC', kind: 'crash' as const };
+  assert.ok(alerts!.repo.enqueueUnlessDuplicate(key, 'critical', sampleAlert(), Date.UTC(2025, 9, 10, 12), 3_600_000));
+  await alerts!.drain();
+  const posted = telegram.sent.slice(before).filter((s) => s.chatId === '-100777');
+  assert.equal(posted.length, 1);
+  assert.equal(posted[0].lang, 'vi');
+  assert.match(posted[0].reply.title ?? '', /BTC: giá đang sập/);
+  assert.match(posted[0].reply.footer ?? '', /không phải lời khuyên đầu tư/);
+});
+
+test('a chat language chosen before is kept when someone else subscribes', async () => {
+  const { preferences } = services;
+  preferences.setChatLang('telegram', '-100778', 'en');
+  const reply = await alertsCommand.run({ action: 'subscribe', kind: 'all' }, group({ chatId: '-100778', lang: 'vi' }));
+  assert.equal(preferences.chatLang('telegram', '-100778'), 'en');
+  assert.match((reply.blocks[0] as { text: string }).text, /bằng tiếng Anh\. Muốn đổi: \/lang vi chat/, 'told in the subscriber\'s language');
+  await alertsCommand.run({ action: 'unsubscribe' }, group({ chatId: '-100778' }));
+  await alertsCommand.run({ action: 'subscribe', kind: 'crash' }, group({ chatId: '-100778', lang: 'vi' }));
+  assert.equal(preferences.chatLang('telegram', '-100778'), 'en', 'a re-subscribe does not overwrite it either');
 });
 
 test('subscribe with no filters: every kind, the default coins, every venue, warning and above', async () => {

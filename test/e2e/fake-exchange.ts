@@ -54,7 +54,14 @@ export interface Quirks {
   malformed: boolean;
   /** Delivery / delisted / other-quote contracts (skipped on purpose). */
   extraContracts: boolean;
+  /**
+   * A delisted contract the venue still serves: Binance keeps OLDUSDT in premiumIndex and
+   * ticker/24hr with a days-old `time` and answers its openInterest with 400 -1121 "Invalid
+   * symbol."; OKX keeps a mark price for OLD-USDT-SWAP without a funding rate.
+   */
+  delisted?: boolean;
 }
+const DELISTED_AGE_MS = 3 * 24 * 3_600_000;
 
 const s = (n: number): string => String(Number(n.toPrecision(10)));
 const VENUE_PRICE_SKEW: Record<Venue, number> = { binance: 1, bybit: 1.0002, okx: 0.9999, hyperliquid: 1.0004 };
@@ -204,6 +211,9 @@ export class FakeExchange {
       items.push({ ...tpl, symbol: 'BTCUSDC', time: t });
     }
     if (this.quirks.malformed) items.push({ ...tpl, symbol: 'BROKENUSDT', markPrice: 12.5, time: t });
+    if (this.quirks.delisted) {
+      items.push({ ...tpl, symbol: 'OLDUSDT', markPrice: '0.05120000', indexPrice: '0.05118000', lastFundingRate: '0.00010000', time: t - DELISTED_AGE_MS });
+    }
     return items;
   }
 
@@ -221,6 +231,8 @@ export class FakeExchange {
       closeTime: this.market.time,
     }));
     if (this.quirks.malformed) items.push({ ...tpl, symbol: 'BROKENUSDT', quoteVolume: null });
+    // Its last day's volume still ranks it among the top N, so it gets an openInterest call.
+    if (this.quirks.delisted) items.push({ ...tpl, symbol: 'OLDUSDT', lastPrice: '0.05120', quoteVolume: '99000000000', closeTime: this.market.time - DELISTED_AGE_MS });
     return items;
   }
 
@@ -330,6 +342,7 @@ export class FakeExchange {
       const [tpl] = fixture('okx_mark_price.json').data;
       data = coins.map((c) => ({ ...tpl, instId: `${c.coin}-USDT-SWAP`, markPx: s(mark(c)), ts }));
       if (this.quirks.extraContracts) data.push({ ...tpl, instId: 'BTC-USD-SWAP', ts });
+      if (this.quirks.delisted) data.push({ ...tpl, instId: 'OLD-USDT-SWAP', markPx: '0.0512', ts: String(t - DELISTED_AGE_MS) });
     }
     return { code: '0', msg: '', data };
   }

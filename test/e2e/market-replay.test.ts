@@ -11,7 +11,7 @@ import { PreferencesRepository } from '../../src/store/preferences.ts';
 import { AlertsRepository } from '../../src/store/alerts-repository.ts';
 import { AlertService } from '../../src/alerts/service.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/core/signals.ts';
-import type { AlertCandidate } from '../../src/alerts/evaluate.ts';
+import type { ReplySender } from '../../src/chat/delivery.ts';
 
 /**
  * A scripted 10 Oct 2025: two calm days, funding and open interest climbing from 17:00 UTC
@@ -77,6 +77,23 @@ const discord = new RecordingSender('discord');
 const telegram = new RecordingSender('telegram');
 telegram.dead.set('tg-kicked', { ok: false, reason: 'forbidden', detail: 'Forbidden: bot was kicked from the group chat' });
 
+/**
+ * Discord as the process sees it: once armed, the next ADL alert is answered "429, retry in 30 s",
+ * so it is still pending in the outbox when the process restarts.
+ */
+const held = { armed: true, deferred: false };
+const discordFace: ReplySender = {
+  platform: 'discord',
+  send: async (chatId, reply, lang) => {
+    if (held.armed && reply.title?.includes('ADL risk')) {
+      held.armed = false;
+      held.deferred = true;
+      return { ok: false, reason: 'retry', retryAfterMs: 30_000, detail: 'HTTP 429: You are being rate limited.' };
+    }
+    return discord.send(chatId, reply, lang);
+  },
+};
+
 before(() => exchange.start());
 after(async () => {
   await exchange.stop();
@@ -91,7 +108,7 @@ function boot(clock: ManualClock): { db: Db; alerts: AlertService } {
     market,
     repo: new AlertsRepository(db),
     preferences: new PreferencesRepository(db),
-    senders: { discord, telegram },
+    senders: { discord: discordFace, telegram },
     thresholds: DEFAULT_THRESHOLDS,
     cooldownMs: 4 * HOUR,
     defaultSymbols: ['BTC', 'ETH'],
@@ -102,7 +119,17 @@ function boot(clock: ManualClock): { db: Db; alerts: AlertService } {
   return { db, alerts };
 }
 
-test('replay of 10 Oct 2025: crowding before the crash, crash during it, each once per target, across a restart', async () => {
+interface Queued {
+  t: number;
+  process: number;
+  platform: string;
+  chatId: string;
+  kind: string;
+  symbol: string;
+  severity: string;
+}
+
+test('replay of 10 Oct 2025: crowding before the crash, crash during it, each once per target in its language, across two restarts', async () => {
   const clock = new ManualClock(at(8, 12));
   let { db, alerts } = boot(clock);
   const subscription = { kinds: ['crowding', 'crash', 'adl'] as const, venues: ['*'], minSeverity: 'warning' as const, createdBy: 'admin', createdAt: '2025-10-08T12:00:00Z' };
@@ -111,44 +138,75 @@ test('replay of 10 Oct 2025: crowding before the crash, crash during it, each on
   alerts.repo.subscribe({ ...subscription, kinds: [...subscription.kinds], platform: 'telegram', chatId: 'tg-kicked', symbols: ['BTC'] });
   new PreferencesRepository(db).setChatLang('telegram', 'tg-vi', 'vi');
 
-  const firstAlertAt = new Map<string, number>();
-  let restarted = false;
+  const queued: Queued[] = [];
+  /** Per process: the candidates its cycles raised (before dedup). */
+  const raised: Array<Set<string>> = [new Set()];
+  const restarts: number[] = [];
+  let process = 0;
+  const restart = async (t: number) => {
+    // New process objects, same database file: nothing in memory survives.
+    await alerts.stop();
+    db.close();
+    ({ db, alerts } = boot(clock));
+    restarts.push(t);
+    raised.push(new Set());
+    process++;
+  };
+  let sentBeforeSecondRestart = 0;
   for (const t of timeline(at(8, 12), END)) {
-    if (!restarted && t >= at(10, 21, 3)) {
-      // A restart mid-crash: new process objects, same database file.
-      await alerts.stop();
-      db.close();
-      ({ db, alerts } = boot(clock));
-      restarted = true;
+    // Restart 1: mid-crash, after the crash alert went out and while the crash condition holds.
+    if (restarts.length === 0 && t >= at(10, 21, 3)) await restart(t);
+    // Restart 2: right after Discord deferred the ADL alert, with it still pending in the outbox.
+    if (restarts.length === 1 && held.deferred) {
+      sentBeforeSecondRestart = discord.sent.length;
+      await restart(t);
     }
     clock.time = t;
     exchange.market = marketAt(t);
     const report = await alerts.runCycle();
-    for (const { alert } of report.queued) {
-      const key = `${alert.kind}:${alert.symbol}`;
-      if (!firstAlertAt.has(key)) firstAlertAt.set(key, t);
+    for (const c of report.candidates) raised[process].add(`${c.kind}:${c.symbol}:${c.severity}`);
+    for (const q of report.queued) {
+      queued.push({ t, process, platform: q.platform, chatId: q.chatId, kind: q.alert.kind, symbol: q.alert.symbol, severity: q.alert.severity });
     }
   }
-  assert.ok(restarted);
+  assert.equal(restarts.length, 2, 'both restarts happened');
+  const first = (kind: string, symbol: string) => queued.find((q) => q.kind === kind && q.symbol === symbol);
 
-  // Discord, English, BTC only.
-  const en = discord.titlesFor('chan-en');
+  // In order: crowding warned before the crash began, the crash alert during the fall.
+  const crowdingAt = first('crowding', 'BTC')!.t;
+  const crashAt = first('crash', 'BTC')!.t;
+  assert.ok(crowdingAt < CRASH, `crowding warned at ${new Date(crowdingAt).toISOString()}, before the crash`);
+  assert.ok(crashAt >= CRASH && crashAt <= BOTTOM, `crash alert at ${new Date(crashAt).toISOString()}, during the fall`);
+
+  // The restart really had something to repeat: the crash was alerted before it and still raised after it.
+  assert.ok(crashAt < restarts[0]);
+  assert.ok(raised[1].has('crash:BTC:critical'), 'the new process saw the same crash');
+  assert.ok(!queued.some((q) => q.process > 0 && q.kind === 'crash'), 'and queued it for nobody again');
+
+  // Once: no (target, kind, coin, severity) is queued or delivered twice, across both restarts.
+  const keys = queued.map((q) => `${q.platform}:${q.chatId}:${q.kind}:${q.symbol}:${q.severity}`);
+  assert.deepEqual(keys, [...new Set(keys)], 'nothing queued twice');
+
+  // Discord, English, BTC only: each alert once, in order; the ADL flag once, then its escalation.
+  const en = discord.sent.filter((s) => s.chatId === 'chan-en');
   assert.deepEqual(
-    en.map((title) => title.replace(/ on .*| flagged by .*/, '')),
+    en.map((s) => s.reply.title!.replace(/ on .*| flagged by .*/, '')),
     ['🚨 BTC: crowded longs', '🚨 BTC: crash in progress', '⚠️ BTC: ADL risk', '🚨 BTC: ADL risk'],
     'crowding, then crash, then the ADL flag and its escalation: nothing twice',
   );
-  const crowdingAt = firstAlertAt.get('crowding:BTC')!;
-  const crashAt = firstAlertAt.get('crash:BTC')!;
-  assert.ok(crowdingAt < CRASH, `crowding warned at ${new Date(crowdingAt).toISOString()}, before the crash`);
-  assert.ok(crashAt >= CRASH && crashAt <= BOTTOM, `crash alert at ${new Date(crashAt).toISOString()}, during the fall`);
-  const crashReply = discord.sent.find((s) => s.reply.title?.includes('crash'))!.reply;
-  assert.equal(crashReply.actions?.[0].payload, 'explain:adl');
-  assert.match(crashReply.footer ?? '', /Not financial advice/);
-  assert.ok(crashReply.image && crashReply.image.png.subarray(1, 4).toString() === 'PNG', 'a funding + OI chart is attached');
-  assert.equal(discord.sent.find((s) => s.reply.title?.includes('crowded'))!.reply.actions?.[0].payload, 'explain:funding');
+  assert.ok(en.every((s) => s.lang === 'en'), 'a chat with no language set gets English');
+  assert.ok(en.every((s) => /Not financial advice/.test(s.reply.footer ?? '')));
+  // The ADL warning deferred by Discord before restart 2 was delivered once, by the new process.
+  const adlWarning = en.findIndex((s) => s.reply.title!.startsWith('⚠️ BTC: ADL risk'));
+  assert.ok(adlWarning >= sentBeforeSecondRestart, 'delivered after the restart, from the persisted outbox');
+  assert.equal(first('adl', 'BTC')!.process, 1, 'it had been queued by the process before');
 
-  // Telegram, Vietnamese, BTC and ETH: each kind once per coin, crowding first.
+  const crashReply = en.find((s) => s.reply.title?.includes('crash'))!.reply;
+  assert.equal(crashReply.actions?.[0].payload, 'explain:adl');
+  assert.ok(crashReply.image && crashReply.image.png.subarray(1, 4).toString() === 'PNG', 'a funding + OI chart is attached');
+  assert.equal(en.find((s) => s.reply.title?.includes('crowded'))!.reply.actions?.[0].payload, 'explain:funding');
+
+  // Telegram, Vietnamese, BTC and ETH: each kind once per coin, crowding first, all in Vietnamese.
   const vi = telegram.sent.filter((s) => s.chatId === 'tg-vi');
   assert.ok(vi.every((s) => s.lang === 'vi'));
   for (const coin of ['BTC', 'ETH']) {
@@ -156,11 +214,20 @@ test('replay of 10 Oct 2025: crowding before the crash, crash during it, each on
     const kinds = titles.map((title) => (title.includes('quá đông') ? 'crowding' : title.includes('sập') ? 'crash' : 'adl'));
     assert.deepEqual(kinds, ['crowding', 'crash', 'adl', 'adl'], `${coin}: ${titles.join(' | ')}`);
   }
-  assert.match(vi[0].reply.footer ?? '', /không phải lời khuyên đầu tư/);
+  assert.ok(vi.every((s) => /không phải lời khuyên đầu tư/.test(s.reply.footer ?? '')));
+  assert.ok(vi.every((s) => ['Funding là gì?', 'ADL là gì?'].includes(s.reply.actions?.[0].label ?? '')), 'buttons in Vietnamese');
+  assert.ok(!vi.some((s) => /Not financial advice|crowded|crash in progress/.test(`${s.reply.title} ${s.reply.footer}`)), 'no English leaks in');
 
-  // The kicked group: tried once, then paused, never tried again.
+  // The kicked group: tried once, then paused, never queued or tried again, nothing left pending.
   assert.equal(telegram.attempts.filter((c) => c === 'tg-kicked').length, 1);
   const kicked = alerts.repo.get('telegram', 'tg-kicked')!;
   assert.match(kicked.pausedReason ?? '', /forbidden: .*kicked/);
+  assert.ok(!alerts.repo.active().some((s) => s.chatId === 'tg-kicked'));
+  const kickedQueued = queued.filter((q) => q.chatId === 'tg-kicked');
+  assert.ok(kickedQueued.length > 0 && kickedQueued.every((q) => q.t === kickedQueued[0].t), 'nothing queued for it after the pause');
+  const pending = db.prepare(`SELECT count(*) AS n FROM alert_outbox WHERE chat_id = 'tg-kicked' AND status = 'pending'`).get() as { n: number };
+  assert.equal(pending.n, 0);
+  // The other targets kept getting theirs after the pause.
+  assert.ok(vi.length === 8 && en.length === 4);
   db.close();
 });

@@ -16,7 +16,7 @@ before(() => exchange.start());
 after(() => exchange.stop());
 beforeEach(() => {
   exchange.market = sampleMarket();
-  exchange.quirks = { malformed: false, extraContracts: true };
+  exchange.quirks = { malformed: false, extraContracts: true, delisted: false };
   exchange.clearFaults();
   clock = new ManualClock(exchange.market.time);
   const list = createVenueClients({ exchanges: exchange.exchanges, market: { httpTimeoutMs: 300, staleAfterMs: 180_000, binanceOpenInterestTopN: 100 } }, clock);
@@ -171,4 +171,41 @@ test('Bybit 403 "access too frequent" blocks for ten minutes', async () => {
   const error = await new BybitClient(http).fetchSnapshots().catch((e: unknown) => e);
   assert.ok(error instanceof VenueBlockedError);
   assert.equal(error.until - clock.now(), 600_000);
+});
+
+test('a delisted contract the venue still serves: kept apart, its failing openInterest call costs only its own OI', async () => {
+  exchange.quirks.delisted = true;
+  const binance = await clients.binance.fetchSnapshots();
+  const old = bySymbol(binance.snapshots).get('OLD')!;
+  assert.equal(old.time, exchange.market.time - 3 * 24 * 3_600_000, 'the venue\'s own days-old timestamp is kept: the service leaves it out');
+  assert.equal(old.openInterest, null, 'openInterest answered 400 -1121 Invalid symbol');
+  assert.equal(binance.dropped, 1);
+  assert.equal(bySymbol(binance.snapshots).get('BTC')!.openInterest, 95_000, 'the other symbols keep their OI');
+  const okx = await clients.okx.fetchSnapshots();
+  assert.ok(!bySymbol(okx.snapshots).has('OLD'), 'OKX: a mark price without a funding rate is skipped');
+  assert.equal(okx.skipped, 2);
+});
+
+/** A clock that never moves: what a request waits for shows up in `sleeps`. */
+class StillClock {
+  readonly sleeps: number[] = [];
+  constructor(readonly time: number) {}
+  now = (): number => this.time;
+  sleep = async (ms: number): Promise<void> => {
+    this.sleeps.push(ms);
+  };
+  random = (): number => 0.5;
+}
+
+test('after a short 429 every request of the venue waits out the Retry-After, not just the one that got it', async () => {
+  const still = new StillClock(exchange.market.time);
+  const http = new VenueHttp({ venue: 'binance', baseUrl: exchange.baseUrl('binance'), clock: still });
+  exchange.fail('binance', '/fapi/v1/premiumIndex', { status: 429, retryAfterSeconds: 2 });
+  await http.get('/fapi/v1/premiumIndex', {}, 10);
+  assert.deepEqual(still.sleeps, [2_000], 'the 429 is retried once, after Retry-After');
+  const before = exchange.count('binance', '/fapi/v1/openInterest');
+  await http.get('/fapi/v1/openInterest', { symbol: 'BTCUSDT' });
+  assert.deepEqual(still.sleeps, [2_000, 2_000], 'another request in the cool-down waits for it before it is sent');
+  assert.equal(exchange.count('binance', '/fapi/v1/openInterest') - before, 1);
+  assert.equal(http.weight, 10 + 10 + 1, 'the refused attempt is counted too');
 });

@@ -13,10 +13,17 @@ before(() => exchange.start());
 after(() => exchange.stop());
 beforeEach(() => {
   exchange.market = sampleMarket();
+  exchange.quirks = { malformed: false, extraContracts: true, delisted: false };
   exchange.clearFaults();
   clock = new ManualClock(exchange.market.time);
   market = makeMarketService(exchange.exchanges, clock);
 });
+
+/** Moves our clock and the venues' timestamps together. */
+const advance = (ms: number) => {
+  clock.time += ms;
+  exchange.market.time = clock.time;
+};
 
 test('one poll stores every venue and /market rows come back per venue, fresh', async () => {
   const poll = await market.poll();
@@ -34,7 +41,7 @@ test('one poll stores every venue and /market rows come back per venue, fresh', 
 test('a venue failing three cycles in a row is paused, skipped, reported stale, and left out of the signals', async () => {
   await market.poll();
   for (let cycle = 1; cycle <= 3; cycle++) {
-    clock.time += 60_000;
+    advance(60_000);
     exchange.fail('okx', '', { status: 500 }, 3 * 4);
     const poll = await market.poll();
     const okx = poll.venues.find((v) => v.venue === 'okx')!;
@@ -42,7 +49,7 @@ test('a venue failing three cycles in a row is paused, skipped, reported stale, 
     assert.equal(okx.pausedUntil !== undefined, cycle === 3, `paused only after the third failure (cycle ${cycle})`);
   }
   exchange.clearFaults();
-  clock.time += 60_000;
+  advance(60_000);
   const before = exchange.count('okx');
   const poll = await market.poll();
   assert.equal(exchange.count('okx'), before, 'a paused venue is not polled');
@@ -52,7 +59,7 @@ test('a venue failing three cycles in a row is paused, skipped, reported stale, 
   assert.equal(okxRow.stale, true);
   assert.equal(market.rowsFor('BTC').find((r) => r.venue === 'binance')!.stale, false);
 
-  clock.time += 5 * 60_000;
+  advance(5 * 60_000);
   const resumed = await market.poll();
   assert.equal(resumed.venues.find((v) => v.venue === 'okx')!.ok, true, 'polled again once the pause is over');
   assert.equal(market.rowsFor('BTC').find((r) => r.venue === 'okx')!.stale, false);
@@ -73,7 +80,7 @@ test('concurrent polls share one request set', async () => {
 
 test('look-backs: price and OI changes come from the stored minutes', async () => {
   await market.poll();
-  clock.time += 60 * 60_000;
+  advance(60 * 60_000);
   exchange.market.coins[0].price *= 1.02;
   exchange.market.coins[0].openInterest *= 1.1;
   const poll = await market.poll();
@@ -81,4 +88,14 @@ test('look-backs: price and OI changes come from the stored minutes', async () =
   assert.ok(Math.abs(btc.priceChange1h! - 0.02) < 1e-9);
   assert.ok(Math.abs(btc.oiChange1h! - 0.1) < 1e-9);
   assert.equal(btc.oiChange4h, null, 'no row 4 h ago');
+});
+
+test('a contract whose own venue timestamp is old (delisted, halted) is neither stored nor fed to a signal', async () => {
+  exchange.quirks.delisted = true;
+  const poll = await market.poll();
+  const binance = poll.venues.find((v) => v.venue === 'binance')!;
+  assert.deepEqual([binance.ok, binance.snapshots, binance.staleItems], [true, 4, 1]);
+  assert.ok(!poll.fresh.some(({ snapshot }) => snapshot.symbol === 'OLD'));
+  assert.ok(!market.signals(poll, DEFAULT_THRESHOLDS).some((s) => s.symbol === 'OLD'));
+  assert.deepEqual(market.rowsFor('OLD'), [], '/market does not show it as if it were live');
 });
