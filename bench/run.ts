@@ -4,6 +4,7 @@ import { cycleBench, storageBench } from './market.bench.ts';
 import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
 import { printDiscordLatency } from './discord.bench.ts';
 import { idleMemoryBench } from './idle.bench.ts';
+import { terminalLatencyBench } from './terminal.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -30,6 +31,7 @@ const benches: Array<[string, () => unknown]> = [
   ['market: one cycle over ~1,500 symbols', cycleBench],
   ['market: SQLite size for one day', storageBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
+  ['terminal: reply latency of the terminal chat', terminalLatencyBench],
   ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],
 ];
 for (const [name, run] of benches) {
