@@ -315,12 +315,12 @@ export function settle(
     if (!byEquity || deficit >= capacity) {
       // Pro-rata: the same fraction of every winner's profit, never above it (all of it if the
       // deficit is larger); applied in the same pass.
-      [raised, maxPct] = applyShareOfProfit(m, Math.min(1, deficit / capacity), scores, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
+      [raised, maxPct] = applyHaircuts(m, scores, Math.min(1, deficit / capacity), scratch.weights, candidates, cash, haircut, equityAtHit, flags);
     } else {
       waveTaken.fill(0, 0, m);
       heap.fill(1, 0, m);
       waterFill(m, deficit, scores, waveTaken, heap, scratch.weights);
-      [raised, maxPct] = applyHaircuts(m, waveTaken, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
+      [raised, maxPct] = applyHaircuts(m, waveTaken, 1, scratch.weights, candidates, cash, haircut, equityAtHit, flags);
     }
     waveMaxPct[waves - 1] = Math.max(waveMaxPct[waves - 1] ?? 0, Math.min(1, maxPct));
     return raised;
@@ -804,39 +804,15 @@ function collectWinners(
   return m;
 }
 
-/** Pro-rata in one pass: every candidate gives up `fraction` of its profit; returns [raised, largest share of equity]. */
-function applyShareOfProfit(
-  m: number,
-  fraction: number,
-  profits: Float64Array,
-  equities: Float64Array,
-  candidates: Int32Array,
-  cash: Float64Array,
-  haircut: Float64Array,
-  equityAtHit: Float64Array,
-  flags: Uint8Array,
-): [number, number] {
-  let maxPct = 0;
-  let raised = 0;
-  for (let k = 0; k < m; k++) {
-    const h = fraction * profits[k];
-    if (h <= 0) continue;
-    const i = candidates[k];
-    const before = equities[k];
-    if (h > maxPct * before) maxPct = h / before;
-    haircut[i] += h;
-    if (equityAtHit[i] === 0) equityAtHit[i] = before;
-    cash[i] -= h;
-    raised += h;
-    flags[i] |= HIT;
-  }
-  return [raised, maxPct];
-}
-
-/** Apply one wave's haircuts (`equities`: each candidate's equity before); returns [raised, largest haircut as a share of equity]. */
+/**
+ * Apply one wave's haircuts, `scale × amounts[k]` for candidate k (pro-rata passes the profits and
+ * the share every winner gives up; the other policies their own amounts and 1). `equities`: each
+ * candidate's equity before. Returns [raised, largest haircut as a share of equity].
+ */
 function applyHaircuts(
   m: number,
-  waveTaken: Float64Array,
+  amounts: Float64Array,
+  scale: number,
   equities: Float64Array,
   candidates: Int32Array,
   cash: Float64Array,
@@ -847,7 +823,7 @@ function applyHaircuts(
   let maxPct = 0;
   let raised = 0;
   for (let k = 0; k < m; k++) {
-    const h = waveTaken[k];
+    const h = scale * amounts[k];
     if (h <= 0) continue;
     const i = candidates[k];
     const before = equities[k];
