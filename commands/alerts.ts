@@ -23,7 +23,7 @@ export const alertsCommand: Command = {
   name: 'alerts',
   description: localized('alerts.description'),
   options: [
-    { name: 'action', kind: 'enum', choices: ACTIONS, required: true, positional: true, description: localized('alerts.opt-action') },
+    { name: 'action', kind: 'enum', choices: ACTIONS, required: true, positional: true, cliPositional: true, description: localized('alerts.opt-action') },
     { name: 'kind', kind: 'enum', choices: [...ALERT_KINDS, 'all'], default: 'all', positional: true, description: localized('alerts.opt-kind') },
     { name: 'symbols', aliases: ['symbol', 'coins'], kind: 'string', description: localized('alerts.opt-symbols') },
     { name: 'venues', aliases: ['venue'], kind: 'string', description: localized('alerts.opt-venues') },

@@ -35,7 +35,7 @@ export const explainCommand: Command = {
   options: [
     // Free text, not an enum: resolveTopic accepts ids and aliases (`liq`, `10-10`) and answers a
     // typo with the nearest topic, which a generic "not one of the choices" error could not.
-    { name: 'topic', kind: 'string', positional: true, description: localized('explain.option.topic') },
+    { name: 'topic', kind: 'string', positional: true, cliPositional: true, description: localized('explain.option.topic') },
     // No max: the valid range depends on the topic, and run() names it.
     { name: 'step', kind: 'integer', positional: true, min: 1, description: localized('explain.option.step') },
     { name: 'side', kind: 'enum', choices: ['long', 'short'], description: localized('explain.option.side') },

@@ -17,7 +17,7 @@ export const marketCommand: Command = {
   name: 'market',
   description: localized('market.description'),
   options: [
-    { name: 'symbol', kind: 'string', required: true, positional: true, autocomplete: 'symbol', description: localized('market.opt-symbol') },
+    { name: 'symbol', kind: 'string', required: true, positional: true, cliPositional: true, autocomplete: 'symbol', description: localized('market.opt-symbol') },
     { name: 'venue', kind: 'enum', choices: VENUES, positional: true, description: localized('market.opt-venue') },
   ],
   examples: [{ args: { symbol: 'BTC' } }, { args: { symbol: 'ETH', venue: 'binance' } }],
@@ -29,6 +29,11 @@ export const marketCommand: Command = {
     const symbol = normalizeSymbol(String(args.symbol ?? ''));
     if (!symbol) throw new UserError('market.unknown-symbol', { symbol: String(args.symbol ?? '') }, { key: 'market.hint-symbol' });
     await market.ensureFresh();
+    if (market.knownSymbols().length === 0) {
+      // Nothing stored at all: every venue failed (offline, blocked), which is not the coin's fault.
+      const errors = VENUES.map((v) => market.repo.venueStatus(v).lastError).filter((error): error is string => !!error);
+      throw new UserError('market.no-data', { errors: errors.length ? errors.join('; ') : '–' });
+    }
     const venue = args.venue as Venue | undefined;
     const rows = market.rowsFor(symbol).filter((r) => !venue || r.venue === venue);
     if (rows.length === 0) throw new UserError('market.unknown-symbol', { symbol }, { key: 'market.hint-symbol' });

@@ -27,8 +27,8 @@ try {
 
 const hasFace = Boolean(config.telegram || config.discord);
 const terminalWanted = !hasFace || values.terminal === true;
-// In the terminal chat, logs go to stderr at warn unless LOG_LEVEL says otherwise, so they do not interleave with replies.
-const logger = createLogger(terminalWanted && !process.env.LOG_LEVEL ? 'warn' : config.logLevel, {}, terminalWanted ? 2 : 1);
+// In the terminal chat, logs go to stderr and only errors unless LOG_LEVEL says otherwise, so they do not interleave with replies.
+const logger = createLogger(terminalWanted && !process.env.LOG_LEVEL ? 'error' : config.logLevel, {}, terminalWanted ? 2 : 1);
 
 // The chat libraries load only for the faces that have tokens (discord.js alone takes ~1.4 s).
 const faceFactories: FaceFactories = {

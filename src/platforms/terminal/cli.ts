@@ -51,7 +51,8 @@ try {
   if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`, 1);
   throw error;
 }
-const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn', {}, 2);
+// stderr carries the one-line answer to bad input, so only real failures are logged there unless LOG_LEVEL asks for more.
+const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'error', {}, 2);
 const db = openDatabase(config.databasePath);
 const services = createServices(config, db, logger);
 // The CLI posts nothing: `alerts run-once` evaluates and prints what it would send.

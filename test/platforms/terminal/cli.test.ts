@@ -84,13 +84,14 @@ test('CLI contract: readable answers in both languages, adl-rank JSON, and exit 
 });
 
 test('CLI: every command of the registry is served (explain, simulate, help), unknown ones exit 2', async () => {
-  const [explain, step, simulate, help, nope, langFlag] = await Promise.all([
+  const [explain, step, simulate, help, nope, langFlag, market] = await Promise.all([
     cli('explain', '--json'),
     cli('explain', 'adl', '--step', '3', '--lang', 'vi', '--json'),
     cli('simulate', '--scenario', 'mild', '--positions', '5000', '--seed', '7', '--json'),
     cli('help', 'liq'),
     cli('nope'),
     cli('liq', '--lang', 'fr'),
+    cli('market', 'BTC'),
   ]);
   assert.equal(explain.code, 0, explain.stderr);
   assert.ok(JSON.parse(explain.stdout).topics.length >= 8);
@@ -104,6 +105,9 @@ test('CLI: every command of the registry is served (explain, simulate, help), un
   assert.match(nope.stderr, /There is no command nope/);
   assert.equal(langFlag.code, 2);
   assert.match(langFlag.stderr, /--lang must be en or vi/);
+  assert.equal(market.code, 2, 'no venue reachable is said plainly, not blamed on the coin');
+  assert.equal(market.stderr.trim().split('\n').length, 1, market.stderr);
+  assert.match(market.stderr, /No venue has answered yet.*ECONNREFUSED/);
 });
 
 test('npm start with no token runs the terminal chat on piped lines and exits at their end', async () => {
