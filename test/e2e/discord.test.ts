@@ -308,6 +308,16 @@ test('discord: latency of /liq on the local server (INTERACTION_CREATE → callb
   assert.equal(samples.length, 20);
 });
 
+test('discord: a dropped gateway connection is resumed, and the interaction sent meanwhile is answered', async () => {
+  const identifies = fake.identifies.length;
+  const resumes = fake.resumes;
+  fake.dropGateway();
+  const callback = await roundTrip(fake.slash('liq', { venue: 'binance', side: 'long', entry: '122000', qty: '0.5', leverage: '20x' }));
+  assert.equal(callback.json.type, 4);
+  assert.equal(fake.resumes, resumes + 1, 'RESUME, not a new session');
+  assert.equal(fake.identifies.length, identifies);
+});
+
 test('discord: a second start with unchanged commands does not register again; stop is safe twice', async () => {
   await app.stop();
   const face = app.faces[0];

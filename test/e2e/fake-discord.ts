@@ -143,6 +143,9 @@ export function messageProblem(body: any): string | undefined {
   return undefined;
 }
 
+/** Long enough for the slowest reply on a loaded 2-core CI machine, short enough to fail fast. */
+const WAIT_TIMEOUT_MS = 30_000;
+
 export interface FakeDiscordOptions {
   token: string;
   applicationId?: string;
@@ -167,6 +170,10 @@ export class FakeDiscord extends EventEmitter {
   private readonly interactions = new Map<string, { payload: any; acknowledged: boolean; original?: string }>();
   private readonly callbackFailures = new Map<string, DiscordErrorReply[]>();
   private readonly sockets = new Set<WebSocket>();
+  /** Gateway sessions as Discord keeps them: resumable until closed with 1000/1001 or invalidated. */
+  private readonly sessions = new Map<string, GatewaySession>();
+  /** How many RESUMEs were accepted (a zombie connection or a dropped socket comes back this way). */
+  resumes = 0;
   private readonly connections = new Set<Socket>();
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
@@ -220,21 +227,36 @@ export class FakeDiscord extends EventEmitter {
   // ---------------------------------------------------------------------------------------------
   // Test controls.
 
+  /** Cuts every gateway connection as a network drop would (no close frame); sessions stay resumable. */
+  dropGateway(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   /** The next callback(s) for this interaction fail like this. */
   failCallback(interactionId: string, ...errors: DiscordErrorReply[]): void {
     this.callbackFailures.set(interactionId, [...(this.callbackFailures.get(interactionId) ?? []), ...errors]);
   }
 
-  /** Resolves with the first recorded request (from index `from`) that matches. */
-  waitFor(match: (r: RecordedRequest) => boolean, from = 0): Promise<RecordedRequest> {
+  /**
+   * Resolves with the first recorded request (from index `from`) that matches; rejects after
+   * `timeoutMs` naming the last requests seen, so a reply that never comes fails its test instead
+   * of hanging the run.
+   */
+  waitFor(match: (r: RecordedRequest) => boolean, from = 0, timeoutMs = WAIT_TIMEOUT_MS): Promise<RecordedRequest> {
     const found = this.requests.slice(from).find(match);
     if (found) return Promise.resolve(found);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const listener = (r: RecordedRequest) => {
         if (!match(r)) return;
+        clearTimeout(timer);
         this.off('request', listener);
         resolve(r);
       };
+      const timer = setTimeout(() => {
+        this.off('request', listener);
+        const seen = this.requests.slice(-5).map((r) => `${r.method} ${r.path.replace(/\/[\w-]{60,}/g, '/<token>')} → ${r.status}`);
+        reject(new Error(`fake Discord: no matching request within ${timeoutMs} ms; last requests: ${seen.join('; ') || 'none'}`));
+      }, timeoutMs);
       this.on('request', listener);
     });
   }
@@ -252,7 +274,13 @@ export class FakeDiscord extends EventEmitter {
 
   waitForHeartbeat(): Promise<void> {
     if (this.heartbeats > 0) return Promise.resolve();
-    return new Promise((resolve) => this.once('heartbeat', () => resolve()));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fake Discord: no heartbeat within ${WAIT_TIMEOUT_MS} ms`)), WAIT_TIMEOUT_MS);
+      this.once('heartbeat', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The id Discord gave a registered command (global first). */
@@ -369,24 +397,36 @@ export class FakeDiscord extends EventEmitter {
   // ---------------------------------------------------------------------------------------------
   // Gateway.
 
-  private seq = new WeakMap<WebSocket, number>();
-
   private send(ws: WebSocket, packet: object): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(packet));
   }
 
+  private dispatchTo(session: GatewaySession, event: string, data: unknown): void {
+    const packet = { op: 0 as const, t: event, s: ++session.seq, d: data };
+    session.log.push(packet);
+    if (session.ws) this.send(session.ws, packet);
+  }
+
+  /**
+   * An event for every live session. Like Discord, a session whose socket dropped keeps its events
+   * and replays them when the client RESUMEs, so a reconnect (discord.js closes a connection whose
+   * heartbeat went unacknowledged, e.g. while the event loop was busy rendering) loses nothing.
+   */
   dispatch(event: string, data: unknown): void {
-    for (const ws of this.sockets) {
-      const s = (this.seq.get(ws) ?? 0) + 1;
-      this.seq.set(ws, s);
-      this.send(ws, { op: 0, t: event, s, d: data });
-    }
+    for (const session of this.sessions.values()) this.dispatchTo(session, event, data);
   }
 
   private onGateway(ws: WebSocket, req: IncomingMessage): void {
     const query = new URL(req.url ?? '/', this.url).searchParams;
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    let session: GatewaySession | undefined;
+    ws.on('close', (code) => {
+      this.sockets.delete(ws);
+      if (!session || session.ws !== ws) return;
+      session.ws = undefined;
+      // A clean close ends the session; any other close leaves it resumable.
+      if (code === 1000 || code === 1001) this.sessions.delete(session.id);
+    });
     if (query.get('encoding') && query.get('encoding') !== 'json') {
       ws.close(4002, 'only json encoding here');
       return;
@@ -404,13 +444,13 @@ export class FakeDiscord extends EventEmitter {
           ws.close(4004, 'Authentication failed.');
           return;
         }
-        const sessionId = randomBytes(16).toString('hex');
-        this.seq.set(ws, 0);
-        this.dispatch('READY', {
+        session = { id: randomBytes(16).toString('hex'), seq: 0, log: [], ws };
+        this.sessions.set(session.id, session);
+        this.dispatchTo(session, 'READY', {
           v: 10,
           user: { ...this.botUser, discriminator: '0', avatar: null, bot: true, verified: true, flags: 0, mfa_enabled: false },
           guilds: [{ id: this.guildId, unavailable: true }],
-          session_id: sessionId,
+          session_id: session.id,
           resume_gateway_url: this.gatewayUrl,
           shard: [0, 1],
           application: { id: this.applicationId, flags: 0 },
@@ -422,10 +462,20 @@ export class FakeDiscord extends EventEmitter {
           geo_ordered_rtc_regions: [],
           auth: {},
         });
-        this.dispatch('GUILD_CREATE', this.guildObject());
+        this.dispatchTo(session, 'GUILD_CREATE', this.guildObject());
       } else if (packet.op === 6) {
-        // No resumable sessions here: ask for a fresh IDENTIFY.
-        this.send(ws, { op: 9, s: null, t: null, d: false });
+        const known = this.sessions.get(packet.d?.session_id);
+        if (!known || packet.d?.token !== this.token) {
+          this.send(ws, { op: 9, s: null, t: null, d: false });
+          return;
+        }
+        if (known.ws && known.ws !== ws) known.ws.close(4000, 'resumed elsewhere');
+        session = known;
+        known.ws = ws;
+        this.resumes++;
+        const after = Number(packet.d?.seq ?? 0);
+        for (const missed of known.log) if (missed.s > after) this.send(ws, missed);
+        this.send(ws, { op: 0, t: 'RESUMED', s: known.seq, d: {} });
       }
     });
   }
@@ -686,6 +736,14 @@ export class FakeDiscord extends EventEmitter {
       application_id: this.applicationId,
     };
   }
+}
+
+interface GatewaySession {
+  id: string;
+  seq: number;
+  /** Every event sent in this session, for replay on RESUME. */
+  log: { op: 0; t: string; s: number; d: unknown }[];
+  ws: WebSocket | undefined;
 }
 
 export interface InteractionPlace {

@@ -24,9 +24,12 @@ const ENV = {
   HYPERLIQUID_BASE_URL: 'http://127.0.0.1:9',
 };
 
-function run(command: string, args: string[], stdin = ''): Promise<Run> {
+/** A child that hangs is killed, so its test fails with what it printed instead of stalling the run. */
+const CHILD_TIMEOUT_MS = 60_000;
+
+function run(command: string, args: string[], stdin = '', env: NodeJS.ProcessEnv = ENV): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: projectPath(), env: ENV });
+    const child = spawn(command, args, { cwd: projectPath(), env, timeout: CHILD_TIMEOUT_MS });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -119,15 +122,7 @@ test('npm start with no token runs the terminal chat on piped lines and exits at
 });
 
 test('npm start stops with one line naming a malformed variable', async () => {
-  const result = await new Promise<Run>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: projectPath(), env: { ...ENV, TELEGRAM_BOT_TOKEN: 'not-a-token' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+  const result = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], '', { ...ENV, TELEGRAM_BOT_TOKEN: 'not-a-token' });
   assert.equal(result.code, 1);
   assert.equal(result.stderr.trim().split('\n').length, 1);
   assert.match(result.stderr, /TELEGRAM_BOT_TOKEN must look like 123456:ABC/);
