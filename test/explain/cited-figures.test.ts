@@ -46,6 +46,12 @@ const CITED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '560000': '~560,000 BTC before (same)',
     '481000': '~481,000 BTC after (same)',
   },
+  'mark-price': {
+    '0.65 usd': 'USDe ~$0.65 on Binance (crash-2025-10-10.md; adl-mechanics.md §11, coinheadlines.com)',
+    '430 usd': 'wBETH $430 around 21:40 UTC (adl-mechanics.md §11, CoinDesk mirror)',
+    '34.9 usd': 'BNSOL $34.90 around 21:40 UTC (same)',
+    '283000000 usd': 'Binance ~$283M reimbursed (crash-2025-10-10.md; adl-mechanics.md §11)',
+  },
   'zero-sum': {},
   'adl-policies': {
     '60100000 usd': 'production haircut $60,108,335.33 (adl-research-notes.md §5.4)',

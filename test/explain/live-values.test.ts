@@ -95,3 +95,23 @@ test('adl walkthrough: dYdX is not ranked, and a losing position is told it is a
   const losing = LIVE_VALUES.adl('en', { side: 'long', entry: new Decimal(100_000), mark: new Decimal(99_000), leverage: new Decimal(5), venue: 'binance' });
   assert.match(losing.advice, /behind every profitable position/);
 });
+
+test('mark-price walkthrough: Binance’s B5 example, and a wick below the /liq price that the median mark ignores', () => {
+  for (const lang of ['en', 'vi'] as const) {
+    const values = LIVE_VALUES['mark-price'](lang, {});
+    assert.equal(values.liquidation_price, formatUsd(tenXLong.liquidationPrice!, lang));
+  }
+  const en = LIVE_VALUES['mark-price']('en', {});
+  // B5 (Binance FAQ, older method): 0.03%, 4 h of 8 to go, index 10,000 → basis 0.015%, mark 10,001.5.
+  assert.equal(en.b5_basis, '0.015%');
+  assert.equal(en.b5_mark, '10,001.5');
+  assert.equal(LIVE_VALUES['mark-price']('vi', {}).b5_mark, '10.001,5');
+  // The wick (88,000) lies below the liquidation price (90,361.45); the median of 99,800, 99,820 and 88,000 is 99,800.
+  assert.equal(en.wick_mark, '$99,800');
+  assert.ok(tenXLong.liquidationPrice!.gt(88_000));
+  assert.equal(en.upnl_at_mark, '-$200');
+  assert.equal(en.upnl_at_last, '-$12,000');
+  assert.equal(en.mark_to_liquidation, formatPercent(new Decimal(99_800).minus(tenXLong.liquidationPrice!).div(99_800), 'en'));
+  const text = fillWalkthrough(loadWalkthrough('mark-price', 'en'), en).map((s) => s.text).join('\n');
+  assert.ok(text.includes('the mark price is **$99,800**') || text.includes('the mark price is $99,800'), 'the median is in the text');
+});

@@ -5,6 +5,7 @@ import { live as crash20251010 } from './crash-2025-10-10.ts';
 import { live as funding } from './funding.ts';
 import { live as insuranceFund } from './insurance-fund.ts';
 import { live as liquidation } from './liquidation.ts';
+import { live as markPrice } from './mark-price.ts';
 import { live as openInterest } from './open-interest.ts';
 import { live as zeroSum } from './zero-sum.ts';
 
@@ -18,6 +19,7 @@ export const LIVE_VALUES: Readonly<Record<string, LiveValues>> = {
   'insurance-fund': insuranceFund,
   funding,
   'open-interest': openInterest,
+  'mark-price': markPrice,
   'zero-sum': zeroSum,
   'adl-policies': adlPolicies,
   'crash-2025-10-10': crash20251010,
