@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { LiveValues } from '../live-values.ts';
 import { fundingBasis, fundingBasisMarkPrice, medianPrice } from '../../core/mark-price.ts';
-import { formatNumber, formatPercent, formatUsd, formatLeverage } from '../../core/numbers.ts';
+import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../../core/numbers.ts';
 import { EXAMPLE_POSITION, exampleLiquidation, requirePrice } from './example-position.ts';
 
 /**
@@ -30,7 +30,7 @@ export function wickOutcome() {
 
 export const live: LiveValues = (lang) => {
   const { b5, wick } = MARK_PRICE_EXAMPLE;
-  const usd = (value: Decimal, decimals?: number) => formatUsd(value, lang, decimals === undefined ? {} : { decimals });
+  const usd = (value: Decimal, decimals?: number) => formatUsd(value, lang, { decimals });
   const outcome = wickOutcome();
   return {
     b5_rate: formatPercent(b5.fundingRate, lang),
@@ -48,7 +48,7 @@ export const live: LiveValues = (lang) => {
     other_input_2: usd(wick.otherInputs[1], 0),
     wick_mark: usd(outcome.mark, 0),
     mark_to_liquidation: formatPercent(outcome.markToLiquidation, lang),
-    upnl_at_mark: formatUsd(outcome.upnlAtMark, lang, { decimals: 0 }),
-    upnl_at_last: formatUsd(outcome.upnlAtLast, lang, { decimals: 0 }),
+    upnl_at_mark: usd(outcome.upnlAtMark, 0),
+    upnl_at_last: usd(outcome.upnlAtLast, 0),
   };
 };
