@@ -1,0 +1,4 @@
+import { faceModule } from '../face.ts';
+import { TELEGRAM_PROFILE } from './profile.ts';
+
+export const telegramFace = faceModule(TELEGRAM_PROFILE, (config) => config.telegram, async () => (await import('./face.ts')).createTelegramFace);
