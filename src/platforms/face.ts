@@ -41,13 +41,21 @@ export type FaceFactory<S> = (settings: S, deps: FaceDependencies) => Face;
  */
 export interface FaceModule {
   readonly profile: FaceProfile;
+  /** Log fields pino must blank out for this face (a secret header), besides tokens and secrets. */
+  readonly redactPaths?: readonly string[];
   /** Undefined when this face is not configured. */
   configure(config: Config): ((deps: FaceDependencies) => Promise<Face>) | undefined;
 }
 
-export function faceModule<S>(profile: FaceProfile, settings: (config: Config) => S | undefined, load: () => Promise<FaceFactory<S>>): FaceModule {
+export function faceModule<S>(
+  profile: FaceProfile,
+  settings: (config: Config) => S | undefined,
+  load: () => Promise<FaceFactory<S>>,
+  redactPaths: readonly string[] = [],
+): FaceModule {
   return {
     profile,
+    redactPaths,
     configure(config) {
       const found = settings(config);
       if (found === undefined) return undefined;

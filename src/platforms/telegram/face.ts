@@ -240,7 +240,7 @@ class GrammyFace implements TelegramFace {
       // In a private chat every message is for us: say how commands look. In groups, people talk.
       if (chatKind === 'private') {
         const t = translator(dispatcher.langFor(invocation));
-        await sendText(this.post(ctx.api), message.chat.id, escapeHtml(t('chat.telegram.not-command'))).catch((error: unknown) => this.sendFailed(error));
+        await sendText(this.post(ctx.api), message.chat.id, escapeHtml(t('telegram.not-command'))).catch((error: unknown) => this.sendFailed(error));
       }
       return;
     }
