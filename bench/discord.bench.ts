@@ -1,7 +1,6 @@
 import { pino } from 'pino';
 import { startApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createDiscordFace } from '../src/platforms/discord/face.ts';
 import { FakeDiscord, type SentInteraction } from '../test/e2e/fake-discord.ts';
 
 /**
@@ -40,7 +39,7 @@ export async function discordLatencyBench(runs = 20): Promise<LatencyRow[]> {
     OKX_BASE_URL: 'http://127.0.0.1:9',
     HYPERLIQUID_BASE_URL: 'http://127.0.0.1:9',
   });
-  const app = await startApp(config, { faceFactories: { discord: createDiscordFace }, terminal: false, scheduleAlerts: false, logger: pino({ level: 'silent' }) });
+  const app = await startApp(config, { terminal: false, scheduleAlerts: false, logger: pino({ level: 'silent' }) });
   const rows: LatencyRow[] = [];
   try {
     const measure = async (command: string, note: string, send: (i: number) => SentInteraction, done: (s: SentInteraction) => Promise<{ at: number }>) => {

@@ -48,7 +48,7 @@ function universe(time: number): { time: number; coins: FakeCoin[] } {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const silent = pino({ level: 'silent' });
-const nullSender = (platform: 'discord' | 'telegram'): ReplySender => ({ platform, send: async (): Promise<DeliveryResult> => ({ ok: true }) });
+const nullSender = (platform: string): ReplySender => ({ platform, pacing: { globalMs: 0, perChatMs: 0 }, send: async (): Promise<DeliveryResult> => ({ ok: true }) });
 
 export async function cycleBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'adl-bench-'));
@@ -71,7 +71,7 @@ export async function cycleBench(): Promise<void> {
         market,
         repo: new AlertsRepository(db),
         preferences: new PreferencesRepository(db),
-        senders: { discord: nullSender('discord'), telegram: nullSender('telegram') },
+        senders: new Map([['discord', nullSender('discord')], ['telegram', nullSender('telegram')]]),
         thresholds: DEFAULT_THRESHOLDS,
         cooldownMs: 4 * 3_600_000,
         defaultSymbols: ['BTC'],

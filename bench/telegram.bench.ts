@@ -1,7 +1,6 @@
 import { pino } from 'pino';
 import { startApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createTelegramFace } from '../src/platforms/telegram/face.ts';
 import { FakeTelegram, user } from '../test/e2e/fake-telegram.ts';
 
 /**
@@ -33,7 +32,7 @@ export async function telegramLatencyBench(): Promise<LatencyRow[]> {
   const fake = new FakeTelegram();
   const apiRoot = await fake.start();
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: apiRoot, DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' });
-  const app = await startApp(config, { faceFactories: { telegram: createTelegramFace }, terminal: false, scheduleAlerts: false, logger: pino({ level: 'silent' }) });
+  const app = await startApp(config, { terminal: false, scheduleAlerts: false, logger: pino({ level: 'silent' }) });
   let nextUser = 50_000;
   const roundTrip = async (line: string): Promise<number> => {
     const from = user(nextUser++);

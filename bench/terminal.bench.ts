@@ -2,6 +2,8 @@ import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { COMMANDS } from '../commands/index.ts';
 import { Dispatcher } from '../src/chat/dispatcher.ts';
+import { LANGUAGE_PREFERENCES } from '../src/chat/preferences.ts';
+import { Services } from '../src/chat/services.ts';
 import { runTerminal } from '../src/platforms/terminal/repl.ts';
 import { openDatabase } from '../src/store/database.ts';
 import { PreferencesRepository } from '../src/store/preferences.ts';
@@ -19,7 +21,7 @@ const CASES: Array<[string, number]> = [
 ];
 
 export async function terminalLatencyBench(): Promise<void> {
-  const dispatcher = new Dispatcher({ commands: COMMANDS, services: { preferences: new PreferencesRepository(openDatabase(':memory:')) }, logger: pino({ level: 'silent' }) });
+  const dispatcher = new Dispatcher({ commands: COMMANDS, services: Services.empty().with(LANGUAGE_PREFERENCES, new PreferencesRepository(openDatabase(':memory:'))), logger: pino({ level: 'silent' }) });
   const input = new PassThrough();
   const output = new PassThrough();
   let waiting: (() => void) | undefined;

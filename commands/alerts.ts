@@ -1,14 +1,37 @@
 import type { Command, Lang } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
-import type { PushPlatform } from '../src/chat/delivery.ts';
+import type { DeliveryResult } from '../src/chat/delivery.ts';
 import { localized } from '../src/chat/i18n.ts';
 import { UserError } from '../src/chat/errors.ts';
+import { LANGUAGE_PREFERENCES } from '../src/chat/preferences.ts';
 import type { Reply } from '../src/chat/reply.ts';
+import { serviceKey } from '../src/chat/services.ts';
 import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from '../src/core/signals.ts';
 import { VENUES, VENUE_LABELS, type Venue } from '../src/market/types.ts';
-import type { AlertService } from '../src/alerts/service.ts';
+import type { AlertCandidate } from '../src/alerts/evaluate.ts';
+import type { PlannedAlert } from '../src/alerts/service.ts';
+import type { PollResult } from '../src/market/service.ts';
 import type { Subscription } from '../src/store/alerts-repository.ts';
 import { alertTitle } from '../src/alerts/message.ts';
+
+/** What `/alerts` uses (src/alerts/service.ts provides it, through src/app.ts). */
+export interface AlertSubscriptions {
+  /** Coins a subscription watches when it names none. */
+  readonly defaultSymbols: readonly string[];
+  subscription(face: string, chatId: string): Subscription | undefined;
+  /** Creates or replaces the chat's subscription (and resumes it if it was paused). */
+  subscribe(subscription: Omit<Subscription, 'pausedAt' | 'pausedReason'>): void;
+  /** Removes the chat's subscription and drops what is still queued for it. */
+  unsubscribe(face: string, chatId: string): boolean;
+  /** A sample alert, sent straight to the chat. */
+  sendTest(face: string, chatId: string, lang: Lang): Promise<DeliveryResult>;
+  /** poll → store → evaluate, no delivery. */
+  evaluate(): Promise<{ poll: PollResult; candidates: AlertCandidate[]; subscriptions: Subscription[] }>;
+  /** Dedup and the per-chat cap, read-only. */
+  plan(candidates: readonly AlertCandidate[], subscriptions: readonly Subscription[], now: number): PlannedAlert[];
+}
+
+export const ALERT_SUBSCRIPTIONS = serviceKey<AlertSubscriptions>('alert-subscriptions');
 
 /**
  * `/alerts subscribe [crowding|crash|adl|all] [symbols=BTC,ETH] [venues=binance,okx] [severity=warning]`,
@@ -37,15 +60,15 @@ export const alertsCommand: Command = {
   managesChat: true,
   slow: true,
   async run(args, ctx) {
-    const alerts = ctx.services.alerts;
+    const alerts = ctx.services.get(ALERT_SUBSCRIPTIONS);
     if (!alerts) throw new UserError('alerts.unavailable');
     const action = args.action as AlertsAction;
     if (action === 'run-once') return runOnce(alerts, ctx);
     const platform = pushPlatform(ctx);
-    if (action === 'list') return listReply(alerts.repo.get(platform, ctx.chat.id), ctx);
+    if (action === 'list') return listReply(alerts.subscription(platform, ctx.chat.id), ctx);
     if (!ctx.canManageChat) throw new UserError('alerts.not-allowed');
     if (action === 'unsubscribe') {
-      const removed = alerts.repo.unsubscribe(platform, ctx.chat.id);
+      const removed = alerts.unsubscribe(platform, ctx.chat.id);
       return { tone: removed ? 'success' : 'info', blocks: [{ kind: 'text', text: ctx.t(removed ? 'alerts.unsubscribed' : 'alerts.not-subscribed') }] };
     }
     if (action === 'test') {
@@ -65,10 +88,11 @@ export const alertsCommand: Command = {
       createdBy: ctx.user.id,
       createdAt: ctx.now().toISOString(),
     };
-    alerts.repo.subscribe(subscription);
+    alerts.subscribe(subscription);
     // Alerts are posted in the chat's language. A chat that never chose one gets the language of
     // the manager who subscribed it, so a Vietnamese group gets Vietnamese alerts without a /lang step.
-    const preferences = ctx.services.preferences;
+    const preferences = ctx.services.get(LANGUAGE_PREFERENCES);
+    if (!preferences) throw new Error('alerts: no LANGUAGE_PREFERENCES service');
     let alertLang = preferences.chatLang(platform, ctx.chat.id);
     if (alertLang === undefined) {
       alertLang = ctx.lang;
@@ -92,8 +116,9 @@ export const alertsCommand: Command = {
   },
 };
 
-function pushPlatform(ctx: ChatContext): PushPlatform {
-  if (ctx.platform === 'discord' || ctx.platform === 'telegram') return ctx.platform;
+/** Alerts go to chats of faces that can post unasked; the terminal and the CLI cannot. */
+function pushPlatform(ctx: ChatContext): string {
+  if (ctx.face.push) return ctx.face.id;
   throw new UserError('alerts.push-only');
 }
 
@@ -154,7 +179,7 @@ function listReply(sub: Subscription | undefined, ctx: ChatContext): Reply {
   };
 }
 
-async function runOnce(alerts: AlertService, ctx: ChatContext): Promise<Reply> {
+async function runOnce(alerts: AlertSubscriptions, ctx: ChatContext): Promise<Reply> {
   const { poll, candidates, subscriptions } = await alerts.evaluate();
   const { t, lang } = ctx;
   // The same dedup and per-chat cap a scheduled cycle applies, without queueing anything.

@@ -176,7 +176,7 @@ function walkthroughStep(
     index,
     steps,
     t: ctx.t,
-    payloadFor: (n) => encodeStepPayload(topic, n, position, exampleVenue),
+    payloadFor: (n) => encodeStepPayload(topic, n, position, exampleVenue, ctx.actionPayloadBytes),
     closePayload: CLOSE_PAYLOAD,
     image: index === 1 && walkthrough.image ? walkthroughImage(walkthrough.image, ctx.lang) : undefined,
   });

@@ -3,7 +3,8 @@ import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { Reply } from '../src/chat/reply.ts';
-import { formatExample, optionHelpLines, telegramName, usageLine } from '../src/chat/usage.ts';
+import { commandLabel } from '../src/chat/profile.ts';
+import { chatNames, formatExample, helpCall, optionHelpLines, usageLine } from '../src/chat/usage.ts';
 import { nearestWord } from '../src/core/text.ts';
 
 /**
@@ -12,7 +13,7 @@ import { nearestWord } from '../src/core/text.ts';
  * with no extra work. `/start` (Telegram's first message) is the same list with a welcome line.
  */
 export function createHelpCommand(registry: () => readonly Command[]): Command {
-  return {
+  const help: Command = {
     name: 'help',
     aliases: ['start', 'h', 'huongdan'],
     description: localized('chat.help.description'),
@@ -23,7 +24,7 @@ export function createHelpCommand(registry: () => readonly Command[]): Command {
       const commands = registry();
       if (typeof args.command === 'string' && args.command) {
         const wanted = args.command.replace(/^\//, '').toLowerCase();
-        const command = commands.find((c) => [c.name, telegramName(c), c.name.replace(/-/g, ''), ...(c.aliases ?? [])].includes(wanted));
+        const command = commands.find((c) => chatNames(c).includes(wanted));
         if (!command) {
           const suggestion = nearestWord(wanted, commands.map((c) => c.name));
           throw new UserError(suggestion ? 'chat.error.unknown-command-suggest' : 'chat.error.unknown-command', {
@@ -33,17 +34,15 @@ export function createHelpCommand(registry: () => readonly Command[]): Command {
         }
         return commandHelp(command, ctx);
       }
-      return overview(commands, ctx);
+      return overview(commands, help, ctx);
     },
   };
+  return help;
 }
 
-function displayName(command: Command, ctx: ChatContext): string {
-  if (ctx.platform === 'cli') return command.name;
-  return `/${ctx.platform === 'telegram' ? telegramName(command) : command.name}`;
-}
+const displayName = (command: Command, ctx: ChatContext) => commandLabel(ctx.face, command.name);
 
-function overview(commands: readonly Command[], ctx: ChatContext): Reply {
+function overview(commands: readonly Command[], help: Command, ctx: ChatContext): Reply {
   const { t } = ctx;
   const items = commands
     .filter((c) => c.name !== 'help')
@@ -51,14 +50,13 @@ function overview(commands: readonly Command[], ctx: ChatContext): Reply {
       t('chat.help.item', {
         name: displayName(c, ctx),
         description: c.description[ctx.lang],
-        example: c.examples.length ? formatExample(c, c.examples[0], ctx.platform) : displayName(c, ctx),
+        example: c.examples.length ? formatExample(c, c.examples[0], ctx.face) : displayName(c, ctx),
       }),
     );
-  const help = ctx.platform === 'discord' ? '/help command:liq' : ctx.platform === 'cli' ? 'npm run -s cli -- help liq' : '/help liq';
   return {
     title: t('chat.help.title'),
     tone: 'info',
-    blocks: [{ kind: 'text', text: [t('chat.help.intro'), items.join('\n'), t('chat.help.more', { help })].join('\n\n') }],
+    blocks: [{ kind: 'text', text: [t('chat.help.intro'), items.join('\n'), t('chat.help.more', { help: helpCall(help, ctx.face, 'liq') })].join('\n\n') }],
     footer: t('chat.help.footer'),
     data: { commands: commands.map((c) => ({ name: c.name, description: c.description[ctx.lang] })) },
   };
@@ -66,11 +64,11 @@ function overview(commands: readonly Command[], ctx: ChatContext): Reply {
 
 function commandHelp(command: Command, ctx: ChatContext): Reply {
   const { t } = ctx;
-  const examples = command.examples.map((e) => `\`${formatExample(command, e, ctx.platform)}\``);
+  const examples = command.examples.map((e) => `\`${formatExample(command, e, ctx.face)}\``);
   const blocks: Reply['blocks'] = [
-    { kind: 'text', text: `${command.description[ctx.lang]}\n\n${t('chat.help.usage')}\n\`${usageLine(command, ctx.platform)}\`` },
+    { kind: 'text', text: `${command.description[ctx.lang]}\n\n${t('chat.help.usage')}\n\`${usageLine(command, ctx.face, ctx.lang)}\`` },
   ];
-  if (command.options.length) blocks.push({ kind: 'text', text: `${t('chat.help.options')}\n${optionHelpLines(command, ctx.lang, ctx.platform).join('\n')}` });
+  if (command.options.length) blocks.push({ kind: 'text', text: `${t('chat.help.options')}\n${optionHelpLines(command, ctx.lang, ctx.face).join('\n')}` });
   if (examples.length) blocks.push({ kind: 'text', text: `${t('chat.help.examples')}\n${examples.join('\n')}` });
   return {
     title: t('chat.help.command-title', { name: displayName(command, ctx) }),

@@ -1,5 +1,6 @@
 import { LANGS, type Command, type Lang } from '../src/chat/command.ts';
 import { localized, translator } from '../src/chat/i18n.ts';
+import { LANGUAGE_PREFERENCES } from '../src/chat/preferences.ts';
 import type { Reply } from '../src/chat/reply.ts';
 
 /**
@@ -19,8 +20,9 @@ export const langCommand: Command = {
   cost: 'light',
   checksChatManager: true,
   run(args, ctx) {
-    const prefs = ctx.services.preferences;
-    const platform = ctx.platform;
+    const prefs = ctx.services.get(LANGUAGE_PREFERENCES);
+    if (!prefs) throw new Error('lang: no LANGUAGE_PREFERENCES service');
+    const platform = ctx.face.id;
     if (args.lang === undefined) {
       const chatLang = prefs.chatLang(platform, ctx.chat.id) ?? 'en';
       return {

@@ -3,9 +3,36 @@ import type { ChatContext } from '../src/chat/context.ts';
 import { localized } from '../src/chat/i18n.ts';
 import { UserError } from '../src/chat/errors.ts';
 import type { Reply } from '../src/chat/reply.ts';
+import { serviceKey } from '../src/chat/services.ts';
 import { formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
 import { fundingOiChartPng } from '../src/market/chart.ts';
+import type { MarketRow, MarketService } from '../src/market/service.ts';
+import type { HourlyPoint } from '../src/store/market-repository.ts';
 import { VENUE_LABELS, VENUES, type Venue } from '../src/market/types.ts';
+
+/** What `/market` reads (src/market/service.ts provides it, through src/app.ts). */
+export interface MarketData {
+  /** Polls the venues unless the stored data is fresh. */
+  ensureFresh(): Promise<void>;
+  knownSymbols(): readonly string[];
+  rowsFor(symbol: string): MarketRow[];
+  history(symbol: string, hours: number): Array<HourlyPoint & { venue: Venue }>;
+  /** The last error of each venue that has one (when nothing is stored, the reply says why). */
+  venueErrors(): string[];
+}
+
+export const MARKET_DATA = serviceKey<MarketData>('market-data');
+
+/** The market service as `/market` reads it. */
+export function marketData(market: MarketService): MarketData {
+  return {
+    ensureFresh: () => market.ensureFresh(),
+    knownSymbols: () => market.knownSymbols(),
+    rowsFor: (symbol) => market.rowsFor(symbol),
+    history: (symbol, hours) => market.history(symbol, hours),
+    venueErrors: () => VENUES.map((venue) => market.repo.venueStatus(venue).lastError).filter((error): error is string => !!error),
+  };
+}
 
 /**
  * `/market BTC [venue]`: the coin on every venue (mark, funding per interval and APR, OI,
@@ -24,14 +51,14 @@ export const marketCommand: Command = {
   cost: 'light',
   slow: true,
   async run(args, ctx) {
-    const market = ctx.services.market;
+    const market = ctx.services.get(MARKET_DATA);
     if (!market) throw new UserError('market.unavailable');
     const symbol = normalizeSymbol(String(args.symbol ?? ''));
     if (!symbol) throw new UserError('market.unknown-symbol', { symbol: String(args.symbol ?? '') }, { key: 'market.hint-symbol' });
     await market.ensureFresh();
     if (market.knownSymbols().length === 0) {
       // Nothing stored at all: every venue failed (offline, blocked), which is not the coin's fault.
-      const errors = VENUES.map((v) => market.repo.venueStatus(v).lastError).filter((error): error is string => !!error);
+      const errors = market.venueErrors();
       throw new UserError('market.no-data', { errors: errors.length ? errors.join('; ') : '–' });
     }
     const venue = args.venue as Venue | undefined;
@@ -42,9 +69,7 @@ export const marketCommand: Command = {
   },
 };
 
-type Row = ReturnType<NonNullable<ChatContext['services']['market']>['rowsFor']>[number];
-
-function marketReply(symbol: string, rows: Row[], chart: Buffer | undefined, ctx: ChatContext): Reply {
+function marketReply(symbol: string, rows: MarketRow[], chart: Buffer | undefined, ctx: ChatContext): Reply {
   const { t, lang } = ctx;
   const dash = '–';
   const table = rows.map((r) => [

@@ -4,6 +4,7 @@ import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { Block, Reply } from '../src/chat/reply.ts';
+import { serviceKey } from '../src/chat/services.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
 import { getVenue, symbolRules } from '../src/core/venues.ts';
 import { renderSimulationChart } from '../src/simulator/chart.ts';
@@ -22,13 +23,16 @@ import {
   type SimulationParams,
   type VenueId,
 } from '../src/simulator/params.ts';
-import { SimulationBusyError } from '../src/simulator/runner.ts';
+import { SimulationBusyError, type SimulationRunner } from '../src/simulator/runner.ts';
 import { runSimulation, type SimulationResult } from '../src/simulator/simulate.ts';
 
 /** Chat runs are capped at this many positions unless the runner says otherwise (config.simulateMaxPositions). */
 export const DEFAULT_CHAT_MAX_POSITIONS = 200_000;
 
 const POLICY_CHOICES = [...ADL_POLICIES, 'all'] as const;
+
+/** The worker pool that runs simulations off the chat thread (src/app.ts provides it; absent: runs in-process). */
+export const SIMULATOR = serviceKey<Pick<SimulationRunner, 'run' | 'maxChatPositions'>>('simulator');
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -57,7 +61,8 @@ export const simulateCommand: Command = {
     const params = paramsFromArgs(args, ctx);
     let result: SimulationResult;
     try {
-      result = ctx.services.simulator ? await ctx.services.simulator.run(params) : runSimulation(params);
+      const simulator = ctx.services.get(SIMULATOR);
+      result = simulator ? await simulator.run(params) : runSimulation(params);
     } catch (error) {
       if (error instanceof SimulationBusyError) throw new UserError('simulate.error-busy');
       throw error;
@@ -69,7 +74,7 @@ export const simulateCommand: Command = {
 /** Parsed chat options → simulator parameters; every bad value becomes a UserError with an example. */
 export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationParams {
   const maxPositions =
-    ctx.platform === 'cli' ? LIMITS.positions.max : (ctx.services.simulator?.maxChatPositions ?? DEFAULT_CHAT_MAX_POSITIONS);
+    ctx.face.oneShot ? LIMITS.positions.max : (ctx.services.get(SIMULATOR)?.maxChatPositions ?? DEFAULT_CHAT_MAX_POSITIONS);
   const overrides: SimulationOverrides = {};
   const positions = numberOf(args.positions);
   if (positions !== undefined) {

@@ -1,18 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
+import { ALERT_SUBSCRIPTIONS } from '../commands/alerts.ts';
 import { COMMANDS } from '../commands/index.ts';
+import { MARKET_DATA, marketData } from '../commands/market.ts';
+import { SIMULATOR } from '../commands/simulate.ts';
 import type { Command } from './chat/command.ts';
-import type { PushPlatform, ReplySender } from './chat/delivery.ts';
+import type { ReplySender } from './chat/delivery.ts';
 import { Dispatcher } from './chat/dispatcher.ts';
-import type { Services } from './chat/services.ts';
+import { LANGUAGE_PREFERENCES } from './chat/preferences.ts';
+import { Services } from './chat/services.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createAlertService } from './alerts/factory.ts';
 import type { AlertService } from './alerts/service.ts';
 import { createMarketService } from './market/factory.ts';
 import type { MarketService } from './market/service.ts';
-import type { Face, FaceDependencies } from './platforms/face.ts';
+import type { Face, FaceDependencies, FaceModule } from './platforms/face.ts';
+import { CHAT_FACES } from './platforms/registry.ts';
 import { runTerminal } from './platforms/terminal/repl.ts';
 import { SimulationRunner } from './simulator/runner.ts';
 import { openDatabase, type Db } from './store/database.ts';
@@ -20,21 +25,17 @@ import { PreferencesRepository } from './store/preferences.ts';
 
 /**
  * The composition root: one database, the services, one dispatcher over the registry, and a
- * face per configured token (the terminal chat when there is none, or when asked). `npm start`
- * and the end-to-end tests both come through here, so what the tests drive is what users run.
+ * face per configured chat platform (the terminal chat when there is none, or when asked).
+ * `npm start` and the end-to-end tests both come through here, so what the tests drive is what
+ * users run.
  */
-export type FaceFactories = {
-  telegram?: (config: NonNullable<Config['telegram']>, deps: FaceDependencies) => Face;
-  discord?: (config: NonNullable<Config['discord']>, deps: FaceDependencies) => Face;
-};
-
 export interface AppOptions {
   logger?: Logger;
-  /** How the Discord and Telegram faces are built (src/main.ts passes the real ones). */
-  faceFactories?: FaceFactories;
-  /** Run the terminal chat on these streams (default: only when no face has a token). */
+  /** The chat faces to serve when configured (default: every face of src/platforms/registry.ts). */
+  faces?: readonly FaceModule[];
+  /** Run the terminal chat on these streams (default: only when no face is configured). */
   terminal?: { input: Readable; output: Writable; locale?: string; interactive?: boolean; imageDir?: string } | false;
-  /** Schedule the alert cycle (default: when a face that can post alerts is up). */
+  /** Schedule the alert cycle (default: when a face is configured). */
   scheduleAlerts?: boolean;
   commands?: readonly Command[];
   now?: () => Date;
@@ -43,7 +44,8 @@ export interface AppOptions {
 export interface App {
   config: Config;
   db: Db;
-  services: Services & { alerts: AlertService };
+  services: Services;
+  alerts: AlertService;
   dispatcher: Dispatcher;
   faces: Face[];
   /** Resolves when the terminal chat ends (immediately when there is none). */
@@ -55,9 +57,10 @@ export interface App {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);
-  const services = createServices(config, db, logger);
-  services.simulator = new SimulationRunner({ maxChatPositions: config.simulateMaxPositions, concurrency: 1 });
-  const { preferences, market } = services;
+  // Filled as the faces are built below, before anything is delivered.
+  const senders = new Map<string, ReplySender>();
+  const { services: shared, alerts } = createServices(config, db, logger, senders);
+  const services = shared.with(SIMULATOR, new SimulationRunner({ maxChatPositions: config.simulateMaxPositions, concurrency: 1 }));
   const dispatcher = new Dispatcher({
     commands: options.commands ?? COMMANDS,
     services,
@@ -67,20 +70,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     secrets: config.secrets,
   });
 
-  const deps: FaceDependencies = { dispatcher, logger, secrets: config.secrets };
-  const factories = options.faceFactories ?? {};
+  const market = services.require(MARKET_DATA);
   const faces: Face[] = [];
-  if (config.telegram) {
-    if (!factories.telegram) throw new Error('TELEGRAM_BOT_TOKEN is set but this build has no Telegram face');
-    faces.push(factories.telegram(config.telegram, { ...deps, logger: logger.child({ face: 'telegram' }) }));
+  for (const module of options.faces ?? CHAT_FACES) {
+    const build = module.configure(config);
+    if (!build) continue;
+    const { id } = module.profile;
+    const deps: FaceDependencies = {
+      dispatcher,
+      logger: logger.child({ face: id }),
+      secrets: config.secrets,
+      suggestions: (source) => (source === 'symbol' ? market.knownSymbols() : []),
+      chatClosed: (chatId, reason) => alerts.pause(id, chatId, reason),
+    };
+    const face = await build(deps);
+    faces.push(face);
+    if (face.sender) senders.set(id, face.sender);
   }
-  if (config.discord) {
-    if (!factories.discord) throw new Error('DISCORD_TOKEN is set but this build has no Discord face');
-    faces.push(factories.discord(config.discord, { ...deps, logger: logger.child({ face: 'discord' }) }));
-  }
-  const senders: Partial<Record<PushPlatform, ReplySender>> = Object.fromEntries(faces.map((f) => [f.platform, f.sender]));
-  const alerts = createAlertService({ config, db, market, preferences, senders, logger: logger.child({ part: 'alerts' }) });
-  services.alerts = alerts;
 
   const started: Face[] = [];
   let health: Server | undefined;
@@ -90,7 +96,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     stopped = true;
     await alerts.stop();
     for (const face of started.reverse()) {
-      await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.platform }, 'face did not stop cleanly'));
+      await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.profile.id }, 'face did not stop cleanly'));
     }
     await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
     db.close();
@@ -100,14 +106,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     for (const face of faces) {
       await face.start();
       started.push(face);
-      logger.info({ face: face.platform }, 'face started');
+      logger.info({ face: face.profile.id }, 'face started');
     }
     if (options.scheduleAlerts ?? faces.length > 0) {
       alerts.start(config.alertsSchedule);
       // Whatever a previous run queued but could not deliver goes out now.
       void alerts.drain().catch((error: unknown) => logger.warn({ err: error }, 'alerts: drain after start failed'));
     }
-    if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => ({ faces: started.map((f) => f.platform) }));
+    if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => ({ faces: started.map((f) => f.profile.id) }));
   } catch (error) {
     await stop();
     throw error;
@@ -116,18 +122,28 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const terminal = options.terminal ?? (faces.length === 0 ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false);
   const terminalDone = terminal ? runTerminal({ dispatcher, ...terminal }) : Promise.resolve();
 
-  return { config, db, services: services as App['services'], dispatcher, faces, terminalDone, health, stop };
+  return { config, db, services, alerts, dispatcher, faces, terminalDone, health, stop };
 }
 
 /**
- * The services every entry point shares (the bot and the one-shot CLI): preferences and market
- * data on the one database. The bot adds the simulation worker pool and the alert service.
+ * The services every entry point shares (the bot and the one-shot CLI): stored language choices,
+ * market data and alert subscriptions on the one database. `senders` (by face id) are where alerts
+ * go; the CLI passes none, since it posts nothing. The bot adds the simulation worker pool.
  */
-export function createServices(config: Config, db: Db, logger: Logger): Services & { market: MarketService } {
-  return {
-    preferences: new PreferencesRepository(db),
-    market: createMarketService(config, db, logger.child({ part: 'market' })),
-  };
+export function createServices(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  senders: ReadonlyMap<string, ReplySender> = new Map(),
+): { services: Services; market: MarketService; alerts: AlertService } {
+  const preferences = new PreferencesRepository(db);
+  const market = createMarketService(config, db, logger.child({ part: 'market' }));
+  const alerts = createAlertService({ config, db, market, preferences, senders, logger: logger.child({ part: 'alerts' }) });
+  const services = Services.empty()
+    .with(LANGUAGE_PREFERENCES, preferences)
+    .with(MARKET_DATA, marketData(market))
+    .with(ALERT_SUBSCRIPTIONS, alerts);
+  return { services, market, alerts };
 }
 
 function serveHealth(port: number, status: () => Record<string, unknown>): Promise<Server> {

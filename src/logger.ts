@@ -1,17 +1,22 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { CHAT_FACES } from './platforms/registry.ts';
 
-/** Paths pino blanks out wherever they appear: tokens and secrets never reach a log. */
+/**
+ * Paths pino blanks out wherever they appear: tokens and secrets never reach a log. Faces add
+ * their own (a secret header) in their FaceModule.
+ */
 export const REDACT_PATHS = [
   'token',
   '*.token',
-  'config.telegramBotToken',
-  'config.discordToken',
-  'config.telegramWebhookSecret',
+  '*.*.token',
+  'secret',
+  '*.secret',
+  '*.*.secret',
   'headers.authorization',
   'headers.Authorization',
   '*.headers.authorization',
   '*.headers.Authorization',
-  '*.headers["x-telegram-bot-api-secret-token"]',
+  ...CHAT_FACES.flatMap((face) => face.redactPaths ?? []),
   'err.config.headers',
   'err.request',
   'err.response.config',

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startApp, type FaceFactories } from './app.ts';
+import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { projectPath } from './paths.ts';
+import { CHAT_FACES } from './platforms/registry.ts';
 
 /**
  * `npm start`: reads .env, validates the configuration, and starts the faces that have tokens
@@ -25,20 +26,13 @@ try {
   throw error;
 }
 
-const hasFace = Boolean(config.telegram || config.discord);
+const hasFace = CHAT_FACES.some((face) => face.configure(config) !== undefined);
 const terminalWanted = !hasFace || values.terminal === true;
 // In the terminal chat, logs go to stderr and only errors unless LOG_LEVEL says otherwise, so they do not interleave with replies.
 const logger = createLogger(terminalWanted && !process.env.LOG_LEVEL ? 'error' : config.logLevel, {}, terminalWanted ? 2 : 1);
 
-// The chat libraries load only for the faces that have tokens (discord.js alone takes ~1.4 s).
-const faceFactories: FaceFactories = {
-  telegram: config.telegram ? (await import('./platforms/telegram/face.ts')).createTelegramFace : undefined,
-  discord: config.discord ? (await import('./platforms/discord/face.ts')).createDiscordFace : undefined,
-};
-
 const app = await startApp(config, {
   logger,
-  faceFactories,
   terminal: terminalWanted ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false,
 });
 

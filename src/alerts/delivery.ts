@@ -1,40 +1,27 @@
 import type { Logger } from 'pino';
 import type { Lang } from '../chat/command.ts';
-import type { PushPlatform, ReplySender } from '../chat/delivery.ts';
+import type { ReplySender } from '../chat/delivery.ts';
+import type { Pacing } from '../chat/profile.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { AlertsRepository } from '../store/alerts-repository.ts';
 
 /**
- * Drains the persisted outbox through the platform senders, paced to each platform's limits,
- * retrying rate limits and server errors, and pausing a subscription whose chat is gone or
- * forbids the bot (instead of retrying forever).
+ * Drains the persisted outbox through the faces' senders, paced to each face's limits (the
+ * sender's `pacing`, from its profile), retrying rate limits and server errors, and pausing a
+ * subscription whose chat is gone or forbids the bot (instead of retrying forever).
  */
-export interface Pacing {
-  /** Between any two messages on the platform. */
-  globalMs: number;
-  /** Between two messages to the same chat. */
-  perChatMs: number;
-}
-
-/**
- * Telegram: ~30 messages/s overall, 20 messages/min in one group (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
- * Discord: 5 messages / 5 s per channel, 50 requests/s global (https://discord.com/developers/docs/topics/rate-limits).
- */
-export const PLATFORM_PACING: Record<PushPlatform, Pacing> = {
-  telegram: { globalMs: 40, perChatMs: 3_000 },
-  discord: { globalMs: 25, perChatMs: 1_100 },
-};
-
 export interface DeliveryOptions<T> {
   repo: AlertsRepository;
-  senders: Partial<Record<PushPlatform, ReplySender>>;
-  /** The chat's language (services.preferences.chatLang, else en). */
-  langOf(platform: PushPlatform, chatId: string): Lang;
+  /** By face id; filled by the composition root as the faces are built. */
+  senders: ReadonlyMap<string, ReplySender>;
+  /** The chat's language (stored chat preference, else en). */
+  langOf(platform: string, chatId: string): Lang;
   render(alert: T, lang: Lang): Reply;
   logger: Logger;
   now(): number;
   sleep(ms: number): Promise<void>;
-  pacing?: Record<PushPlatform, Pacing>;
+  /** Overrides the senders' own pacing (tests, the bench). */
+  pacing?: Readonly<Record<string, Pacing>>;
   maxAttempts?: number;
   /** A retry the platform asks for within this wait is done in the same drain. */
   maxInlineWaitMs?: number;
@@ -53,19 +40,17 @@ export interface DrainReport {
   failed: number;
   /** Dropped because they were older than `maxAgeMs` when their turn came. */
   expired: number;
-  paused: Array<{ platform: PushPlatform; chatId: string; reason: string }>;
+  paused: Array<{ platform: string; chatId: string; reason: string }>;
 }
 
 export class DeliveryQueue<T> {
-  private readonly nextGlobal: Record<PushPlatform, number> = { telegram: 0, discord: 0 };
+  private readonly nextGlobal = new Map<string, number>();
   private readonly nextChat = new Map<string, number>();
-  private readonly pacing: Record<PushPlatform, Pacing>;
   private readonly maxAttempts: number;
   private readonly maxInlineWaitMs: number;
   private readonly maxAgeMs: number;
 
   constructor(private readonly options: DeliveryOptions<T>) {
-    this.pacing = options.pacing ?? PLATFORM_PACING;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxInlineWaitMs = options.maxInlineWaitMs ?? 5_000;
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_ALERT_AGE_MS;
@@ -86,7 +71,7 @@ export class DeliveryQueue<T> {
         logger.warn({ platform: item.platform, chatId: item.chatId, ageMinutes: Math.round(age / 60_000) }, 'alerts: dropped an alert too old to send');
         continue;
       }
-      const sender = senders[item.platform];
+      const sender = senders.get(item.platform);
       if (!sender) {
         repo.retryLater(item.id, item.attempts + 1, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);
         report.retried++;
@@ -102,7 +87,7 @@ export class DeliveryQueue<T> {
       }
       let attempts = item.attempts;
       for (;;) {
-        await this.pace(item.platform, chatKey);
+        await this.pace(sender, chatKey);
         attempts++;
         const result = await sender.send(item.chatId, reply, lang).catch((error: unknown) => ({
           ok: false as const,
@@ -140,12 +125,14 @@ export class DeliveryQueue<T> {
     return report;
   }
 
-  private async pace(platform: PushPlatform, chatKey: string): Promise<void> {
+  private async pace(sender: ReplySender, chatKey: string): Promise<void> {
+    const { platform } = sender;
+    const pacing = this.options.pacing?.[platform] ?? sender.pacing;
     const now = this.options.now();
-    const readyAt = Math.max(this.nextGlobal[platform], this.nextChat.get(chatKey) ?? 0);
+    const readyAt = Math.max(this.nextGlobal.get(platform) ?? 0, this.nextChat.get(chatKey) ?? 0);
     if (readyAt > now) await this.options.sleep(readyAt - now);
     const sentAt = Math.max(now, readyAt);
-    this.nextGlobal[platform] = sentAt + this.pacing[platform].globalMs;
-    this.nextChat.set(chatKey, sentAt + this.pacing[platform].perChatMs);
+    this.nextGlobal.set(platform, sentAt + pacing.globalMs);
+    this.nextChat.set(chatKey, sentAt + pacing.perChatMs);
   }
 }

@@ -1,19 +1,19 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { PushPlatform, ReplySender } from '../chat/delivery.ts';
+import type { ReplySender } from '../chat/delivery.ts';
+import type { LanguagePreferences } from '../chat/preferences.ts';
 import type { Db } from '../store/database.ts';
-import type { PreferencesRepository } from '../store/preferences.ts';
 import { AlertsRepository } from '../store/alerts-repository.ts';
 import type { MarketService } from '../market/service.ts';
 import { AlertService } from './service.ts';
 
-/** The alert service as src/main.ts builds it; call `.start(config.alertsSchedule)` once the faces are up. */
+/** The alert service as src/app.ts builds it; call `.start(config.alertsSchedule)` once the faces are up. */
 export function createAlertService(options: {
   config: Pick<Config, 'signals' | 'alerts'>;
   db: Db;
   market: MarketService;
-  preferences: PreferencesRepository;
-  senders: Partial<Record<PushPlatform, ReplySender>>;
+  preferences: Pick<LanguagePreferences, 'chatLang'>;
+  senders: ReadonlyMap<string, ReplySender>;
   logger: Logger;
   now?: () => number;
 }): AlertService {

@@ -1,17 +1,18 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Lang } from '../chat/command.ts';
-import type { PushPlatform, ReplySender, DeliveryResult } from '../chat/delivery.ts';
+import type { ReplySender, DeliveryResult } from '../chat/delivery.ts';
+import type { LanguagePreferences } from '../chat/preferences.ts';
+import type { Pacing } from '../chat/profile.ts';
 import { translator } from '../chat/i18n.ts';
 import type { Reply } from '../chat/reply.ts';
-import type { PreferencesRepository } from '../store/preferences.ts';
 import { AlertsRepository, venueGroup, type Subscription } from '../store/alerts-repository.ts';
 import type { MarketService, PollResult } from '../market/service.ts';
 import { fundingOiChartPng } from '../market/chart.ts';
 import type { SignalThresholds } from '../core/signals.ts';
 import { evaluateAlerts, wants, type AlertCandidate } from './evaluate.ts';
 import { buildAlertReply } from './message.ts';
-import { DeliveryQueue, type DrainReport, type Pacing } from './delivery.ts';
+import { DeliveryQueue, type DrainReport } from './delivery.ts';
 
 /**
  * The alert cycle: poll → store → evaluate → dedup → deliver, on a node-cron schedule with no
@@ -20,8 +21,9 @@ import { DeliveryQueue, type DrainReport, type Pacing } from './delivery.ts';
 export interface AlertServiceOptions {
   market: MarketService;
   repo: AlertsRepository;
-  preferences: PreferencesRepository;
-  senders: Partial<Record<PushPlatform, ReplySender>>;
+  preferences: Pick<LanguagePreferences, 'chatLang'>;
+  /** By face id; the composition root adds each face's sender as it builds the face. */
+  senders: ReadonlyMap<string, ReplySender>;
   thresholds: SignalThresholds;
   cooldownMs: number;
   defaultSymbols: readonly string[];
@@ -29,7 +31,7 @@ export interface AlertServiceOptions {
   logger: Logger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  pacing?: Record<PushPlatform, Pacing>;
+  pacing?: Readonly<Record<string, Pacing>>;
   /** Draw charts in alerts (off in the bench, where only the pipeline is timed). */
   charts?: boolean;
   /** Undelivered alerts older than this are dropped, not sent late (default 30 min). */
@@ -40,7 +42,7 @@ export interface CycleReport {
   poll: PollResult['venues'];
   candidates: AlertCandidate[];
   /** (target, alert) pairs queued after dedup. */
-  queued: Array<{ platform: PushPlatform; chatId: string; alert: AlertCandidate }>;
+  queued: Array<{ platform: string; chatId: string; alert: AlertCandidate }>;
   delivery?: DrainReport;
 }
 
@@ -78,8 +80,25 @@ export class AlertService {
     });
   }
 
-  langOf(platform: PushPlatform, chatId: string): Lang {
+  langOf(platform: string, chatId: string): Lang {
     return this.options.preferences.chatLang(platform, chatId) ?? 'en';
+  }
+
+  subscription(platform: string, chatId: string): Subscription | undefined {
+    return this.repo.get(platform, chatId);
+  }
+
+  subscribe(subscription: Omit<Subscription, 'pausedAt' | 'pausedReason'>): void {
+    this.repo.subscribe(subscription);
+  }
+
+  unsubscribe(platform: string, chatId: string): boolean {
+    return this.repo.unsubscribe(platform, chatId);
+  }
+
+  /** The chat is gone or the bot was removed from it: stop alerting it (subscribing again resumes). */
+  pause(platform: string, chatId: string, reason: string): void {
+    this.repo.pause(platform, chatId, reason, new Date(this.now()));
   }
 
   render(alert: AlertCandidate, lang: Lang): Reply {
@@ -160,8 +179,8 @@ export class AlertService {
   }
 
   /** `/alerts test`: a sample built from 10 Oct 2025 numbers, sent straight to the chat. */
-  async sendTest(platform: PushPlatform, chatId: string, lang: Lang): Promise<DeliveryResult> {
-    const sender = this.options.senders[platform];
+  async sendTest(platform: string, chatId: string, lang: Lang): Promise<DeliveryResult> {
+    const sender = this.options.senders.get(platform);
     if (!sender) return { ok: false, reason: 'retry', detail: `no ${platform} sender` };
     const reply = buildAlertReply(sampleAlert(), lang);
     reply.blocks.unshift({ kind: 'text', text: translator(lang)('alerts.test-banner') });

@@ -1,21 +1,37 @@
+import type { Lang } from './command.ts';
+import type { Pacing } from './profile.ts';
 import type { Reply } from './reply.ts';
 
 /**
- * Pushing a reply to a chat that did not ask (alerts). Each face that can push provides a
- * ReplySender; src/alerts uses them without knowing the platform.
+ * Posting a reply nobody asked for (alerts; later digests and private notices). Each face that can
+ * push provides a ReplySender; src/alerts uses them by face id without knowing the platform.
  */
-export type PushPlatform = 'discord' | 'telegram';
-
 export type DeliveryResult =
   | { ok: true; messageId?: string }
-  /** Rate-limited or a server error: try again later (after `retryAfterMs` when the platform said). */
+  /** Not posted (rate-limited, refused, not reachable): try again later (after `retryAfterMs` when the platform said). */
   | { ok: false; reason: 'retry'; retryAfterMs?: number; detail: string }
   /** The chat no longer exists (Discord Unknown Channel, Telegram "chat not found"). */
   | { ok: false; reason: 'gone'; detail: string }
   /** The bot may not post there (Telegram 403 blocked/kicked, Discord Missing Access/Permissions). */
   | { ok: false; reason: 'forbidden'; detail: string };
 
+/** An edit can also find its message gone (deleted by someone): the caller sends a new one. */
+export type EditResult = DeliveryResult | { ok: false; reason: 'missing'; detail: string };
+
 export interface ReplySender {
-  readonly platform: PushPlatform;
-  send(chatId: string, reply: Reply, lang: 'en' | 'vi'): Promise<DeliveryResult>;
+  /** The face id (`FaceProfile.id`) whose chats this sender posts to. */
+  readonly platform: string;
+  /** The face's pacing (`FaceProfile.push.pacing`). */
+  readonly pacing: Pacing;
+  send(chatId: string, reply: Reply, lang: Lang): Promise<DeliveryResult>;
+  /**
+   * Replaces a message this sender posted (`messageId` from `send`) with a new reply: the live
+   * digest edits one message per chat. Present when the face's profile says `push.canEdit`.
+   */
+  edit?(chatId: string, messageId: string, reply: Reply, lang: Lang): Promise<EditResult>;
+  /**
+   * The chat id that reaches this user privately (`send` to it), or a failure (the user never
+   * opened a private chat with the bot, or blocked it). Present when `push.privateChats`.
+   */
+  privateChatOf?(userId: string): Promise<{ ok: true; chatId: string } | Exclude<DeliveryResult, { ok: true }>>;
 }

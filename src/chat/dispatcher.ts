@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Command, Lang } from './command.ts';
-import type { ChatContext, ChatPlace, ChatUser, Platform } from './context.ts';
+import type { ChatContext, ChatPlace, ChatUser } from './context.ts';
 import { isUserError } from './errors.ts';
 import { langFromLocale, translator, type Params, type Translator } from './i18n.ts';
 import { parseArgs, splitWords, tokenize, type RawArgs } from './options.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
+import { LANGUAGE_PREFERENCES, type LanguagePreferences } from './preferences.ts';
+import { commandLabel, type FaceProfile } from './profile.ts';
 import type { ActionOutcome, Reply } from './reply.ts';
-import type { Services } from './services.ts';
-import { chatNames, firstExample, inFaceSyntax, telegramName } from './usage.ts';
+import type { ServiceLookup } from './services.ts';
+import { chatNames, firstExample, helpCall, inFaceSyntax } from './usage.ts';
 import { nearestWord } from '../core/text.ts';
 import { scrubSecrets } from '../logger.ts';
 
@@ -20,7 +22,8 @@ import { scrubSecrets } from '../logger.ts';
  * apology that quotes the id. Faces never see an exception from here.
  */
 export interface Invocation {
-  platform: Platform;
+  /** The face's profile: its id keys stored choices; its syntax writes examples and hints. */
+  face: FaceProfile;
   user: ChatUser;
   chat: ChatPlace;
   /** The platform's locale for this user (Discord `locale`, Telegram `language_code`), used until /lang is set. */
@@ -43,9 +46,10 @@ export type ActionResult = { outcome: ActionOutcome; lang: Lang };
 
 export interface DispatcherOptions {
   commands: readonly Command[];
-  services: Services;
+  /** What commands may use; must provide LANGUAGE_PREFERENCES (the dispatcher reads the user's choice). */
+  services: ServiceLookup;
   logger: Logger;
-  /** No limit when absent (the one-shot CLI and the terminal). */
+  /** Per-user limits on faces whose profile is `rateLimited`; no limit when absent. */
   rateLimits?: RateLimits;
   now?: () => Date;
   secrets?: readonly string[];
@@ -56,9 +60,13 @@ export class Dispatcher {
   private readonly byName = new Map<string, Command>();
   private readonly limiter?: RateLimiter;
   private readonly now: () => Date;
+  private readonly preferences: LanguagePreferences;
 
   constructor(private readonly options: DispatcherOptions) {
     this.commands = options.commands;
+    const preferences = options.services.get(LANGUAGE_PREFERENCES);
+    if (!preferences) throw new Error('dispatcher: services must provide LANGUAGE_PREFERENCES');
+    this.preferences = preferences;
     for (const command of options.commands) {
       for (const name of chatNames(command)) {
         if (this.byName.has(name)) throw new Error(`commands: "${name}" is used by two commands`);
@@ -69,8 +77,9 @@ export class Dispatcher {
     if (options.rateLimits) this.limiter = new RateLimiter(options.rateLimits, () => this.now().getTime());
   }
 
-  get services(): Services {
-    return this.options.services;
+  /** The help command, when the registry has one (error hints point to it). */
+  private get help(): Command | undefined {
+    return this.byName.get('help');
   }
 
   find(name: string): Command | undefined {
@@ -78,9 +87,9 @@ export class Dispatcher {
   }
 
   /** The user's stored choice, else the platform locale, else English. */
-  langFor(invocation: Pick<Invocation, 'platform' | 'user' | 'locale' | 'lang'>): Lang {
+  langFor(invocation: Pick<Invocation, 'face' | 'user' | 'locale' | 'lang'>): Lang {
     if (invocation.lang) return invocation.lang;
-    return this.options.services.preferences.userLang(invocation.platform, invocation.user.id) ?? langFromLocale(invocation.locale);
+    return this.preferences.userLang(invocation.face.id, invocation.user.id) ?? langFromLocale(invocation.locale);
   }
 
   /** A chat line such as `/liq binance long 30000 1 10x` (the face has removed any `@BotName`). */
@@ -140,42 +149,46 @@ export class Dispatcher {
   /** The context a command runs with; `canManageChat` is only asked for commands that read it. */
   async context(invocation: Invocation, command: Command | undefined, lang: Lang): Promise<ChatContext> {
     const needsManager = command?.managesChat || command?.checksChatManager;
-    let canManageChat = invocation.chat.kind === 'private' || invocation.platform === 'terminal' || invocation.platform === 'cli';
+    const { face } = invocation;
+    let canManageChat = invocation.chat.kind === 'private' || face.operator;
     if (needsManager && !canManageChat && invocation.canManageChat) canManageChat = await invocation.canManageChat();
+    const limit = face.limits.actionDataBytes ?? Number.POSITIVE_INFINITY;
     return {
-      platform: invocation.platform,
+      face,
       lang,
       t: translator(lang),
       user: invocation.user,
       chat: invocation.chat,
       canManageChat,
+      actionPayloadBytes: command ? limit - Buffer.byteLength(`${command.name}:`) : limit,
       services: this.options.services,
-      logger: this.options.logger.child({ platform: invocation.platform, command: command?.name }),
+      logger: this.options.logger.child({ face: face.id, command: command?.name }),
       now: this.now,
     };
   }
 
-  errorReply(error: unknown, invocation: Pick<Invocation, 'platform'>, command: Command | undefined, lang: Lang): Reply {
+  errorReply(error: unknown, invocation: Pick<Invocation, 'face'>, command: Command | undefined, lang: Lang): Reply {
+    const { face } = invocation;
     const t = translator(lang);
     if (isUserError(error)) {
       // `{example}` in a command's message or hint is its example as this face types it.
       const withExample = (params: Params | undefined): Params | undefined =>
-        params && 'example' in params && command?.examples.length ? { ...params, example: firstExample(command, invocation.platform) } : params;
+        params && 'example' in params && command?.examples.length ? { ...params, example: firstExample(command, face) } : params;
       const message = t(error.key, withExample(error.params));
       const hint = error.hintKey
         ? t(error.hintKey, withExample(error.hintParams))
         : command
-          ? t('chat.hint.example', { example: firstExample(command, invocation.platform) })
+          ? t('chat.hint.example', { example: firstExample(command, face) })
           : '';
-      const help = command && invocation.platform !== 'cli' ? t('chat.hint.help', { help: helpCall(command, invocation.platform) }) : '';
-      const lines = [message, hint].map((line) => (command ? inFaceSyntax(line, command, invocation.platform) : line));
+      const help = command && !face.oneShot && this.help ? t('chat.hint.help', { help: helpCall(this.help, face, command.name) }) : '';
+      const lines = [message, hint].map((line) => (command ? inFaceSyntax(line, command, face) : line));
       return errorText([...lines, help].filter(Boolean).join('\n'), t);
     }
     const id = randomBytes(4).toString('hex');
     const secrets = this.options.secrets ?? [];
     const err = error instanceof Error ? error : new Error(String(error));
     this.options.logger.error(
-      { errorId: id, command: command?.name, platform: invocation.platform, err: { type: err.name, message: scrubSecrets(err.message, [...secrets]), stack: scrubSecrets(err.stack ?? '', [...secrets]) } },
+      { errorId: id, command: command?.name, face: face.id, err: { type: err.name, message: scrubSecrets(err.message, [...secrets]), stack: scrubSecrets(err.stack ?? '', [...secrets]) } },
       'command failed',
     );
     return errorText(t('chat.error.internal', { id }), t);
@@ -184,25 +197,21 @@ export class Dispatcher {
   private unknownCommand(invocation: Invocation, name: string): DispatchResult {
     const lang = this.langFor(invocation);
     const t = translator(lang);
-    const slash = (n: string) => `/${invocation.platform === 'telegram' ? n.replace(/-/g, '_') : n}`;
+    const label = (n: string) => commandLabel(invocation.face, n);
     const suggestion = nearestWord(name.toLowerCase(), this.commands.map((c) => c.name));
     const text = suggestion
-      ? t('chat.error.unknown-command-suggest', { name: slash(name), suggestion: slash(suggestion) })
-      : t('chat.error.unknown-command', { name: slash(name) });
-    return { kind: 'unknown', reply: errorText(`${text}\n${t('chat.hint.commands', { help: slash('help') })}`, t), lang };
+      ? t('chat.error.unknown-command-suggest', { name: label(name), suggestion: label(suggestion) })
+      : t('chat.error.unknown-command', { name: label(name) });
+    const help = this.help ? `\n${t('chat.hint.commands', { help: helpCall(this.help, invocation.face) })}` : '';
+    return { kind: 'unknown', reply: errorText(`${text}${help}`, t), lang };
   }
 
   private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): Reply | undefined {
-    if (!this.limiter) return undefined;
-    const decision = this.limiter.take(`${invocation.platform}:${invocation.user.id}`, cost);
+    if (!this.limiter || !invocation.face.rateLimited) return undefined;
+    const decision = this.limiter.take(`${invocation.face.id}:${invocation.user.id}`, cost);
     if (decision.ok) return undefined;
     return { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text: t('chat.rate-limited', { seconds: decision.retryAfterSeconds }) }] };
   }
-}
-
-function helpCall(command: Command, platform: Platform): string {
-  if (platform === 'discord') return `/help command:${command.name}`;
-  return `/help ${platform === 'telegram' ? telegramName(command) : command.name}`;
 }
 
 function errorText(text: string, t: Translator): Reply {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGS, type Lang, type Localized } from './command.ts';
 import { projectPath } from '../paths.ts';
@@ -7,23 +7,30 @@ import { projectPath } from '../paths.ts';
  * Message catalogs live in `data/i18n/<namespace>.json`, one object per key with both
  * languages side by side: `{ "title": { "en": "Liquidation", "vi": "Thanh lý" } }`.
  * A key is addressed as `<namespace>.<key>`. Placeholders are `{name}`.
- * Each feature owns its namespace file, so features never edit each other's catalog.
+ * Each feature owns its namespace file, so features never edit each other's catalog. A face
+ * keeps its own strings in its folder (`src/platforms/<face>/i18n.json`, namespace `<face>`).
  */
 export type Catalog = Map<string, Localized>;
 export type Params = Record<string, string | number>;
 export type Translator = (key: string, params?: Params) => string;
 
-export function loadCatalog(dir = projectPath('data', 'i18n')): Catalog {
+export function loadCatalog(dir = projectPath('data', 'i18n'), facesDir = projectPath('src', 'platforms')): Catalog {
   const catalog: Catalog = new Map();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    const namespace = file.slice(0, -'.json'.length);
-    const entries = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, Localized>;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ namespace: file.slice(0, -'.json'.length), path: join(dir, file) }));
+  for (const face of readdirSync(facesDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    const path = join(facesDir, face, 'i18n.json');
+    if (existsSync(path)) files.push({ namespace: face, path });
+  }
+  for (const { namespace, path } of files) {
+    const entries = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Localized>;
     for (const [key, value] of Object.entries(entries)) {
       for (const lang of LANGS) {
-        if (typeof value?.[lang] !== 'string') {
-          throw new Error(`i18n: ${namespace}.${key} has no "${lang}" text (data/i18n/${file})`);
-        }
+        if (typeof value?.[lang] !== 'string') throw new Error(`i18n: ${namespace}.${key} has no "${lang}" text (${path})`);
       }
+      if (catalog.has(`${namespace}.${key}`)) throw new Error(`i18n: ${namespace}.${key} is defined twice (${path})`);
       catalog.set(`${namespace}.${key}`, value);
     }
   }

@@ -1,36 +1,36 @@
 import type { Command, CommandExample, Lang, OptionSpec } from './command.ts';
-import type { Platform } from './context.ts';
 import { translator } from './i18n.ts';
+import { commandLabel, type FaceProfile } from './profile.ts';
 
 /**
- * How a command is written on each face, generated from its one definition: the name
- * (Telegram has no hyphens: `adl-rank` → `adl_rank`), its examples and the help for its options.
+ * How a command is written on a face, generated from its one definition and the face's profile:
+ * its name, its examples and the help for its options, in the face's option syntax.
  */
-export function telegramName(command: Pick<Command, 'name'>): string {
-  return command.name.replace(/-/g, '_');
-}
 
-/** Every word that calls this command in a chat line (without the slash), lowercase. */
+/** Every word that calls this command in a chat line (without the slash), lowercase: `adl-rank`, `adl_rank`, `adlrank`, aliases. */
 export function chatNames(command: Pick<Command, 'name' | 'aliases'>): string[] {
-  const names = [command.name, telegramName(command), command.name.replace(/-/g, ''), ...(command.aliases ?? [])];
+  const names = [command.name, command.name.replace(/-/g, '_'), command.name.replace(/-/g, ''), ...(command.aliases ?? [])];
   return [...new Set(names.map((n) => n.toLowerCase()))];
 }
 
 const quote = (value: string) => (/\s/.test(value) ? `"${value}"` : value);
 
 /**
- * The example as a user of `platform` types it:
- *   telegram / terminal  `/liq binance long 122000 0.5 20x mode=cross`
- *   discord              `/liq venue:binance side:long entry:122000 …`
- *   cli                  `npm run -s cli -- liq --venue binance --side long …`
+ * The example as a user of this face types it:
+ *   words  `/liq binance long 122000 0.5 20x mode=cross`
+ *   named  `/liq venue:binance side:long entry:122000 …`
+ *   flags  `npm run -s cli -- liq --venue binance --side long …`
  * Positional options are written bare while they come in order; the rest by name.
  */
-export function formatExample(command: Command, example: CommandExample, platform: Platform): string {
+export function formatExample(command: Command, example: CommandExample, face: FaceProfile): string {
+  const { syntax } = face;
   const given = (o: OptionSpec) => example.args[o.name] !== undefined;
-  if (platform === 'discord') {
+  const name = `${syntax.prefix}${syntax.name(command.name)}`;
+  if (syntax.options === 'named') {
     const parts = command.options.filter(given).map((o) => `${o.name}:${example.args[o.name]}`);
-    return [`/${command.name}`, ...parts].join(' ');
+    return [name, ...parts].join(' ');
   }
+  const flags = syntax.options === 'flags';
   const bare: string[] = [];
   const named: OptionSpec[] = [];
   let inOrder = true;
@@ -39,26 +39,28 @@ export function formatExample(command: Command, example: CommandExample, platfor
       if (option.positional) inOrder = false;
       continue;
     }
-    const positionalHere = platform === 'cli' ? option.positional && option.cliPositional : option.positional;
+    const positionalHere = flags ? option.positional && option.cliPositional : option.positional;
     if (positionalHere && inOrder) bare.push(quote(example.args[option.name]));
     else {
       if (option.positional) inOrder = false;
       named.push(option);
     }
   }
-  if (platform === 'cli') {
-    return ['npm run -s cli --', command.name, ...bare, ...named.map((o) => `--${o.name} ${quote(example.args[o.name])}`)].join(' ');
-  }
-  const name = platform === 'telegram' ? telegramName(command) : command.name;
-  return [`/${name}`, ...bare, ...named.map((o) => `${o.name}=${quote(example.args[o.name])}`)].join(' ');
+  const namedParts = named.map((o) => (flags ? `--${o.name} ${quote(example.args[o.name])}` : `${o.name}=${quote(example.args[o.name])}`));
+  return [name, ...bare, ...namedParts].join(' ');
 }
 
-export function firstExample(command: Command, platform: Platform): string {
-  return command.examples.length ? formatExample(command, command.examples[0], platform) : `/${command.name}`;
+export function firstExample(command: Command, face: FaceProfile): string {
+  return command.examples.length ? formatExample(command, command.examples[0], face) : commandLabel(face, command.name);
+}
+
+/** How to ask `help` about one command on this face (`/help adl_rank`, `/help command:liq`, `npm run -s cli -- help liq`). */
+export function helpCall(help: Command, face: FaceProfile, about?: string): string {
+  return formatExample(help, { args: about ? { [help.options[0]?.name ?? 'command']: face.syntax.name(about) } : {} }, face);
 }
 
 /** `venue (binance | bybit …, required) — Exchange` lines for `/help <command>`. */
-export function optionHelpLines(command: Command, lang: Lang, platform: Platform): string[] {
+export function optionHelpLines(command: Command, lang: Lang, face: FaceProfile): string[] {
   const t = translator(lang);
   return command.options.map((option) => {
     const facts: string[] = [t(`chat.kind.${option.kind}`)];
@@ -66,31 +68,31 @@ export function optionHelpLines(command: Command, lang: Lang, platform: Platform
     if (option.required) facts.push(t('chat.help.required'));
     if (option.default !== undefined) facts.push(t('chat.help.default', { value: String(option.default) }));
     const aliases = option.aliases?.length ? ` (${option.aliases.join(', ')})` : '';
-    const name = platform === 'cli' ? `--${option.name}` : option.name;
+    const name = face.syntax.options === 'flags' ? `--${option.name}` : option.name;
     return `• \`${name}\`${aliases}: ${option.description[lang]} _(${facts.join(', ')})_`;
   });
 }
 
-/** The positional order, as chat users type it: `/liq <venue> <side> <entry> [qty] [leverage]`. */
-export function usageLine(command: Command, platform: Platform): string {
-  const slots = command.options
-    .filter((o) => o.positional)
-    .map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`));
-  const name = platform === 'telegram' ? telegramName(command) : command.name;
-  if (platform === 'discord') return `/${name}`;
-  if (platform === 'cli') return `npm run -s cli -- ${name} ${command.options.filter((o) => o.required).map((o) => `--${o.name} <${o.name}>`).join(' ')}`.trim();
-  return [`/${name}`, ...slots, '[key=value …]'].join(' ');
+/** The positional order, as this face types it: `/liq <venue> <side> <entry> [qty] [leverage] [name=value …]`. */
+export function usageLine(command: Command, face: FaceProfile, lang: Lang): string {
+  const { syntax } = face;
+  const name = `${syntax.prefix}${syntax.name(command.name)}`;
+  if (syntax.options === 'named') return name;
+  if (syntax.options === 'flags') return `${name} ${command.options.filter((o) => o.required).map((o) => `--${o.name} <${o.name}>`).join(' ')}`.trim();
+  const slots = command.options.filter((o) => o.positional).map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`));
+  return [name, ...slots, translator(lang)('chat.help.named-slot')].join(' ');
 }
 
 /**
- * Messages name options the chat way (`leverage=150x`); on Discord that is `leverage:150x` and on
- * the CLI `--leverage 150x`. Only names of this command's options are rewritten.
+ * Messages name options the chat way (`leverage=150x`); with `named` syntax that is
+ * `leverage:150x` and with `flags` `--leverage 150x`. Only names of this command's options are rewritten.
  */
-export function inFaceSyntax(text: string, command: Command, platform: Platform): string {
-  if (platform !== 'discord' && platform !== 'cli') return text;
+export function inFaceSyntax(text: string, command: Command, face: FaceProfile): string {
+  const style = face.syntax.options;
+  if (style === 'words') return text;
   const names = new Set(command.options.flatMap((o) => [o.name, ...(o.aliases ?? [])]));
   return text.replace(/(^|[\s`(])([a-z][a-z0-9-]*)=([^\s`),]*)/g, (whole, before: string, name: string, value: string) => {
     if (!names.has(name)) return whole;
-    return platform === 'discord' ? `${before}${name}:${value}` : `${before}--${name}${value ? ` ${value}` : ''}`;
+    return style === 'named' ? `${before}${name}:${value}` : `${before}--${name}${value ? ` ${value}` : ''}`;
   });
 }

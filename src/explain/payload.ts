@@ -1,8 +1,8 @@
 import { Decimal } from 'decimal.js';
 
 /**
- * Button payloads for walkthrough navigation. Telegram allows 64 bytes of callback data and the
- * face prefixes `explain:`, so a payload keeps to 56 bytes:
+ * Button payloads for walkthrough navigation, kept within the bytes the asking face allows a
+ * payload (`ChatContext.actionPayloadBytes`: its button-data limit less the `explain:` prefix):
  *   `adl:3`                              step 3 of a topic
  *   `adl:3:s,122000,102000,20,bn`        … with the reader's own position (side, entry, mark, leverage, venue[, qty])
  *   `adl:3:@hl`                          … the default example, on another venue
@@ -13,8 +13,6 @@ import { Decimal } from 'decimal.js';
  * exponent form (`1.23e-8`), so every position the calculator accepts gets working buttons.
  */
 export const COMMAND_PREFIX = 'explain:';
-export const MAX_CALLBACK_BYTES = 64;
-export const MAX_PAYLOAD_BYTES = MAX_CALLBACK_BYTES - Buffer.byteLength(COMMAND_PREFIX);
 export const CLOSE_PAYLOAD = 'close';
 
 export interface ReaderPosition {
@@ -77,14 +75,21 @@ const ENCODINGS: ReadonlyArray<[number, NumberStyle]> = [
   [3, 'compact'],
 ];
 
-export function encodeStepPayload(topic: string, step: number, position?: ReaderPosition, exampleVenue?: string): string {
+/** `maxBytes`: what the face allows this command's payloads (`ctx.actionPayloadBytes`); no limit when absent. */
+export function encodeStepPayload(
+  topic: string,
+  step: number,
+  position?: ReaderPosition,
+  exampleVenue?: string,
+  maxBytes = Number.POSITIVE_INFINITY,
+): string {
   const base = `${topic}:${step}`;
   if (!position) return exampleVenue ? `${base}:@${VENUE_CODES[exampleVenue] ?? exampleVenue}` : base;
   for (const [digits, style] of ENCODINGS) {
     const payload = `${base}:${encodePosition(position, digits, style)}`;
-    if (Buffer.byteLength(payload) <= MAX_PAYLOAD_BYTES) return payload;
+    if (Buffer.byteLength(payload) <= maxBytes) return payload;
   }
-  throw new Error(`explain payload for ${topic} step ${step} does not fit ${MAX_PAYLOAD_BYTES} bytes`);
+  throw new Error(`explain payload for ${topic} step ${step} does not fit ${maxBytes} bytes`);
 }
 
 function decimalOrUndefined(text: string | undefined): Decimal | undefined {

@@ -1,10 +1,10 @@
 import type { Db } from './database.ts';
-import type { PushPlatform } from '../chat/delivery.ts';
 import { severityRank, type AlertKind, type Severity } from '../core/signals.ts';
 
 /** Alert subscriptions, the dedup/cooldown record and the persisted delivery queue. */
 export interface Subscription {
-  platform: PushPlatform;
+  /** The face id (`FaceProfile.id`) of the chat. */
+  platform: string;
   chatId: string;
   kinds: AlertKind[];
   /** Coins, or ['*'] for every liquid coin. */
@@ -22,7 +22,7 @@ export const venueGroup = (venues: readonly string[]): string => (venues.include
 
 /** The dedup key: one alert per (target, venue group, symbol, kind) per cooldown. */
 export interface AlertKey {
-  platform: PushPlatform;
+  platform: string;
   chatId: string;
   venueGroup: string;
   symbol: string;
@@ -31,7 +31,7 @@ export interface AlertKey {
 
 export interface OutboxItem<T> {
   id: number;
-  platform: PushPlatform;
+  platform: string;
   chatId: string;
   alert: T;
   attempts: number;
@@ -40,7 +40,7 @@ export interface OutboxItem<T> {
 }
 
 interface SubscriptionRow {
-  platform: PushPlatform;
+  platform: string;
   chat_id: string;
   kinds: string;
   symbols: string;
@@ -79,7 +79,7 @@ export class AlertsRepository {
   }
 
   /** Removes the chat's subscription and drops what is still queued for it. */
-  unsubscribe(platform: PushPlatform, chatId: string): boolean {
+  unsubscribe(platform: string, chatId: string): boolean {
     return this.db.transaction(() => {
       this.db
         .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = 'unsubscribed' WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
@@ -88,7 +88,7 @@ export class AlertsRepository {
     })();
   }
 
-  get(platform: PushPlatform, chatId: string): Subscription | undefined {
+  get(platform: string, chatId: string): Subscription | undefined {
     const row = this.db.prepare('SELECT * FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').get(platform, chatId) as SubscriptionRow | undefined;
     return row && toSubscription(row);
   }
@@ -98,7 +98,7 @@ export class AlertsRepository {
   }
 
   /** The target is gone or forbids the bot: stop sending there and drop what was queued for it. */
-  pause(platform: PushPlatform, chatId: string, reason: string, now: Date): void {
+  pause(platform: string, chatId: string, reason: string, now: Date): void {
     this.db.transaction(() => {
       this.db
         .prepare('UPDATE alert_subscriptions SET paused_at = ?, paused_reason = ? WHERE platform = ? AND chat_id = ?')
@@ -143,7 +143,7 @@ export class AlertsRepository {
   due<T>(now: number): Array<OutboxItem<T>> {
     const rows = this.db
       .prepare(`SELECT id, platform, chat_id, alert, attempts, created_at FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-      .all(now) as Array<{ id: number; platform: PushPlatform; chat_id: string; alert: string; attempts: number; created_at: number }>;
+      .all(now) as Array<{ id: number; platform: string; chat_id: string; alert: string; attempts: number; created_at: number }>;
     return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts, createdAt: r.created_at }));
   }
 

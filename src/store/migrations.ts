@@ -7,7 +7,11 @@ export interface Migration {
 /**
  * The schema, in order. Never edit a migration that has shipped: add a new one.
  * Version ranges by feature keep parallel work apart: 1–99 chat/preferences,
- * 100–199 market data, 200–299 alerts.
+ * 100–199 market data, 200–299 alerts, 300–399 venue tables, 400–499 watch, 500–599 streams,
+ * 600–699 keys.
+ *
+ * Face ids (`platform` columns) are not constrained here: the faces are listed once, in
+ * src/platforms/registry.ts, and a new face needs no schema change.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -133,6 +137,30 @@ export const MIGRATIONS: readonly Migration[] = [
         last_error TEXT
       );
       CREATE INDEX alert_outbox_pending ON alert_outbox (status, next_attempt_at);
+    `,
+  },
+  {
+    version: 201,
+    name: 'alert subscriptions for any face',
+    // Migration 200 limited `platform` to discord and telegram; SQLite cannot drop a CHECK, so the
+    // table is rebuilt without it (same columns, same rows).
+    sql: `
+      CREATE TABLE alert_subscriptions_new (
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        kinds TEXT NOT NULL,
+        symbols TEXT NOT NULL,
+        venues TEXT NOT NULL,
+        min_severity TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        paused_at TEXT,
+        paused_reason TEXT,
+        PRIMARY KEY (platform, chat_id)
+      );
+      INSERT INTO alert_subscriptions_new SELECT platform, chat_id, kinds, symbols, venues, min_severity, created_by, created_at, paused_at, paused_reason FROM alert_subscriptions;
+      DROP TABLE alert_subscriptions;
+      ALTER TABLE alert_subscriptions_new RENAME TO alert_subscriptions;
     `,
   },
 ];

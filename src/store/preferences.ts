@@ -1,8 +1,9 @@
 import type { Lang } from '../chat/command.ts';
+import type { LanguagePreferences } from '../chat/preferences.ts';
 import type { Db } from './database.ts';
 
-/** Language choices per user (replies) and per chat/server (alerts). */
-export class PreferencesRepository {
+/** Language choices per user (replies) and per chat/server (alerts), keyed by face id. */
+export class PreferencesRepository implements LanguagePreferences {
   private readonly getUser;
   private readonly setUser;
   private readonly getChat;

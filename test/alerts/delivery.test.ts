@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase } from '../../src/store/database.ts';
 import { AlertsRepository } from '../../src/store/alerts-repository.ts';
-import { DeliveryQueue, PLATFORM_PACING } from '../../src/alerts/delivery.ts';
+import { DeliveryQueue } from '../../src/alerts/delivery.ts';
+import { TELEGRAM_PROFILE } from '../../src/platforms/telegram/profile.ts';
 import { ManualClock, silentLogger } from '../support/market.ts';
 import { RecordingSender } from '../support/senders.ts';
 
@@ -13,7 +14,7 @@ function setUp() {
   const discord = new RecordingSender('discord');
   const queue = new DeliveryQueue<{ text: string }>({
     repo,
-    senders: { telegram, discord },
+    senders: new Map([['telegram', telegram], ['discord', discord]]),
     langOf: (_platform, chatId) => (chatId.startsWith('vi') ? 'vi' : 'en'),
     render: (alert, lang) => ({ title: `${lang}: ${alert.text}`, blocks: [] }),
     logger: silentLogger,
@@ -48,7 +49,7 @@ test('messages to one Telegram group are paced 3 s apart; each chat gets its lan
   const report = await queue.drain();
   assert.equal(report.sent, 3);
   assert.deepEqual(telegram.sent.map((s) => s.reply.title), ['vi: a', 'vi: b', 'en: c']);
-  assert.ok(clock.now() - start >= PLATFORM_PACING.telegram.perChatMs, 'the second message to vi-group waited');
+  assert.ok(clock.now() - start >= TELEGRAM_PROFILE.push!.pacing.perChatMs, 'the second message to vi-group waited');
 });
 
 test('a 429 with retry-after is retried after that wait; a long one is deferred to a later drain', async () => {

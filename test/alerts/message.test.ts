@@ -4,7 +4,8 @@ import { buildAlertReply, ALERT_BUTTON_PAYLOADS } from '../../src/alerts/message
 import { sampleAlert } from '../../src/alerts/service.ts';
 import type { AlertCandidate } from '../../src/alerts/evaluate.ts';
 import { resolveTopic } from '../../src/explain/content.ts';
-import { COMMAND_PREFIX, MAX_CALLBACK_BYTES } from '../../src/explain/payload.ts';
+import { COMMAND_PREFIX } from '../../src/explain/payload.ts';
+import { FACE_PROFILES } from '../../src/platforms/registry.ts';
 import type { Block } from '../../src/chat/reply.ts';
 
 const crowded: AlertCandidate = {
@@ -36,7 +37,9 @@ test('alert buttons carry the fully-qualified explain payloads: explain:funding 
     const rest = payload.slice(COMMAND_PREFIX.length);
     assert.match(rest, /^[a-z0-9-]+$/, 'a bare topic id, no step: the explain command opens step 1 in a new message');
     assert.equal(resolveTopic(rest), rest, 'a topic the explain command knows by this exact id');
-    assert.ok(Buffer.byteLength(payload) <= MAX_CALLBACK_BYTES, 'fits Telegram callback_data');
+    for (const face of FACE_PROFILES.filter((f) => f.push)) {
+      assert.ok(Buffer.byteLength(payload) <= (face.limits.actionDataBytes ?? Infinity), `fits ${face.id}'s button data`);
+    }
   }
 });
 

@@ -16,7 +16,7 @@ function setUp(maxPerChatPerCycle = 5) {
     market: {} as MarketService, // plan() never polls
     repo,
     preferences: new PreferencesRepository(db),
-    senders: {},
+    senders: new Map(),
     thresholds: DEFAULT_THRESHOLDS,
     cooldownMs: 4 * 3_600_000,
     defaultSymbols: ['BTC'],

@@ -6,11 +6,11 @@ import { Dispatcher, type Invocation } from '../../src/chat/dispatcher.ts';
 import { UserError } from '../../src/chat/errors.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { COMMANDS } from '../../commands/index.ts';
-import { makeTestServices } from '../support/context.ts';
+import { makeTestServices, profile } from '../support/context.ts';
 
 const text = (reply: Reply) => reply.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
 const person = (over: Partial<Invocation> = {}): Invocation => ({
-  platform: 'telegram',
+  face: profile('telegram'),
   user: { id: 'u1' },
   chat: { id: 'c1', kind: 'private' },
   ...over,
@@ -19,14 +19,15 @@ const person = (over: Partial<Invocation> = {}): Invocation => ({
 function dispatcher(options: { commands?: readonly Command[]; logs?: unknown[]; now?: () => Date; rate?: boolean; secrets?: string[] } = {}) {
   const logs = options.logs ?? [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-  return new Dispatcher({
+  const services = makeTestServices();
+  return Object.assign(new Dispatcher({
     commands: options.commands ?? COMMANDS,
-    services: makeTestServices(),
+    services,
     logger,
     rateLimits: options.rate === false ? undefined : { perMinute: 3, heavyPerMinute: 1 },
     now: options.now,
     secrets: options.secrets,
-  });
+  }), { storedLanguages: services.preferences });
 }
 
 test('finds commands by hyphen, underscore, joined name and alias, with or without the slash', () => {
@@ -58,7 +59,7 @@ test('a UserError is translated and followed by an example in the face syntax', 
   assert.equal(telegram.reply.ephemeral, true);
   assert.match(text(telegram.reply), /“entry” is missing/);
   assert.match(text(telegram.reply), /Try: \/adl_rank binance short 122000 102000 1 20x/);
-  const discord = await d.runNamed(person({ platform: 'discord' }), d.find('liq')!, { venue: 'binance', side: 'long', entry: '-1' });
+  const discord = await d.runNamed(person({ face: profile('discord') }), d.find('liq')!, { venue: 'binance', side: 'long', entry: '-1' });
   assert.match(text(discord.reply), /entry must be above zero/);
   assert.match(text(discord.reply), /\/liq venue:binance side:long entry:122000/);
   const vi = await d.runLine(person({ locale: 'vi' , user: { id: 'vi-user' } }), '/liq binance long 1,500 1');
@@ -123,8 +124,8 @@ test('the permission guard asks the face only for commands that need it', async 
   assert.match(text(refused.reply), /Only people who manage this chat/);
   const allowed = await d.runLine(group(true), '/lang vi chat');
   assert.match(text(allowed.reply), /cảnh báo trong nhóm\/kênh này sẽ bằng tiếng Việt/);
-  assert.equal(d.services.preferences.chatLang('telegram', 'g1'), 'vi');
-  assert.equal(d.services.preferences.userLang('telegram', 'u1'), undefined, 'the chat scope leaves the user choice alone');
+  assert.equal(d.storedLanguages.chatLang('telegram', 'g1'), 'vi');
+  assert.equal(d.storedLanguages.userLang('telegram', 'u1'), undefined, 'the chat scope leaves the user choice alone');
 });
 
 test('buttons: a reply carries command-qualified payloads, and a press is routed back', async () => {
@@ -176,10 +177,10 @@ test('option names in error messages follow the face: leverage=150x, leverage:15
   const args = { venue: 'binance', side: 'long', entry: '122000', qty: '1', leverage: '500' };
   const telegram = await d.runLine(person(), '/liq binance long 122000 1 500x');
   assert.match(text(telegram.reply), /`leverage=150x`/);
-  const discord = await d.runNamed(person({ platform: 'discord' }), liq, args);
+  const discord = await d.runNamed(person({ face: profile('discord') }), liq, args);
   assert.match(text(discord.reply), /`leverage:150x`/);
   assert.ok(!/leverage=/.test(text(discord.reply)));
-  const cli = await d.runWords(person({ platform: 'cli' }), liq, Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]));
+  const cli = await d.runWords(person({ face: profile('cli') }), liq, Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]));
   assert.match(text(cli.reply), /`--leverage 150x`/);
   assert.match(text(cli.reply), /npm run -s cli -- liq --venue binance/);
 });

@@ -11,11 +11,12 @@ import { PreferencesRepository } from '../../src/store/preferences.ts';
 import { AlertsRepository } from '../../src/store/alerts-repository.ts';
 import { AlertService, sampleAlert } from '../../src/alerts/service.ts';
 import { DEFAULT_THRESHOLDS } from '../../src/core/signals.ts';
-import type { Services } from '../../src/chat/services.ts';
+import { makeTestServices } from '../support/context.ts';
 
 const exchange = new FakeExchange(sampleMarket());
 const telegram = new RecordingSender('telegram');
-let services: Services;
+let services: ReturnType<typeof makeTestServices>;
+let alerts: AlertService;
 
 before(async () => {
   await exchange.start();
@@ -23,11 +24,11 @@ before(async () => {
   const clock = new ManualClock(exchange.market.time);
   const preferences = new PreferencesRepository(db);
   const market = makeMarketService(exchange.exchanges, clock, db);
-  const alerts = new AlertService({
+  alerts = new AlertService({
     market,
     repo: new AlertsRepository(db),
     preferences,
-    senders: { telegram },
+    senders: new Map([['telegram', telegram]]),
     thresholds: DEFAULT_THRESHOLDS,
     cooldownMs: 4 * 3_600_000,
     defaultSymbols: ['BTC', 'ETH'],
@@ -35,7 +36,7 @@ before(async () => {
     now: clock.now,
     sleep: clock.sleep,
   });
-  services = { preferences, market, alerts };
+  services = makeTestServices({ preferences, market, alerts });
 });
 after(() => exchange.stop());
 
@@ -46,7 +47,7 @@ test('subscribe with filters, then list, in the chat language', async () => {
   const reply = await alertsCommand.run({ action: 'subscribe', kind: 'crash', symbols: 'btc, $eth', venues: 'OKX,binance', severity: 'critical' }, group({ lang: 'vi' }));
   assert.equal(reply.tone, 'success');
   assert.match((reply.blocks[0] as { text: string }).text, /sập giá cho BTC, ETH trên Binance, OKX, từ mức nghiêm trọng/);
-  const sub = services.alerts!.repo.get('telegram', '-100123')!;
+  const sub = alerts.subscription('telegram', '-100123')!;
   assert.deepEqual([sub.kinds, sub.symbols, sub.venues, sub.minSeverity], [['crash'], ['BTC', 'ETH'], ['binance', 'okx'], 'critical']);
   const list = await alertsCommand.run({ action: 'list' }, group());
   const fields = list.blocks[0];
@@ -55,7 +56,7 @@ test('subscribe with filters, then list, in the chat language', async () => {
 });
 
 test('subscribing a chat that has no language yet stores the subscriber\'s language for its alerts', async () => {
-  const { preferences, alerts } = services;
+  const { preferences } = services;
   assert.equal(preferences.chatLang('telegram', '-100777'), undefined);
   const reply = await alertsCommand.run({ action: 'subscribe', kind: 'crash' }, group({ chatId: '-100777', lang: 'vi' }));
   assert.equal(preferences.chatLang('telegram', '-100777'), 'vi');
@@ -87,7 +88,7 @@ test('a chat language chosen before is kept when someone else subscribes', async
 
 test('subscribe with no filters: every kind, the default coins, every venue, warning and above', async () => {
   await alertsCommand.run({ action: 'subscribe', kind: 'all' }, group({ chatId: '-100999' }));
-  const sub = services.alerts!.repo.get('telegram', '-100999')!;
+  const sub = alerts.subscription('telegram', '-100999')!;
   assert.deepEqual([sub.kinds, sub.symbols, sub.venues, sub.minSeverity], [['crowding', 'crash', 'adl'], ['BTC', 'ETH'], ['*'], 'warning']);
 });
 
@@ -119,7 +120,7 @@ test('/alerts test posts a labelled sample to this chat; unsubscribe removes the
   assert.match(sample.reply.title ?? '', /BTC: giá đang sập/);
   const off = await alertsCommand.run({ action: 'unsubscribe' }, group());
   assert.equal(off.tone, 'success');
-  assert.equal(services.alerts!.repo.get('telegram', '-100123'), undefined);
+  assert.equal(alerts.subscription('telegram', '-100123'), undefined);
 });
 
 test('run-once polls, evaluates and lists what it would send, with per-venue cost', async () => {

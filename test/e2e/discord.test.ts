@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createDiscordFace } from '../../src/platforms/discord/face.ts';
+import { CLI_PROFILE } from '../../src/platforms/terminal/profile.ts';
 import { FakeDiscord, snowflake, type RecordedRequest, type SentInteraction } from './fake-discord.ts';
 
 /**
@@ -54,7 +54,7 @@ function capturingLogger() {
 }
 
 async function start(withConfig: Config = config): Promise<App> {
-  return startApp(withConfig, { faceFactories: { discord: createDiscordFace }, terminal: false, scheduleAlerts: false, logger: capturingLogger() });
+  return startApp(withConfig, { terminal: false, scheduleAlerts: false, logger: capturingLogger() });
 }
 
 const puts = () => fake.requests.filter((r) => r.method === 'PUT' && r.path === `/applications/${APPLICATION_ID}/commands`);
@@ -111,7 +111,7 @@ test('discord: /liq round trip answers with an embed holding the liquidation pri
   assert.equal(callback.json.type, 4);
   assert.equal(callback.json.data.flags ?? 0, 0, 'public');
   // What every face computes for the same input (the CLI's reply through the same dispatcher).
-  const cli = await app.dispatcher.runNamed({ platform: 'cli', user: { id: 'cli' }, chat: { id: 'cli', kind: 'private' } }, app.dispatcher.find('liq')!, args);
+  const cli = await app.dispatcher.runNamed({ face: CLI_PROFILE, user: { id: 'cli' }, chat: { id: 'cli', kind: 'private' } }, app.dispatcher.find('liq')!, args);
   const expected = (cli.reply.blocks.find((b) => b.kind === 'fields') as any).fields[0].value as string;
   const [embed] = embedsOf(callback);
   const field = embed.fields.find((f: any) => f.name === 'Liquidation price');
@@ -217,14 +217,14 @@ test('discord: /alerts subscribe by a member without Manage Channels is refused,
   assert.equal(followUp.json.flags & 64, 64, 'ephemeral');
   assert.match(embedText(followUp.json.embeds), /Only people who can manage this channel/);
   await fake.webhookOf(ask, 'DELETE');
-  assert.equal(app.services.alerts.repo.get('discord', fake.channelId), undefined);
+  assert.equal(app.alerts.subscription('discord', fake.channelId), undefined);
 
   const moderator = fake.user(snowflake(), 'mod');
   const allowed = fake.slash('alerts', { action: 'subscribe', symbols: 'BTC,ETH' }, { user: moderator, permissions: MODERATOR_PERMISSIONS });
   await fake.callbackOf(allowed);
   const edit = await fake.webhookOf(allowed, 'PATCH');
   assert.equal(edit.json.embeds[0].color, 0x57f287, 'success');
-  assert.ok(app.services.alerts.repo.get('discord', fake.channelId));
+  assert.ok(app.alerts.subscription('discord', fake.channelId));
 });
 
 test('discord: works in a DM (no guild, anyone manages their own DM)', async () => {
@@ -242,7 +242,7 @@ test('discord: symbol autocomplete answers with defaults when no market data is 
 });
 
 test('discord: the alert sender posts to the channel and maps Discord errors', async () => {
-  const sender = app.faces[0].sender;
+  const sender = app.faces[0].sender!;
   const reply = {
     title: 'BTC: crowded longs',
     tone: 'warn' as const,
@@ -279,6 +279,31 @@ test('discord: the alert sender posts to the channel and maps Discord errors', a
       assert.ok(wait !== undefined && wait >= 2500 && wait < 3500, String(wait));
     }
   }
+});
+
+test('discord: the sender edits a message it posted (PATCH), and reaches a user in a DM channel', async () => {
+  const sender = app.faces[0].sender!;
+  assert.equal(app.faces[0].profile.push?.canEdit, true);
+  const sent = await sender.send(fake.channelId, { title: 'Digest', blocks: [{ kind: 'text', text: 'BTC 104,800' }] }, 'en');
+  assert.ok(sent.ok && sent.messageId);
+  const edited = await sender.edit!(fake.channelId, sent.messageId, { title: 'Digest', blocks: [{ kind: 'text', text: 'BTC **105,200**' }] }, 'en');
+  assert.deepEqual(edited, { ok: true, messageId: sent.messageId });
+  assert.match(fake.messages.get(sent.messageId)!.embeds[0].description, /105,200/);
+  const missing = await sender.edit!(fake.channelId, snowflake(), { blocks: [{ kind: 'text', text: 'x' }] }, 'en');
+  assert.equal(missing.ok === false && missing.reason, 'missing', 'a deleted message, not a gone channel');
+
+  const member = snowflake();
+  const dm = await sender.privateChatOf!(member);
+  assert.ok(dm.ok);
+  assert.equal(dm.chatId, fake.dmChannels.get(member));
+  assert.equal((await sender.privateChatOf!(member)).ok && dm.chatId, fake.dmChannels.get(member), 'the same DM channel again');
+  assert.equal((await sender.send(dm.chatId, { blocks: [{ kind: 'text', text: 'your position' }] }, 'en')).ok, true);
+  const shy = snowflake();
+  fake.closedDms.add(shy);
+  const closed = await sender.privateChatOf!(shy);
+  assert.ok(closed.ok);
+  const refused = await sender.send(closed.chatId, { blocks: [{ kind: 'text', text: 'x' }] }, 'en');
+  assert.equal(refused.ok === false && refused.reason, 'forbidden', 'DMs closed: 50007');
 });
 
 test('discord: a failed callback is logged without tokens and answered with an apology', async () => {

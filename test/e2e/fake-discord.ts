@@ -167,6 +167,10 @@ export class FakeDiscord extends EventEmitter {
   /** POST /channels/:id/messages answers with this error. */
   readonly channelFailures = new Map<string, DiscordErrorReply>();
   readonly messages = new Map<string, StoredMessage>();
+  /** DM channels opened with POST /users/@me/channels, by user id. */
+  readonly dmChannels = new Map<string, string>();
+  /** Users whose privacy settings refuse DMs from the bot (Discord answers 50007 on the first message). */
+  readonly closedDms = new Set<string>();
   private readonly interactions = new Map<string, { payload: any; acknowledged: boolean; original?: string }>();
   private readonly callbackFailures = new Map<string, DiscordErrorReply[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -674,6 +678,29 @@ export class FakeDiscord extends EventEmitter {
         const message = this.createMessage(interaction.payload.channel_id, record.json ?? {}, record.files);
         return reply(200, this.messageObject(message));
       }
+    }
+
+    // A DM channel with a user (https://discord.com/developers/docs/resources/user#create-dm): the same channel every time.
+    if (method === 'POST' && path === '/users/@me/channels') {
+      const recipient = String(record.json?.recipient_id ?? '');
+      if (!/^\d{15,22}$/.test(recipient)) return error({ status: 400, code: 50035, message: 'Invalid Form Body: recipient_id' });
+      let channel = this.dmChannels.get(recipient);
+      if (!channel) {
+        channel = snowflake();
+        this.dmChannels.set(recipient, channel);
+        if (this.closedDms.has(recipient)) this.channelFailures.set(channel, { status: 403, code: 50007, message: 'Cannot send messages to this user' });
+      }
+      return reply(200, { id: channel, type: 1, last_message_id: null, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}`, discriminator: '0', avatar: null }] });
+    }
+
+    // Editing a message the bot posted in a channel (https://discord.com/developers/docs/resources/message#edit-message).
+    if (method === 'PATCH' && parts[0] === 'channels' && parts[2] === 'messages' && parts.length === 4) {
+      const message = this.messages.get(parts[3]);
+      if (!message || message.deleted || message.channel_id !== parts[1]) return error({ status: 404, code: 10008, message: 'Unknown Message' });
+      const problem = messageProblem(record.json);
+      if (problem) return error({ status: 400, code: 50035, message: `Invalid Form Body: ${problem}` });
+      this.editMessage(message, record.json ?? {}, record.files);
+      return reply(200, this.messageObject(message));
     }
 
     // Channel messages (alerts).

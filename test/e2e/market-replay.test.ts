@@ -84,6 +84,7 @@ telegram.dead.set('tg-kicked', { ok: false, reason: 'forbidden', detail: 'Forbid
 const held = { armed: true, deferred: false };
 const discordFace: ReplySender = {
   platform: 'discord',
+  pacing: discord.pacing,
   send: async (chatId, reply, lang) => {
     if (held.armed && reply.title?.includes('ADL risk')) {
       held.armed = false;
@@ -108,7 +109,7 @@ function boot(clock: ManualClock): { db: Db; alerts: AlertService } {
     market,
     repo: new AlertsRepository(db),
     preferences: new PreferencesRepository(db),
-    senders: { discord: discordFace, telegram },
+    senders: new Map<string, ReplySender>([['discord', discordFace], ['telegram', telegram]]),
     thresholds: DEFAULT_THRESHOLDS,
     cooldownMs: 4 * HOUR,
     defaultSymbols: ['BTC', 'ETH'],

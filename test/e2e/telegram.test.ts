@@ -8,7 +8,7 @@ import type { Command } from '../../src/chat/command.ts';
 import { textReply, type ActionOutcome } from '../../src/chat/reply.ts';
 import { loadConfig } from '../../src/config.ts';
 import { REDACT_PATHS } from '../../src/logger.ts';
-import { createTelegramFace, type TelegramFace } from '../../src/platforms/telegram/face.ts';
+import type { TelegramFace } from '../../src/platforms/telegram/face.ts';
 import { BOT_USER, FakeTelegram, checkHtml, user, type Call, type Json } from './fake-telegram.ts';
 
 /**
@@ -57,7 +57,7 @@ describe('Telegram face over long polling', () => {
   before(async () => {
     const apiRoot = await fake.start();
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' });
-    app = await startApp(config, { faceFactories: { telegram: createTelegramFace }, terminal: false, scheduleAlerts: false, logger: logs.logger });
+    app = await startApp(config, { terminal: false, scheduleAlerts: false, logger: logs.logger });
   });
 
   after(async () => {
@@ -199,11 +199,11 @@ describe('Telegram face over long polling', () => {
     assert.equal(Number(asked?.params.user_id), member.id);
     assert.match(visible(refused), /Only people who can manage this channel or group can change its alerts/);
     assert.equal(refused.params.reply_parameters?.message_id !== undefined, true, 'in a group the reply quotes the command');
-    assert.equal(app.services.alerts.repo.get('telegram', String(group.id)), undefined);
+    assert.equal(app.alerts.subscription('telegram', String(group.id)), undefined);
 
     const accepted = await ask(fake, '/alerts@AdlSentinelBot subscribe crash', admin, group);
     assert.match(visible(accepted), /Alerts are on/);
-    assert.deepEqual(app.services.alerts.repo.get('telegram', String(group.id))?.kinds, ['crash']);
+    assert.deepEqual(app.alerts.subscription('telegram', String(group.id))?.kinds, ['crash']);
   });
 
   test('group: an anonymous admin (posting as the group) manages it without a getChatMember lookup', async () => {
@@ -221,14 +221,14 @@ describe('Telegram face over long polling', () => {
     const admin = user(2015);
     fake.setMember(group.id, admin.id, 'creator');
     await ask(fake, '/alerts subscribe', admin, group);
-    assert.equal(app.services.alerts.repo.get('telegram', String(group.id))?.pausedAt, null);
+    assert.equal(app.alerts.subscription('telegram', String(group.id))?.pausedAt, null);
     const bot = { id: BOT_USER.id, is_bot: true, first_name: BOT_USER.first_name, username: BOT_USER.username };
     const updateId = fake.pushUpdate({
       my_chat_member: { chat: group, from: admin, date: 0, old_chat_member: { status: 'member', user: bot }, new_chat_member: { status: 'kicked', user: bot, until_date: 0 } },
     });
     // grammY asks for the updates after this one once it has handled it
     await fake.waitFor((c) => c.method === 'getUpdates' && Number(c.params.offset) > updateId, 'the next getUpdates');
-    assert.match(String(app.services.alerts.repo.get('telegram', String(group.id))?.pausedReason), /^forbidden: bot was removed/);
+    assert.match(String(app.alerts.subscription('telegram', String(group.id))?.pausedReason), /^forbidden: bot was removed/);
   });
 
   test("group: another bot's commands and unknown commands are left alone; ours are answered", async () => {
@@ -268,6 +268,22 @@ describe('Telegram face over long polling', () => {
     assert.equal(gone.ok === false && gone.reason, 'gone');
   });
 
+  test('the ReplySender edits a text message it sent, and reaches a user privately by their id', async () => {
+    const face = app.faces[0] as TelegramFace;
+    assert.equal(face.profile.push?.canEdit, true);
+    const sent = await face.sender.send('2016', textReply('BTC 104,800', 'info', 'Digest'), 'en');
+    assert.ok(sent.ok && sent.messageId);
+    const edited = await face.sender.edit('2016', sent.messageId, textReply('BTC **105,200**', 'info', 'Digest'), 'en');
+    assert.deepEqual(edited, { ok: true, messageId: sent.messageId });
+    const call = fake.callsOf('editMessageText').at(-1)!;
+    assert.equal(Number(call.params.message_id), Number(sent.messageId));
+    assert.match(String(call.params.text), /<b>105,200<\/b>/);
+    assert.deepEqual(await face.sender.edit('2016', sent.messageId, textReply('BTC **105,200**', 'info', 'Digest'), 'en'), edited, 'the same text again is not a failure');
+    const gone = await face.sender.edit('2016', '999999', textReply('x'), 'en');
+    assert.equal(gone.ok === false && gone.reason, 'missing');
+    assert.deepEqual(await face.sender.privateChatOf('2017'), { ok: true, chatId: '2017' });
+  });
+
   test('no log line carries the bot token', () => {
     assert.ok(logs.lines.length > 0);
     for (const line of logs.lines) assert.ok(!line.includes(TOKEN) && !line.includes('ABCDEFGHIJKLMNOPQRSTUVWXYZ_test'), line);
@@ -300,7 +316,7 @@ describe('Telegram face over a webhook', () => {
       DATABASE_PATH: ':memory:',
       LOG_LEVEL: 'silent',
     });
-    app = await startApp(config, { faceFactories: { telegram: createTelegramFace }, terminal: false, scheduleAlerts: false, logger: pino({ level: 'silent' }) });
+    app = await startApp(config, { terminal: false, scheduleAlerts: false, logger: pino({ level: 'silent' }) });
     face = app.faces[0] as TelegramFace;
   });
 
@@ -380,7 +396,7 @@ describe('Telegram face: pictures, edits of a photo, long replies (test commands
   before(async () => {
     const apiRoot = await fake.start();
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: apiRoot, DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' });
-    app = await startApp(config, { faceFactories: { telegram: createTelegramFace }, terminal: false, scheduleAlerts: false, commands: [picture, essay], logger: pino({ level: 'silent' }) });
+    app = await startApp(config, { terminal: false, scheduleAlerts: false, commands: [picture, essay], logger: pino({ level: 'silent' }) });
   });
 
   after(async () => {

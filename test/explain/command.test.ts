@@ -6,11 +6,14 @@ import { isUserError, type UserError } from '../../src/chat/errors.ts';
 import { translator } from '../../src/chat/i18n.ts';
 import type { ActionOutcome, Reply } from '../../src/chat/reply.ts';
 import { explainCommand } from '../../commands/explain.ts';
-import { COMMAND_PREFIX, MAX_CALLBACK_BYTES } from '../../src/explain/payload.ts';
+import { COMMAND_PREFIX } from '../../src/explain/payload.ts';
+import { TELEGRAM_PROFILE } from '../../src/platforms/telegram/profile.ts';
 import { makeTestContext } from '../support/context.ts';
 
-const en = makeTestContext({ lang: 'en' });
-const vi = makeTestContext({ lang: 'vi' });
+// Asked from Telegram, the face with the tightest button data (64 bytes).
+const en = makeTestContext({ lang: 'en', platform: 'telegram' });
+const vi = makeTestContext({ lang: 'vi', platform: 'telegram' });
+const MAX_CALLBACK_BYTES = TELEGRAM_PROFILE.limits.actionDataBytes!;
 const run = (args: ParsedArgs, ctx = en) => explainCommand.run(args, ctx) as Reply;
 const press = (payload: string, ctx = en) => explainCommand.onAction!(payload, ctx) as ActionOutcome;
 

@@ -1,5 +1,7 @@
 import type { Lang } from '../../src/chat/command.ts';
-import type { DeliveryResult, PushPlatform, ReplySender } from '../../src/chat/delivery.ts';
+import type { DeliveryResult, ReplySender } from '../../src/chat/delivery.ts';
+import type { Pacing } from '../../src/chat/profile.ts';
+import { faceProfile } from '../../src/platforms/registry.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 
 /**
@@ -13,7 +15,11 @@ export class RecordingSender implements ReplySender {
   readonly dead = new Map<string, DeliveryResult & { ok: false }>();
   private readonly queued: Array<DeliveryResult & { ok: false }> = [];
 
-  constructor(readonly platform: PushPlatform) {}
+  /** Paced as the face with this id is (no pacing for an unknown one). */
+  constructor(
+    readonly platform: string,
+    readonly pacing: Pacing = faceProfile(platform)?.push?.pacing ?? { globalMs: 0, perChatMs: 0 },
+  ) {}
 
   /** The next `send` calls fail with these results, in order (whatever the chat). */
   failNext(...results: Array<DeliveryResult & { ok: false }>): void {

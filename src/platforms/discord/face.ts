@@ -21,6 +21,7 @@ import type { Reply } from '../../chat/reply.ts';
 import type { Config } from '../../config.ts';
 import { scrubSecrets } from '../../logger.ts';
 import type { Face, FaceDependencies } from '../face.ts';
+import { DISCORD_PROFILE } from './profile.ts';
 import { autocompleteChoices, commandDefinitions, namedValues } from './commands.ts';
 import { syncCommands } from './register.ts';
 import { renderReply, type DiscordMessage, type RenderedReply } from './render.ts';
@@ -35,7 +36,7 @@ import { DiscordSender, scrubInteractionTokens } from './sender.ts';
  *   Discord's 3 s); errors and `ephemeral` replies only to the asker;
  * - button → dispatcher.runAction: `edit` updates the same message (embeds, buttons and picture
  *   replaced), `close` removes the buttons, `new` answers with a new message;
- * - autocomplete → known symbols (services.market) by prefix.
+ * - autocomplete → known symbols (`deps.suggestions`) by prefix.
  *
  * With DISCORD_API_ROOT the REST client talks to another base URL (`…/api`, the version is
  * appended), and the gateway URL comes from GET /gateway/bot there: this is how the end-to-end
@@ -79,7 +80,7 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
   function invocationOf(interaction: Interaction): Invocation {
     const inGuild = interaction.inGuild();
     return {
-      platform: 'discord',
+      face: DISCORD_PROFILE,
       user: { id: interaction.user.id, name: interaction.user.globalName ?? interaction.user.username },
       chat: {
         id: interaction.channelId ?? interaction.user.id,
@@ -190,8 +191,7 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
     const spec = dispatcher.find(interaction.commandName)?.options.find((o) => o.name === focused.name);
-    const market = dispatcher.services.market;
-    await interaction.respond(autocompleteChoices(spec, String(focused.value ?? ''), { knownSymbols: market ? () => market.knownSymbols() : undefined }));
+    await interaction.respond(autocompleteChoices(spec, String(focused.value ?? ''), { knownSymbols: () => deps.suggestions('symbol') }));
   }
 
   async function handle(interaction: Interaction): Promise<void> {
@@ -209,8 +209,8 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
       // The dispatcher logs it with an error id and answers with an apology quoting that id;
       // what it logs is already free of the bot token and of interaction tokens.
       const safe = Object.assign(new Error(`${kind}: ${info.message}`), { name: info.type, stack: info.stack });
-      const lang = dispatcher.langFor({ platform: 'discord', user: { id: interaction.user.id }, locale: interaction.locale });
-      const reply = dispatcher.errorReply(safe, { platform: 'discord' }, undefined, lang);
+      const lang = dispatcher.langFor({ face: DISCORD_PROFILE, user: { id: interaction.user.id }, locale: interaction.locale });
+      const reply = dispatcher.errorReply(safe, { face: DISCORD_PROFILE }, undefined, lang);
       try {
         await answer(interaction, rendered(reply, lang, true));
       } catch (second) {
@@ -225,7 +225,7 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
   let stopped = false;
 
   return {
-    platform: 'discord',
+    profile: DISCORD_PROFILE,
     sender,
 
     async start() {

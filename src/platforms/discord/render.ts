@@ -319,7 +319,7 @@ export function renderReply(reply: Reply, lang: Lang, options: RenderOptions = {
     messages = messages.slice(0, maxMessages);
     truncatedChars = dropped.reduce((sum, m) => sum + messageSize({ embeds: m.embeds.map((e) => ({ ...e, footer: undefined })) }), 0);
     const final = messages[messages.length - 1];
-    const noteFor = (count: number) => `…\n${escapeMarkdown(t('chat.discord.truncated', { count }))}`;
+    const noteFor = (count: number) => `…\n${escapeMarkdown(t('discord.truncated', { count }))}`;
     const noteRoom = noteFor(0).length + 20;
     // Make room for the note (and the footer it carries) in the last kept message.
     const room = () => EMBED_LIMITS.total - messageSize(final) - noteRoom - (footer?.length ?? 0);

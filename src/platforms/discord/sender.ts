@@ -1,9 +1,10 @@
 import { Routes, type REST } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Lang } from '../../chat/command.ts';
-import type { DeliveryResult, ReplySender } from '../../chat/delivery.ts';
+import type { DeliveryResult, EditResult, ReplySender } from '../../chat/delivery.ts';
 import type { Reply } from '../../chat/reply.ts';
 import { scrubSecrets } from '../../logger.ts';
+import { DISCORD_PROFILE } from './profile.ts';
 import { renderReply, type DiscordMessage } from './render.ts';
 
 /**
@@ -13,12 +14,16 @@ import { renderReply, type DiscordMessage } from './render.ts';
  *
  * The REST client given here should not retry by itself (`retries: 0`, `rejectOnRateLimit`), so
  * the queue, which paces and persists, decides when to try again.
+ *
+ * `edit` replaces a message it sent (PATCH, embeds and buttons; a digest fits one message);
+ * `privateChatOf` opens (or finds) the DM channel with a user (POST /users/@me/channels).
  */
 
 /** Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json). */
 export const DISCORD_ERRORS = {
   unknownChannel: 10003,
   unknownGuild: 10004,
+  unknownMessage: 10008,
   missingAccess: 50001,
   cannotSendToUser: 50007,
   missingPermissions: 50013,
@@ -66,7 +71,8 @@ export function messageBody(message: DiscordMessage): { body: Record<string, unk
 }
 
 export class DiscordSender implements ReplySender {
-  readonly platform = 'discord' as const;
+  readonly platform = DISCORD_PROFILE.id;
+  readonly pacing = DISCORD_PROFILE.push!.pacing;
 
   constructor(
     private readonly rest: REST,
@@ -91,5 +97,27 @@ export class DiscordSender implements ReplySender {
       }
     }
     return { ok: true, messageId: firstId };
+  }
+
+  async edit(chatId: string, messageId: string, reply: Reply, lang: Lang): Promise<EditResult> {
+    const { messages } = renderReply(reply, lang, { maxMessages: 1 });
+    const { body, files } = messageBody(messages[0]);
+    try {
+      await this.rest.patch(Routes.channelMessage(chatId, messageId), { body: { ...body, attachments: body.attachments ?? [] }, files });
+      return { ok: true, messageId };
+    } catch (error) {
+      const result = classifyDiscordError(error, this.secrets);
+      const code = (error as { code?: unknown } | undefined)?.code;
+      return code === DISCORD_ERRORS.unknownMessage ? { ok: false, reason: 'missing', detail: result.detail } : result;
+    }
+  }
+
+  async privateChatOf(userId: string): Promise<{ ok: true; chatId: string } | Exclude<DeliveryResult, { ok: true }>> {
+    try {
+      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+      return { ok: true, chatId: channel.id };
+    } catch (error) {
+      return classifyDiscordError(error, this.secrets);
+    }
   }
 }

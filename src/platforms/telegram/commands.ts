@@ -1,6 +1,6 @@
 import type { BotCommand } from 'grammy/types';
 import type { Command, Lang } from '../../chat/command.ts';
-import { telegramName } from '../../chat/usage.ts';
+import { TELEGRAM_PROFILE } from './profile.ts';
 
 /**
  * Telegram command lines: `/liq@MyBot binance long 30000 1 10x` → the line the dispatcher reads
@@ -45,7 +45,7 @@ const DESCRIPTION_LIMIT = 256;
 export function menuCommands(commands: readonly Command[], lang: Lang): BotCommand[] {
   const menu: BotCommand[] = [];
   for (const command of commands) {
-    const name = telegramName(command);
+    const name = TELEGRAM_PROFILE.syntax.name(command.name);
     if (!TELEGRAM_COMMAND_NAME.test(name)) continue;
     let description = command.description[lang].replace(/\s+/g, ' ').trim() || name;
     if (description.length > DESCRIPTION_LIMIT) description = `${description.slice(0, DESCRIPTION_LIMIT - 1).trimEnd()}…`;

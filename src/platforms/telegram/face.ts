@@ -10,6 +10,7 @@ import { translator } from '../../chat/i18n.ts';
 import type { Reply } from '../../chat/reply.ts';
 import type { Config } from '../../config.ts';
 import type { Face, FaceDependencies } from '../face.ts';
+import { TELEGRAM_PROFILE } from './profile.ts';
 import { alertRetry, createThrottler, replyRetry } from './api.ts';
 import { addressedToMe, menuCommands, parseCommandLine } from './commands.ts';
 import { describeError, isNotModified } from './errors.ts';
@@ -29,6 +30,7 @@ export type TelegramConfig = NonNullable<Config['telegram']>;
 
 export interface TelegramFace extends Face {
   readonly bot: Bot;
+  readonly sender: TelegramSender;
   /** The port the webhook server listens on (webhook mode, once started). */
   readonly webhookPort: number | undefined;
 }
@@ -44,7 +46,7 @@ const TYPING_RENEW_MS = 4_500;
 const STOP_GRACE_MS = 10_000;
 
 class GrammyFace implements TelegramFace {
-  readonly platform = 'telegram' as const;
+  readonly profile = TELEGRAM_PROFILE;
   readonly bot: Bot;
   readonly sender: TelegramSender;
   private readonly logger: Logger;
@@ -238,7 +240,7 @@ class GrammyFace implements TelegramFace {
       // In a private chat every message is for us: say how commands look. In groups, people talk.
       if (chatKind === 'private') {
         const t = translator(dispatcher.langFor(invocation));
-        await sendText(this.post(ctx.api), message.chat.id, escapeHtml(t('chat.telegram.not-command'))).catch((error: unknown) => this.sendFailed(error));
+        await sendText(this.post(ctx.api), message.chat.id, escapeHtml(t('telegram.not-command'))).catch((error: unknown) => this.sendFailed(error));
       }
       return;
     }
@@ -363,7 +365,7 @@ class GrammyFace implements TelegramFace {
     this.logger.info({ chatId, chatType: update.chat.type, status }, 'telegram: bot membership changed');
     if (status === 'kicked' || status === 'left') {
       try {
-        this.deps.dispatcher.services.alerts?.repo.pause('telegram', chatId, `forbidden: bot ${status === 'kicked' ? 'was removed from' : 'left'} the chat`, new Date());
+        this.deps.chatClosed(chatId, `forbidden: bot ${status === 'kicked' ? 'was removed from' : 'left'} the chat`);
       } catch (error) {
         this.logger.warn({ err: describeError(error, this.secrets) }, 'telegram: could not pause alerts of a chat the bot left');
       }
@@ -388,7 +390,7 @@ class GrammyFace implements TelegramFace {
         ? { id: String(from.id), name: [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username }
         : { id: String(chat.id), name: title };
     return {
-      platform: 'telegram',
+      face: TELEGRAM_PROFILE,
       user,
       chat: { id: String(chat.id), kind: kindOf(chat), title },
       locale: from?.language_code,

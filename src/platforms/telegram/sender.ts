@@ -1,11 +1,12 @@
 import type { Api } from 'grammy';
 import type { Logger } from 'pino';
 import type { Lang } from '../../chat/command.ts';
-import type { DeliveryResult, ReplySender } from '../../chat/delivery.ts';
+import type { DeliveryResult, EditResult, ReplySender } from '../../chat/delivery.ts';
 import type { Reply } from '../../chat/reply.ts';
-import { classifyTelegramError, describeError } from './errors.ts';
-import { postPlan } from './post.ts';
-import { planReply } from './render.ts';
+import { classifyTelegramError, describeError, isNotModified, isTelegramError } from './errors.ts';
+import { postPlan, withPlainFallback } from './post.ts';
+import { TELEGRAM_PROFILE } from './profile.ts';
+import { htmlToText, planReply } from './render.ts';
 
 /**
  * Alerts to Telegram chats (src/alerts/delivery.ts drives it): the reply rendered as for a
@@ -13,9 +14,13 @@ import { planReply } from './render.ts';
  * 429 → retry after `retry_after`; 5xx and network errors → retry; 403 (blocked, kicked) →
  * forbidden; 400 "chat not found" or a group upgraded to a supergroup → gone; other 400s → retry.
  * Alert buttons carry full payloads already (`explain:funding`) and are sent as they are.
+ *
+ * `edit` replaces the text and buttons of a text message it sent (a digest); `privateChatOf` is
+ * the user's own id, which is their private chat with the bot once they have started it.
  */
 export class TelegramSender implements ReplySender {
-  readonly platform = 'telegram' as const;
+  readonly platform = TELEGRAM_PROFILE.id;
+  readonly pacing = TELEGRAM_PROFILE.push!.pacing;
 
   constructor(
     private readonly api: Api,
@@ -32,10 +37,43 @@ export class TelegramSender implements ReplySender {
       const last = sent[sent.length - 1];
       return { ok: true, messageId: last ? String(last.message_id) : undefined };
     } catch (error) {
-      const result = classifyTelegramError(error, this.secrets);
-      this.logger.debug({ chatId, reason: result.reason, err: describeError(error, this.secrets) }, 'telegram: alert not delivered');
-      return result;
+      return this.failed(chatId, error);
     }
+  }
+
+  async edit(chatId: string, messageId: string, reply: Reply, lang: Lang): Promise<EditResult> {
+    const plan = planReply({ ...reply, image: undefined }, lang);
+    if (plan.texts.length !== 1) throw new Error(`telegram: an edit replaces one text message; this reply needs ${plan.texts.length}`);
+    const [html] = plan.texts;
+    const chat = toChatId(chatId);
+    const id = Number(messageId);
+    const options = { link_preview_options: { is_disabled: true }, ...(plan.keyboard ? { reply_markup: plan.keyboard } : {}) };
+    const context = { api: this.api, logger: this.logger, secrets: this.secrets };
+    try {
+      await withPlainFallback(
+        context,
+        'editMessageText',
+        () => this.api.editMessageText(chat, id, html, { parse_mode: 'HTML', ...options }),
+        () => this.api.editMessageText(chat, id, htmlToText(html), options),
+      );
+      return { ok: true, messageId };
+    } catch (error) {
+      if (isNotModified(error)) return { ok: true, messageId };
+      if (isTelegramError(error, 400, /message to edit not found|there is no text in the message/i)) {
+        return { ok: false, reason: 'missing', detail: classifyTelegramError(error, this.secrets).detail };
+      }
+      return this.failed(chatId, error);
+    }
+  }
+
+  async privateChatOf(userId: string): Promise<{ ok: true; chatId: string }> {
+    return { ok: true, chatId: userId };
+  }
+
+  private failed(chatId: string, error: unknown): Exclude<DeliveryResult, { ok: true }> {
+    const result = classifyTelegramError(error, this.secrets);
+    this.logger.debug({ chatId, reason: result.reason, err: describeError(error, this.secrets) }, 'telegram: alert not delivered');
+    return result;
   }
 }
 

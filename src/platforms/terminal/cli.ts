@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { COMMANDS } from '../../../commands/index.ts';
 import { createServices } from '../../app.ts';
-import { createAlertService } from '../../alerts/factory.ts';
 import type { Lang } from '../../chat/command.ts';
 import { Dispatcher, type Invocation } from '../../chat/dispatcher.ts';
 import { langFromLocale, translator } from '../../chat/i18n.ts';
@@ -9,6 +8,7 @@ import { ConfigError, loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import { projectPath } from '../../paths.ts';
 import { openDatabase } from '../../store/database.ts';
+import { CLI_PROFILE } from './profile.ts';
 import { oneLine, renderTerminal } from './render.ts';
 
 /**
@@ -54,11 +54,10 @@ try {
 // stderr carries the one-line answer to bad input, so only real failures are logged there unless LOG_LEVEL asks for more.
 const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'error', {}, 2);
 const db = openDatabase(config.databasePath);
-const services = createServices(config, db, logger);
-// The CLI posts nothing: `alerts run-once` evaluates and prints what it would send.
-services.alerts = createAlertService({ config, db, market: services.market, preferences: services.preferences, senders: {}, logger });
+// The CLI posts nothing (no senders): `alerts run-once` evaluates and prints what it would send.
+const { services } = createServices(config, db, logger);
 const dispatcher = new Dispatcher({ commands: COMMANDS, services, logger, secrets: config.secrets });
-const invocation: Invocation = { platform: 'cli', user: { id: 'cli' }, chat: { id: 'cli', kind: 'private' }, lang };
+const invocation: Invocation = { face: CLI_PROFILE, user: { id: 'cli' }, chat: { id: 'cli', kind: 'private' }, lang };
 
 const name = rest.shift();
 const help = dispatcher.find('help')!;

@@ -4,6 +4,7 @@ import type { Lang } from '../../chat/command.ts';
 import type { Dispatcher, Invocation } from '../../chat/dispatcher.ts';
 import { translator } from '../../chat/i18n.ts';
 import type { Action, Reply } from '../../chat/reply.ts';
+import { TERMINAL_PROFILE } from './profile.ts';
 import { renderTerminal } from './render.ts';
 
 /**
@@ -30,7 +31,7 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   const { dispatcher, output } = options;
   const interactive = options.interactive ?? Boolean((options.input as { isTTY?: boolean }).isTTY && (output as { isTTY?: boolean }).isTTY);
   const invocation: Invocation = {
-    platform: 'terminal',
+    face: TERMINAL_PROFILE,
     user: { id: 'local', name: 'terminal' },
     chat: { id: 'terminal', kind: 'private' },
     locale: options.locale,
