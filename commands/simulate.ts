@@ -5,7 +5,7 @@ import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { Block, Reply } from '../src/chat/reply.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
-import { getVenue, symbolRules } from '../src/core/venues.ts';
+import { getVenue, shippedTable } from '../src/core/venues.ts';
 import { renderSimulationChart } from '../src/simulator/chart.ts';
 import {
   ADL_POLICIES,
@@ -108,18 +108,21 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
 }
 
 /**
- * The venue's BTCUSDT maintenance tiers from src/core/venues.ts as the simulator's plain arrays.
+ * The venue's BTCUSDT maintenance tiers shipped in data/venues (src/core/venues.ts) as the simulator's
+ * plain arrays; undefined where no dated BTCUSDT table is shipped (the simulator keeps its model copy).
  * Venues that apply one tier's rate to the whole position (OKX, BitMEX) have no deduction.
  */
-export function btcTiers(venue: VenueId): MarginTiers {
+export function btcTiers(venue: VenueId): MarginTiers | undefined {
   const rules = getVenue(venue);
-  const { tiers } = symbolRules(rules, 'BTCUSDT');
+  const table = shippedTable(rules, 'BTCUSDT');
+  if (!table) return undefined;
+  const { tiers } = table;
   const wholePosition = rules.liquidation.maintenanceModel === 'whole-position';
   return {
     floors: tiers.map((tier) => tier.floor.toNumber()),
     mmrs: tiers.map((tier) => tier.mmr.toNumber()),
     maintenanceAmounts: tiers.map((tier) => (wholePosition ? 0 : tier.maintenanceAmount.toNumber())),
-    maxLeverage: tiers.map((tier) => tier.maxLeverage.toNumber()),
+    maxLeverage: tiers.map((tier) => tier.maxLeverage?.toNumber() ?? Number.POSITIVE_INFINITY),
   };
 }
 

@@ -11,6 +11,7 @@ import { createLogger } from './logger.ts';
 import { createAlertService } from './alerts/factory.ts';
 import type { AlertService } from './alerts/service.ts';
 import { createMarketService } from './market/factory.ts';
+import { createVenueTableService } from './market/tiers/factory.ts';
 import type { MarketService } from './market/service.ts';
 import type { Face, FaceDependencies } from './platforms/face.ts';
 import { runTerminal } from './platforms/terminal/repl.ts';
@@ -127,6 +128,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
   return {
     preferences: new PreferencesRepository(db),
     market: createMarketService(config, db, logger.child({ part: 'market' })),
+    venueTables: createVenueTableService(config, db, logger.child({ part: 'tier-tables' })),
   };
 }
 

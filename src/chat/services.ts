@@ -2,6 +2,7 @@ import type { PreferencesRepository } from '../store/preferences.ts';
 import type { SimulationRunner } from '../simulator/runner.ts';
 import type { MarketService } from '../market/service.ts';
 import type { AlertService } from '../alerts/service.ts';
+import type { VenueTables } from '../market/tiers/service.ts';
 
 /**
  * The long-lived things commands use, built once in src/main.ts (the composition root)
@@ -16,4 +17,6 @@ export interface Services {
   market?: MarketService;
   /** Subscriptions, the alert cycle and delivery (`/alerts`). */
   alerts?: AlertService;
+  /** Per-symbol tier tables (`/liq`, `/adl-rank`); without it only the shipped tables are used. */
+  venueTables?: VenueTables;
 }

@@ -7,7 +7,7 @@ export interface Migration {
 /**
  * The schema, in order. Never edit a migration that has shipped: add a new one.
  * Version ranges by feature keep parallel work apart: 1–99 chat/preferences,
- * 100–199 market data, 200–299 alerts.
+ * 100–199 market data, 200–299 alerts, 300–399 venue tier tables.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -133,6 +133,24 @@ export const MIGRATIONS: readonly Migration[] = [
         last_error TEXT
       );
       CREATE INDEX alert_outbox_pending ON alert_outbox (status, next_attempt_at);
+    `,
+  },
+  {
+    version: 300,
+    name: 'venue tier tables',
+    sql: `
+      -- the last tier table (and contract size) each venue gave for a symbol, with when it was fetched:
+      -- a fresh copy (≤ 24 h) is used as is, an older one when the venue does not answer (its age shown)
+      CREATE TABLE venue_tier_tables (
+        venue TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        -- OKX gives different tiers for cross and isolated margin; '' for venues with one table
+        variant TEXT NOT NULL DEFAULT '',
+        fetched_at INTEGER NOT NULL,
+        table_json TEXT NOT NULL,
+        contract_json TEXT,
+        PRIMARY KEY (venue, symbol, variant)
+      ) WITHOUT ROWID;
     `,
   },
 ];
