@@ -63,7 +63,8 @@ export function parseOkxPositionTiers(payload: unknown, instFamily: string, cont
     .map((item) => tierRow.safeParse(item))
     .filter((r) => r.success)
     .map((r) => r.data!)
-    .filter((r) => (r.instFamily ?? r.uly ?? instFamily) === instFamily)
+    // The docs' example leaves instFamily and uly empty: a row that names no family belongs to the one asked for.
+    .filter((r) => (r.instFamily || r.uly || instFamily) === instFamily)
     .sort((a, b) => Number(a.tier) - Number(b.tier));
   if (rows.length === 0) throw new UnknownSymbolError('okx', symbol);
   const tiers: Tier[] = rows.map((r, i) => ({
