@@ -64,7 +64,7 @@ export function adlRankData(result: AdlRankResult, fallbacks: readonly Fallback[
     source: result.source,
     populationSize: result.populationSize,
     comparedOn: 'pnl-to-position-value',
-    table: tableData(result.table, fallbacks),
+    table: result.table ? tableData(result.table, fallbacks) : null,
   };
 }
 
@@ -128,7 +128,7 @@ export function adlRankReply(result: AdlRankResult, ctx: ChatContext, fallbacks:
       ...(result.ranked ? [t('adl.estimate', { size: formatNumber(result.populationSize, lang) })] : []),
       ...assumptionLines(result.assumptions.filter((id) => id !== 'percentile-estimate'), ctx),
       t('adl.footer.source', { source: result.source }),
-      tableNote(result.table, fallbacks, result.venue, ctx),
+      ...(result.table ? [tableNote(result.table, fallbacks, result.venue, ctx)] : []),
       t('liq.footer.disclaimer'),
     ].join('\n'),
     data: adlRankData(result, fallbacks),

@@ -81,9 +81,8 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
   const seed = numberOf(args.seed);
   if (seed !== undefined) overrides.seed = seed;
   if (typeof args.venue === 'string') overrides.venue = args.venue as VenueId;
-  if (overrides.venue === undefined || (VENUES as readonly string[]).includes(overrides.venue)) {
-    overrides.tiers = btcTiers(overrides.venue ?? 'binance');
-  }
+  // The simulator runs on its own model copy of the BTC tiers (data/simulator/venues.json): data/venues now ships
+  // only dated venue tables (none for OKX, BitMEX, dYdX; Binance's of 2021), which the replay team will re-base on.
   if (typeof args.regime === 'string') overrides.regime = args.regime as PopulationRegime;
   const policy = typeof args.policy === 'string' ? args.policy : 'all';
   if (policy !== 'all') overrides.policies = [policy as AdlPolicy];

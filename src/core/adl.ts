@@ -4,8 +4,8 @@ import { bankruptcyPriceOf } from './liquidation.ts';
 import { resolvePosition, unrealizedPnl, type PositionInput, type Side } from './position.ts';
 import { referenceMembers, regimeFor } from './adl-population.ts';
 import { tableUsed, type TableUsed } from './liquidation.ts';
-import type { TierTable } from './tier-table.ts';
-import { tierAtPrice, venueAssumptionIds, type AdlFormula, type CloseoutRule, type VenueId, type VenueRules } from './venues.ts';
+import { userTierTable, type TierTable } from './tier-table.ts';
+import { getVenue, normaliseSymbol, tierAtPrice, venueAssumptionIds, type AdlFormula, type CloseoutRule, type VenueId, type VenueRules } from './venues.ts';
 
 /**
  * Where a position sits in a venue's auto-deleveraging (ADL) queue.
@@ -14,8 +14,14 @@ import { tierAtPrice, venueAssumptionIds, type AdlFormula, type CloseoutRule, ty
  * queue itself is not public anywhere, so the percentile is an estimate against a seeded
  * reference population (data/adl/reference-population.json). Every result says so.
  */
-export interface AdlInput extends PositionInput {
+export interface AdlInput extends Omit<PositionInput, 'table'> {
   markPrice: Decimal;
+  /**
+   * The symbol's tier table. `null` ranks without one where the venue's score does not use the
+   * maintenance margin (all but Binance): the max leverage is then not checked (assumption
+   * adl-no-table). The walkthroughs use this; /adl-rank asks for the MMR instead.
+   */
+  table?: TierTable | null;
 }
 
 export type AdlAdvice =
@@ -67,8 +73,8 @@ export interface AdlRankResult {
   assumptions: string[];
   source: string;
   populationSize: number;
-  /** The tier table used (for the maintenance margin in Binance's score and the venue's max leverage). */
-  table: TableUsed;
+  /** The tier table used (for the maintenance margin in Binance's score and the venue's max leverage); null when ranked without one. */
+  table: TableUsed | null;
 }
 
 /** What every score needs, in plain numbers (the score is a ranking key, never money shown). */
@@ -301,7 +307,16 @@ function smallestDrop(high: number, dropsLight: (x: number) => boolean, iteratio
 
 export function computeAdlRank(input: AdlInput): AdlRankResult {
   if (input.markPrice === undefined) throw new CalculationInputError('not-positive', { field: 'mark', value: '' });
-  const p = resolvePosition(input);
+  const withoutTable = input.table === null;
+  if (withoutTable && getVenue(input.venue).adl.formula === 'binance-leverage-pnl') {
+    throw new CalculationInputError('table-missing', { venue: 'binance', symbol: normaliseSymbol(input.symbol ?? 'BTCUSDT') });
+  }
+  const p = resolvePosition(
+    withoutTable
+      ? // The score ignores the maintenance margin here: an open-ended table with no max leverage only carries the position.
+        { ...input, table: { ...userTierTable(String(input.venue), normaliseSymbol(input.symbol ?? 'BTCUSDT'), new Decimal('0.0001')), venue: getVenue(input.venue).id } }
+      : { ...input, table: input.table ?? undefined },
+  );
   const venue = p.venue;
   const mark = p.markPrice;
   const pnl = unrealizedPnl(p, mark);
@@ -309,7 +324,12 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
   const equity = collateral.plus(pnl);
   const bankruptcy = bankruptcyPriceOf(p);
   if (equity.lte(0)) throw new CalculationInputError('past-bankruptcy', { mark: mark.toString(), bankruptcy: bankruptcy.toDecimalPlaces(2).toString() });
-  const assumptions = [...venueAssumptionIds(venue, 'adl', p.table.source), ...p.assumptions.filter((id) => id !== 'cross-others-fixed'), 'percentile-estimate'];
+  const assumptions = [
+    ...venueAssumptionIds(venue, 'adl', p.table.source),
+    ...p.assumptions.filter((id) => id !== 'cross-others-fixed' && !(withoutTable && id === 'overrides-used')),
+    ...(withoutTable ? ['adl-no-table'] : []),
+    'percentile-estimate',
+  ];
 
   const base = {
     venue: venue.id,
@@ -330,7 +350,7 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     leverage: p.leverage,
     source: venue.adl.source,
     populationSize: referenceMembers(regimeFor(venue.id)).filter((m) => m.sign === p.sign).length,
-    table: tableUsed(p.table),
+    table: withoutTable ? null : tableUsed(p.table),
   };
 
   if (!venue.adl.ranked) {
