@@ -105,7 +105,7 @@ export function binanceLeveragePnl(s: ScoreState): number {
  * BitMEX: PnL% × effective leverage when in profit, PnL% ÷ effective leverage in loss, with
  * PnL% = (markValue − entryValue)/|entryValue| and effective leverage = |markValue|/(markValue − bankruptValue).
  * For a linear position markValue − bankruptValue is the equity (collateral + uPnL).
- * https://www.bitmex.com/app/adl (text copied at https://support.poloniex.com/hc/en-us/articles/6670657448215)
+ * https://www.bitmex.com/app/adl
  */
 export function bitmexPnlLeverage(s: ScoreState): number {
   const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
