@@ -125,7 +125,7 @@ export function adlRankReply(result: AdlRankResult, ctx: ChatContext, fallbacks:
       { kind: 'text', text: `${intro}\n\n${advice}` },
     ],
     footer: [
-      ...(result.ranked ? [t('adl.estimate', { size: formatNumber(result.populationSize, lang) })] : []),
+      ...(result.ranked ? [t('adl.estimate', { size: formatNumber(result.populationSize, lang) }), t('adl.estimate-roe')] : []),
       ...assumptionLines(result.assumptions.filter((id) => id !== 'percentile-estimate'), ctx),
       t('adl.footer.source', { source: result.source }),
       ...(result.table ? [tableNote(result.table, fallbacks, result.venue, ctx)] : []),

@@ -220,7 +220,8 @@ function tableMissingError(venue: VenueId, symbol: string, fallbacks: readonly F
   return new UserError(
     'liq.error.table-missing',
     { venue: venueName(venue, ctx), symbol, tried: tried || ctx.t('liq.fallback.none'), where: ctx.t(`venues.where.${venue}`) },
-    { key: 'liq.hint.example', params: { example: `${example} mmr=0.5% cum=0` } },
+    // The command's example on this venue, with the two numbers to read off its screen.
+    { key: 'liq.hint.example', params: { example: `${example.replace(/ (binance|bybit|okx|bitmex|hyperliquid|dydx) /, ` ${venue} `)} mmr=0.5% cum=0` } },
   );
 }
 
