@@ -35,6 +35,10 @@ test('OKX position-tiers doc example (MARGIN, the only one OKX shows): minSz/max
   assert.deepEqual([tier.floor.toString(), tier.cap?.toString(), tier.maxLeverage?.toString(), tier.mmr.toString()], ['0', '50', '10', '0.03']);
   assert.equal(table.basis, 'quantity');
   assert.equal(table.maintenanceModel, 'whole-position');
+  // No SWAP instrument example exists (UNVERIFIED): the documented fields, ctVal in coins for linear swaps.
+  const swap = { code: '0', msg: '', data: [{ instId: 'BTC-USDT-SWAP', ctType: 'linear', ctVal: '0.01', lotSz: '0.1', settleCcy: 'USDT' }] };
+  assert.equal(parseOkxInstrument(swap, 'BTC-USDT-SWAP', 'BTCUSDT', AT).size.toString(), '0.01');
+  assert.throws(() => parseOkxInstrument({ ...swap, data: [{ ...swap.data[0], ctType: 'inverse' }] }, 'BTC-USDT-SWAP', 'BTCUSDT', AT), TierTableError);
 });
 
 test('Hyperliquid meta doc example: BTC without a margin table is one 50x tier (MMR 1%); table 51 "tiered 10x" gives 10x then 5x with its deduction', () => {

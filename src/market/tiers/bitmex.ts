@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { checkedTierTable, TierTableError, type ContractSpec, type Tier, type TierTable } from '../../core/tier-table.ts';
+import { checkedTierTable, TierTableError, type ContractSpec, type Tier } from '../../core/tier-table.ts';
 import { baseOfSymbol } from '../../core/venues.ts';
 import { VenueHttp } from '../http.ts';
 import { UnknownSymbolError, type FetchedTable, type TierFetcher, type TierRequest } from './types.ts';
