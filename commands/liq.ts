@@ -3,13 +3,25 @@ import type { ChatContext } from '../src/chat/context.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { computeLiquidation, type LiquidationResult } from '../src/core/liquidation.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../src/core/numbers.ts';
-import { getVenue, VENUE_IDS } from '../src/core/venues.ts';
-import { assumptionLines, baseAsset, decimalString, positionFromArgs, positionOptions, withUserErrors } from './position-args.ts';
+import { VENUE_IDS, type VenueId } from '../src/core/venues.ts';
+import type { Fallback } from '../src/market/tiers/service.ts';
+import {
+  assumptionLines,
+  baseAsset,
+  decimalString,
+  positionFromArgs,
+  positionOptions,
+  positionWithTable,
+  tableData,
+  tableNote,
+  venueName,
+  withUserErrors,
+} from './position-args.ts';
 
 const EXAMPLE = '/liq binance long 122000 0.5 20x';
 
 /** reply.data for --json: decimal strings, null + reason where a price does not exist. */
-export function liquidationData(result: LiquidationResult): Record<string, unknown> {
+export function liquidationData(result: LiquidationResult, fallbacks: readonly Fallback[] = []): Record<string, unknown> {
   return {
     venue: result.venue,
     symbol: result.symbol,
@@ -31,24 +43,28 @@ export function liquidationData(result: LiquidationResult): Record<string, unkno
       index: result.tier.index,
       floor: decimalString(result.tier.floor),
       cap: decimalString(result.tier.cap),
+      basis: result.tier.basis,
       maxLeverage: decimalString(result.tier.maxLeverage),
     },
     notional: decimalString(result.notional),
     quantity: decimalString(result.quantity),
+    contracts: decimalString(result.contracts),
+    contractSize: decimalString(result.contractSize),
     leverage: decimalString(result.leverage),
+    leverageRequested: decimalString(result.leverageRequested),
     entryPrice: decimalString(result.entryPrice),
     markPrice: decimalString(result.markPrice),
     distanceFromMarkPct: decimalString(result.distanceFromMarkPct),
     liquidatedAtMark: result.liquidatedAtMark,
     assumptions: result.assumptions,
     source: result.source,
-    table: result.table,
+    table: tableData(result.table, fallbacks),
   };
 }
 
-export function liquidationReply(result: LiquidationResult, ctx: ChatContext): Reply {
+export function liquidationReply(result: LiquidationResult, ctx: ChatContext, fallbacks: readonly Fallback[] = []): Reply {
   const { t, lang } = ctx;
-  const venueName = getVenue(result.venue).displayName;
+  const venue = venueName(result.venue, ctx);
   const none = t('liq.value.none');
   const price = (value: LiquidationResult['liquidationPrice']) => (value ? formatUsd(value, lang) : none);
   const usd = (value: LiquidationResult['initialMargin']) => formatUsd(value, lang);
@@ -72,9 +88,21 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
     why.push(t('liq.why.none'));
   }
   if (result.liquidatedAtMark) why.push(t('liq.why.liquidated-at-mark', { mark: formatUsd(result.markPrice, lang) }));
+  if (result.mode === 'cross' && result.leverageRequested && result.leverage.gt(result.leverageRequested)) {
+    why.push(t('liq.why.cross-wallet', {
+      requested: formatLeverage(result.leverageRequested, lang),
+      leverage: formatLeverage(result.leverage, lang),
+      needed: formatUsd(result.notional.div(result.leverageRequested), lang),
+    }));
+  }
+  const size = result.contracts
+    ? t('liq.field.position-contracts', { contracts: formatNumber(result.contracts, lang, { maxDecimals: 4 }), quantity: formatNumber(result.quantity, lang, { maxDecimals: 6 }), base: baseAsset(result.symbol) })
+    : `${formatNumber(result.quantity, lang, { maxDecimals: 6 })} ${baseAsset(result.symbol)}`;
+  const bound = (value: LiquidationResult['tier']['floor']) =>
+    result.tier.basis === 'quantity' ? `${formatNumber(value, lang, { maxDecimals: 6 })} ${baseAsset(result.symbol)}` : `${formatNumber(value, lang)} USDT`;
 
   return {
-    title: t('liq.title', { venue: venueName, symbol: result.symbol, side: t(`liq.side.${result.side}`), leverage: formatLeverage(result.leverage, lang) }),
+    title: t('liq.title', { venue, symbol: result.symbol, side: t(`liq.side.${result.side}`), leverage: formatLeverage(result.leverage, lang) }),
     tone: result.liquidatedAtMark ? 'warn' : 'info',
     blocks: [
       {
@@ -99,17 +127,16 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
                 mmr: formatPercent(result.mmr, lang),
                 amount: formatUsd(result.maintenanceAmount, lang),
                 tier: tier.index,
-                floor: formatNumber(tier.floor, lang),
-                cap: tier.cap ? formatNumber(tier.cap, lang) : t('liq.value.no-cap'),
-                maxLeverage: formatLeverage(tier.maxLeverage, lang),
+                floor: bound(tier.floor),
+                cap: tier.cap ? bound(tier.cap) : t('liq.value.no-cap'),
+                maxLeverage: tier.maxLeverage ? formatLeverage(tier.maxLeverage, lang) : t('liq.value.unknown'),
               }) + fee,
             inline: false,
           },
           {
             label: t('liq.field.position'),
             value: t('liq.field.position-value', {
-              quantity: formatNumber(result.quantity, lang, { maxDecimals: 6 }),
-              base: baseAsset(result.symbol),
+              size,
               notional: formatUsd(result.notional, lang),
               leverage: formatLeverage(result.leverage, lang),
               mode: t(`liq.mode.${result.mode}`),
@@ -123,10 +150,10 @@ export function liquidationReply(result: LiquidationResult, ctx: ChatContext): R
     footer: [
       ...assumptionLines(result.assumptions, ctx),
       t('liq.footer.source', { source: result.source }),
-      t('liq.footer.table', { table: result.table.name, url: result.table.url, date: result.table.date }),
+      tableNote(result.table, fallbacks, result.venue, ctx),
       t('liq.footer.disclaimer'),
     ].join('\n'),
-    data: liquidationData(result),
+    data: liquidationData(result, fallbacks),
   };
 }
 
@@ -141,12 +168,14 @@ export const liqCommand: Command = {
   examples: [
     { args: { venue: 'binance', side: 'long', entry: '122000', qty: '0.5', leverage: '20x' }, positional: ['binance', 'long', '122000', '0.5', '20x'] },
     { args: { venue: 'hyperliquid', side: 'short', entry: '102000', notional: '50000', leverage: '10x', symbol: 'BTC' } },
-    { args: { venue: 'bybit', side: 'long', entry: '4300', qty: '10', mode: 'cross', wallet: '5000', symbol: 'ETHUSDT' } },
+    { args: { venue: 'hyperliquid', side: 'long', entry: '4300', qty: '10', mode: 'cross', wallet: '5000', symbol: 'ETHUSDT' } },
+    { args: { venue: 'okx', side: 'long', entry: '122000', contracts: '50', leverage: '10x', mmr: '0.4%' } },
   ],
   cost: 'light',
-  run(args: ParsedArgs, ctx: ChatContext): Reply {
-    const { venue, input } = positionFromArgs(args, ctx, EXAMPLE);
-    const result = withUserErrors(ctx.lang, EXAMPLE, () => computeLiquidation({ venue, ...input }));
-    return liquidationReply(result, ctx);
+  async run(args: ParsedArgs, ctx: ChatContext): Promise<Reply> {
+    const position = positionFromArgs(args, ctx, EXAMPLE);
+    const { input, lookup } = await positionWithTable(position.venue as VenueId, position.input, ctx, EXAMPLE);
+    const result = withUserErrors(ctx.lang, EXAMPLE, () => computeLiquidation(input));
+    return liquidationReply(result, ctx, lookup.fallbacks);
   },
 };

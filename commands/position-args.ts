@@ -6,7 +6,10 @@ import type { Params } from '../src/chat/i18n.ts';
 import { isCalculationInputError } from '../src/core/errors.ts';
 import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
 import type { MarginMode, PositionInput, Side } from '../src/core/position.ts';
-import { VENUE_IDS } from '../src/core/venues.ts';
+import type { TableUsed } from '../src/core/liquidation.ts';
+import { baseOfSymbol, getVenue, normaliseSymbol, VENUE_IDS, type VenueId } from '../src/core/venues.ts';
+import { SHIPPED_TABLES_ONLY, type Fallback, type TableLookup, type VenueTables } from '../src/market/tiers/service.ts';
+import { serviceKey } from '../src/chat/services.ts';
 
 /**
  * The position options shared by /liq and /adl-rank, and the translation of bad input into
@@ -29,13 +32,14 @@ export function positionOptions(options: { venueChoices: readonly string[]; mark
     { name: 'leverage', aliases: ['lev'], kind: 'leverage', positional: true, description: { en: 'Leverage, e.g. 10x', vi: 'Đòn bẩy, ví dụ 10x' } },
     { name: 'symbol', kind: 'string', default: 'BTCUSDT', autocomplete: 'symbol', description: { en: 'Symbol, e.g. BTC, ETHUSDT', vi: 'Cặp giao dịch, ví dụ BTC, ETHUSDT' } },
     { name: 'notional', kind: 'number', description: { en: 'Size in USDT instead of qty', vi: 'Giá trị vị thế bằng USDT thay cho qty' } },
+    { name: 'contracts', kind: 'number', description: { en: 'Size in contracts (OKX, BitMEX) instead of qty', vi: 'Khối lượng theo số hợp đồng (OKX, BitMEX) thay cho qty' } },
     { name: 'margin', kind: 'number', description: { en: 'Isolated margin in USDT instead of leverage', vi: 'Ký quỹ cô lập bằng USDT thay cho đòn bẩy' } },
     { name: 'mode', kind: 'enum', choices: ['isolated', 'cross'], default: 'isolated', description: { en: 'isolated or cross margin', vi: 'ký quỹ cô lập (isolated) hoặc chéo (cross)' } },
     { name: 'wallet', kind: 'number', description: { en: 'Cross: wallet balance in USDT', vi: 'Ký quỹ chéo: số dư ví (USDT)' } },
     { name: 'other-mm', kind: 'number', description: { en: 'Cross: maintenance margin of your other positions', vi: 'Ký quỹ chéo: ký quỹ duy trì của các vị thế khác' } },
     { name: 'other-upnl', kind: 'number', description: { en: 'Cross: unrealised PnL of your other positions', vi: 'Ký quỹ chéo: PnL chưa ghi nhận của các vị thế khác' } },
-    { name: 'mmr', kind: 'rate', description: { en: 'Override the maintenance margin rate, e.g. 0.4%', vi: 'Tự đặt tỷ lệ ký quỹ duy trì, ví dụ 0,4%' } },
-    { name: 'cum', kind: 'number', description: { en: 'Override the maintenance amount (deduction)', vi: 'Tự đặt số tiền khấu trừ ký quỹ duy trì' } },
+    { name: 'mmr', kind: 'rate', description: { en: 'Your maintenance margin rate from the venue, e.g. 0.4%', vi: 'Tỷ lệ ký quỹ duy trì của bạn theo sàn, ví dụ 0,4%' } },
+    { name: 'cum', kind: 'number', description: { en: 'Your maintenance amount (deduction) from the venue', vi: 'Số tiền khấu trừ ký quỹ duy trì của bạn theo sàn' } },
     ...(options.markRequired ? [] : [mark]),
   ];
 }
@@ -142,6 +146,7 @@ export function positionFromArgs(args: ParsedArgs, ctx: ChatContext, example: st
       mode: modeText as MarginMode,
       entryPrice,
       quantity: number('qty'),
+      contracts: number('contracts'),
       notional: number('notional'),
       leverage: number('leverage'),
       margin: number('margin'),
@@ -162,11 +167,121 @@ export function decimalString(value: Decimal | null | undefined): string | null 
 }
 
 /** `BTCUSDT` → `BTC` */
-export function baseAsset(symbol: string): string {
-  return symbol.replace(/USDT$/, '') || symbol;
-}
+export const baseAsset = baseOfSymbol;
 
 /** Assumption ids → translated sentences. */
 export function assumptionLines(ids: readonly string[], ctx: ChatContext): string[] {
   return ids.map((id) => ctx.t(`venues.assumption.${id}`));
+}
+
+/** Runs an async core step (a table lookup), turning CalculationInputError into a translated UserError. */
+export async function withUserErrorsAsync<T>(lang: Lang, example: string, calculate: () => Promise<T>): Promise<T> {
+  try {
+    return await calculate();
+  } catch (error) {
+    if (isCalculationInputError(error)) throw userErrorFor(error.code, error.params, lang, example);
+    throw error;
+  }
+}
+
+/** A venue's name in the user's language (`Bybit USDT perpetual` / `Bybit hợp đồng vĩnh cửu USDT`). */
+export function venueName(venue: string, ctx: ChatContext): string {
+  return ctx.t(`venues.display.${venue}`);
+}
+
+/** Per-symbol tier tables (`/liq`, `/adl-rank`); without it only the shipped tables are used. */
+export const VENUE_TABLES = serviceKey<VenueTables>('venue-tables');
+
+/**
+ * The symbol's tier table for a position, by the lookup order (fresh → venue → stored → shipped), and
+ * the position input with it. The user's own `mmr=` replaces the table (the lookup still gives the
+ * contract size). No table and no `mmr=`: a UserError that says what was tried and asks for the MMR,
+ * with where to find it on the venue's screen.
+ */
+export async function positionWithTable(
+  venue: VenueId,
+  input: PositionArgs['input'],
+  ctx: ChatContext,
+  example: string,
+): Promise<{ input: PositionInput; lookup: TableLookup }> {
+  const symbol = await withUserErrorsAsync(ctx.lang, example, async () => normaliseSymbol(input.symbol ?? 'BTCUSDT'));
+  const tables = ctx.services.get(VENUE_TABLES) ?? SHIPPED_TABLES_ONLY;
+  const quantity = input.quantity ?? (input.notional ? input.notional.div(input.entryPrice) : undefined);
+  const lookup = await tables.lookup(venue, symbol, { mode: input.mode ?? 'isolated', quantity, entryPrice: input.entryPrice });
+  const withContract = { ...input, venue, symbol, contract: lookup.contract };
+  if (input.mmrOverride !== undefined) return { input: withContract, lookup };
+  if (!lookup.table) throw tableMissingError(venue, symbol, lookup.fallbacks, ctx, example);
+  return { input: { ...withContract, table: lookup.table }, lookup };
+}
+
+/** Why the venue's own table was not used, as one translated phrase per source tried. */
+export function fallbackText(fallbacks: readonly Fallback[], ctx: ChatContext): string {
+  return fallbacks.map((f) => ctx.t(`liq.fallback.${f.reason}`)).join('; ');
+}
+
+function tableMissingError(venue: VenueId, symbol: string, fallbacks: readonly Fallback[], ctx: ChatContext, example: string): UserError {
+  const tried = fallbackText(fallbacks, ctx);
+  return new UserError(
+    'liq.error.table-missing',
+    { venue: venueName(venue, ctx), symbol, tried: tried || ctx.t('liq.fallback.none'), where: ctx.t(`venues.where.${venue}`) },
+    // The command's example on this venue, with the two numbers to read off its screen.
+    { key: 'liq.hint.example', params: { example: `${example.replace(/ (binance|bybit|okx|bitmex|hyperliquid|dydx) /, ` ${venue} `)} mmr=0.5% cum=0` } },
+  );
+}
+
+/** `2021-06-22` → `2021-06-22` (en) or `22/06/2021` (vi). */
+export function formatDay(iso: string, lang: Lang): string {
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return lang === 'vi' ? `${d}/${m}/${y}` : `${y}-${m}-${d}`;
+}
+
+/** A duration for people: `5 min`, `3 h`, `12 days` (vi: `5 phút`, `3 giờ`, `12 ngày`). */
+export function formatAge(ms: number, lang: Lang): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const unit = (n: number, en: string, vi: string) => `${formatNumber(n, lang)} ${lang === 'vi' ? vi : en}`;
+  if (minutes < 60) return unit(minutes, 'min', 'phút');
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return unit(hours, 'h', 'giờ');
+  return unit(Math.round(hours / 24), 'days', 'ngày');
+}
+
+/** The sentence that names the table an answer used: its symbol, where it came from and when. */
+export function tableNote(table: TableUsed, fallbacks: readonly Fallback[], venue: string, ctx: ChatContext): string {
+  const { t, lang } = ctx;
+  const name = venueName(venue, ctx);
+  const fetched = table.fetchedAt ? formatDay(table.fetchedAt, lang) : '';
+  let note: string;
+  switch (table.source) {
+    case 'venue':
+      note = t('liq.table.venue', { symbol: table.symbol, venue: name, fetched, url: table.url });
+      break;
+    case 'stored':
+      note = t('liq.table.stored', {
+        symbol: table.symbol,
+        venue: name,
+        fetched,
+        age: table.fetchedAt ? formatAge(ctx.now().getTime() - Date.parse(table.fetchedAt), lang) : '?',
+        url: table.url,
+      });
+      break;
+    case 'shipped':
+      note = table.publishedAt
+        ? t('liq.table.shipped-dated', { symbol: table.symbol, venue: name, published: formatDay(table.publishedAt, lang), fetched, url: table.url })
+        : t('liq.table.shipped', { symbol: table.symbol, venue: name, fetched, url: table.url });
+      break;
+    case 'user':
+      return t('liq.table.user', { symbol: table.symbol });
+  }
+  const why = fallbackText(fallbacks.filter((f) => f.reason !== 'fetching-off' || table.source !== 'venue'), ctx);
+  return why && table.source !== 'venue' ? `${note} ${t('liq.table.why', { why })}` : note;
+}
+
+/** reply.data's `table`: the table used and the sources passed over. */
+export function tableData(table: TableUsed, fallbacks: readonly Fallback[]): Record<string, unknown> {
+  return { ...table, fallbacks: fallbacks.map((f) => ({ step: f.step, reason: f.reason, ...(f.detail ? { detail: f.detail } : {}) })) };
+}
+
+/** Contracts in the venue's own unit, where it sizes in contracts and the size is known. */
+export function sizesInContracts(venue: string): boolean {
+  return getVenue(venue).sizing === 'contract';
 }

@@ -6,7 +6,7 @@ import { localized } from '../src/chat/i18n.ts';
 import type { Block, Reply } from '../src/chat/reply.ts';
 import { serviceKey } from '../src/chat/services.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
-import { getVenue, symbolRules } from '../src/core/venues.ts';
+import { getVenue, shippedTable } from '../src/core/venues.ts';
 import { renderSimulationChart } from '../src/simulator/chart.ts';
 import {
   ADL_POLICIES,
@@ -86,9 +86,8 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
   const seed = numberOf(args.seed);
   if (seed !== undefined) overrides.seed = seed;
   if (typeof args.venue === 'string') overrides.venue = args.venue as VenueId;
-  if (overrides.venue === undefined || (VENUES as readonly string[]).includes(overrides.venue)) {
-    overrides.tiers = btcTiers(overrides.venue ?? 'binance');
-  }
+  // The simulator runs on its own model copy of the BTC tiers (data/simulator/venues.json): data/venues now ships
+  // only dated venue tables (none for OKX, BitMEX, dYdX; Binance's of 2021), which the replay team will re-base on.
   if (typeof args.regime === 'string') overrides.regime = args.regime as PopulationRegime;
   const policy = typeof args.policy === 'string' ? args.policy : 'all';
   if (policy !== 'all') overrides.policies = [policy as AdlPolicy];
@@ -113,18 +112,21 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
 }
 
 /**
- * The venue's BTCUSDT maintenance tiers from src/core/venues.ts as the simulator's plain arrays.
+ * The venue's BTCUSDT maintenance tiers shipped in data/venues (src/core/venues.ts) as the simulator's
+ * plain arrays; undefined where no dated BTCUSDT table is shipped (the simulator keeps its model copy).
  * Venues that apply one tier's rate to the whole position (OKX, BitMEX) have no deduction.
  */
-export function btcTiers(venue: VenueId): MarginTiers {
+export function btcTiers(venue: VenueId): MarginTiers | undefined {
   const rules = getVenue(venue);
-  const { tiers } = symbolRules(rules, 'BTCUSDT');
+  const table = shippedTable(rules, 'BTCUSDT');
+  if (!table) return undefined;
+  const { tiers } = table;
   const wholePosition = rules.liquidation.maintenanceModel === 'whole-position';
   return {
     floors: tiers.map((tier) => tier.floor.toNumber()),
     mmrs: tiers.map((tier) => tier.mmr.toNumber()),
     maintenanceAmounts: tiers.map((tier) => (wholePosition ? 0 : tier.maintenanceAmount.toNumber())),
-    maxLeverage: tiers.map((tier) => tier.maxLeverage.toNumber()),
+    maxLeverage: tiers.map((tier) => tier.maxLeverage?.toNumber() ?? Number.POSITIVE_INFINITY),
   };
 }
 

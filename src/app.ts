@@ -5,6 +5,7 @@ import { ALERT_SUBSCRIPTIONS } from '../commands/alerts.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { MARKET_DATA, marketData } from '../commands/market.ts';
 import { SIMULATOR } from '../commands/simulate.ts';
+import { VENUE_TABLES } from '../commands/position-args.ts';
 import type { Command } from './chat/command.ts';
 import type { ReplySender } from './chat/delivery.ts';
 import { Dispatcher } from './chat/dispatcher.ts';
@@ -15,6 +16,7 @@ import { createLogger } from './logger.ts';
 import { createAlertService } from './alerts/factory.ts';
 import type { AlertService } from './alerts/service.ts';
 import { createMarketService } from './market/factory.ts';
+import { createVenueTableService } from './market/tiers/factory.ts';
 import type { MarketService } from './market/service.ts';
 import type { Face, FaceDependencies, FaceModule } from './platforms/face.ts';
 import { CHAT_FACES } from './platforms/registry.ts';
@@ -142,7 +144,8 @@ export function createServices(
   const services = Services.empty()
     .with(LANGUAGE_PREFERENCES, preferences)
     .with(MARKET_DATA, marketData(market))
-    .with(ALERT_SUBSCRIPTIONS, alerts);
+    .with(ALERT_SUBSCRIPTIONS, alerts)
+    .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' })));
   return { services, market, alerts };
 }
 

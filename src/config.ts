@@ -76,6 +76,13 @@ const schema = z.object({
   BYBIT_BASE_URL: urlWithDefault('https://api.bybit.com'),
   OKX_BASE_URL: urlWithDefault('https://www.okx.com'),
   HYPERLIQUID_BASE_URL: urlWithDefault('https://api.hyperliquid.xyz'),
+  BITMEX_BASE_URL: urlWithDefault('https://www.bitmex.com'),
+  DYDX_BASE_URL: urlWithDefault('https://indexer.dydx.trade'),
+  TIER_TABLES_FETCH: optionalString
+    .pipe(z.enum(['on', 'off'], { message: 'must be on or off' }).optional())
+    .transform((v) => (v ?? 'on') === 'on'),
+  TIER_TABLES_MAX_AGE_HOURS: intWithDefault(24, 1, 24 * 30),
+  TIER_TABLES_TIMEOUT_MS: intWithDefault(3000, 200, 30_000),
   ALERTS_SCHEDULE: optionalString
     .pipe(z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *" (every minute)').optional())
     .transform((v) => v ?? '* * * * *'),
@@ -109,7 +116,9 @@ export interface Config {
   healthPort: number;
   rateLimit: { perMinute: number; heavyPerMinute: number };
   simulateMaxPositions: number;
-  exchanges: { binance: string; bybit: string; okx: string; hyperliquid: string };
+  exchanges: { binance: string; bybit: string; okx: string; hyperliquid: string; bitmex: string; dydx: string };
+  /** Per-symbol tier tables for /liq and /adl-rank: ask the venue at all, how old a stored table may be, how long to wait. */
+  tierTables: { fetch: boolean; maxAgeHours: number; timeoutMs: number };
   alertsSchedule: string;
   alerts: { cooldownMs: number; defaultSymbols: string[]; maxPerChatPerCycle: number };
   market: { staleAfterMs: number; httpTimeoutMs: number; binanceOpenInterestTopN: number };
@@ -155,7 +164,10 @@ export function loadConfig(env: Env = process.env): Config {
       bybit: e.BYBIT_BASE_URL.replace(/\/+$/, ''),
       okx: e.OKX_BASE_URL.replace(/\/+$/, ''),
       hyperliquid: e.HYPERLIQUID_BASE_URL.replace(/\/+$/, ''),
+      bitmex: e.BITMEX_BASE_URL.replace(/\/+$/, ''),
+      dydx: e.DYDX_BASE_URL.replace(/\/+$/, ''),
     },
+    tierTables: { fetch: e.TIER_TABLES_FETCH, maxAgeHours: e.TIER_TABLES_MAX_AGE_HOURS, timeoutMs: e.TIER_TABLES_TIMEOUT_MS },
     alertsSchedule: e.ALERTS_SCHEDULE,
     alerts: {
       cooldownMs: e.ALERTS_COOLDOWN_MINUTES * 60_000,

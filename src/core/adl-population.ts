@@ -15,7 +15,9 @@ const populationSchema = z.object({
   sideShares: z.object({ long: z.number(), short: z.number() }),
   profit: z.object({
     profitableShare: z.number().min(0).max(1),
-    roeQuantiles: z.array(z.object({ q: z.number().min(0).max(1), roe: z.number() })).min(2),
+    /** Quantiles of uPnL ÷ position value among profitable positions (the source's own unit). */
+    profitToValueQuantiles: z.array(z.object({ q: z.number().min(0).max(1), value: z.number().min(0) })).min(2),
+    /** Losing positions: loss as a share of margin, uniformly in this range. */
     losingRoeRange: z.tuple([z.number(), z.number()]),
   }),
   leverageRegimes: z.record(z.string(), z.object({ venues: z.array(z.string()), buckets: z.array(bucket).min(1), source: z.string() })),
@@ -46,17 +48,19 @@ export interface ReferenceMember {
   equity: number;
   /** Leverage before the venue cap. */
   leverage: number;
-  /** uPnL / margin */
-  roe: number;
+  /** Profitable members: uPnL ÷ position value at mark (the population's unit); null for losing members. */
+  profitToValue: number | null;
+  /** Losing members: uPnL ÷ margin (≤ 0); 0 for profitable members. */
+  lossOnMargin: number;
 }
 
-function interpolateQuantile(points: Array<{ q: number; roe: number }>, u: number): number {
+function interpolateQuantile(points: Array<{ q: number; value: number }>, u: number): number {
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1];
     const b = points[i];
-    if (u <= b.q) return a.roe + ((u - a.q) / (b.q - a.q || 1)) * (b.roe - a.roe);
+    if (u <= b.q) return a.value + ((u - a.q) / (b.q - a.q || 1)) * (b.value - a.value);
   }
-  return points[points.length - 1].roe;
+  return points[points.length - 1].value;
 }
 
 export function regimeFor(venue: VenueId, params = populationParameters()): string {
@@ -95,8 +99,12 @@ export function referenceMembers(regime: string, params = populationParameters()
     const leverage = Math.exp(Math.log(chosen.min) + random() * (Math.log(chosen.max) - Math.log(chosen.min)));
     const profitable = random() < params.profit.profitableShare;
     const [lossLow, lossHigh] = params.profit.losingRoeRange;
-    const roe = profitable ? interpolateQuantile(params.profit.roeQuantiles, random()) : lossLow + random() * (lossHigh - lossLow);
-    members.push({ sign, equity, leverage, roe });
+    const draw = random();
+    members.push(
+      profitable
+        ? { sign, equity, leverage, profitToValue: interpolateQuantile(params.profit.profitToValueQuantiles, draw), lossOnMargin: 0 }
+        : { sign, equity, leverage, profitToValue: null, lossOnMargin: lossLow + draw * (lossHigh - lossLow) },
+    );
   }
   membersByRegime.set(regime, members);
   return members;

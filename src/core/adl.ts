@@ -2,8 +2,10 @@ import { Decimal } from 'decimal.js';
 import { CalculationInputError } from './errors.ts';
 import { bankruptcyPriceOf } from './liquidation.ts';
 import { resolvePosition, unrealizedPnl, type PositionInput, type Side } from './position.ts';
-import { populationParameters, referenceMembers, regimeFor } from './adl-population.ts';
-import { tierFor, venueAssumptionIds, type AdlFormula, type CloseoutRule, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
+import { referenceMembers, regimeFor } from './adl-population.ts';
+import { tableUsed, type TableUsed } from './liquidation.ts';
+import { userTierTable, type TierTable } from './tier-table.ts';
+import { getVenue, normaliseSymbol, tierAtPrice, venueAssumptionIds, type AdlFormula, type CloseoutRule, type VenueId, type VenueRules } from './venues.ts';
 
 /**
  * Where a position sits in a venue's auto-deleveraging (ADL) queue.
@@ -12,8 +14,14 @@ import { tierFor, venueAssumptionIds, type AdlFormula, type CloseoutRule, type S
  * queue itself is not public anywhere, so the percentile is an estimate against a seeded
  * reference population (data/adl/reference-population.json). Every result says so.
  */
-export interface AdlInput extends PositionInput {
+export interface AdlInput extends Omit<PositionInput, 'table'> {
   markPrice: Decimal;
+  /**
+   * The symbol's tier table. `null` ranks without one where the venue's score does not use the
+   * maintenance margin (all but Binance): the max leverage is then not checked (assumption
+   * adl-no-table). The walkthroughs use this; /adl-rank asks for the MMR instead.
+   */
+  table?: TierTable | null;
 }
 
 export type AdlAdvice =
@@ -49,8 +57,13 @@ export interface AdlRankResult {
   markPrice: Decimal;
   entryPrice: Decimal;
   pnl: Decimal;
-  /** uPnL / initial margin (return on margin). */
+  /** uPnL / initial margin (return on margin, ROE). */
   pnlPct: Decimal;
+  /**
+   * uPnL / position value at mark: the unit the reference population's profit is given in, so the
+   * position is placed among the reference members in that unit.
+   */
+  pnlToValue: Decimal;
   /** Price change since entry in the position's favour (fraction). */
   priceChangePct: Decimal;
   /** Position value at mark / (collateral + uPnL). */
@@ -60,6 +73,8 @@ export interface AdlRankResult {
   assumptions: string[];
   source: string;
   populationSize: number;
+  /** The tier table used (for the maintenance margin in Binance's score and the venue's max leverage); null when ranked without one. */
+  table: TableUsed | null;
 }
 
 /** What every score needs, in plain numbers (the score is a ranking key, never money shown). */
@@ -76,7 +91,7 @@ export interface ScoreState {
 
 /**
  * Binance LeveragePnL: PnL% = max(0, uPnL)/max(1, WB); margin ratio = MM/(WB + uPnL) (0 when ≤ 0);
- * score = PnL% × margin ratio. https://www.binance.com/hi/amp/support/faq/360033525471
+ * score = PnL% × margin ratio. https://www.binance.com/en/support/faq/360033525471
  */
 export function binanceLeveragePnl(s: ScoreState): number {
   const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
@@ -90,7 +105,7 @@ export function binanceLeveragePnl(s: ScoreState): number {
  * BitMEX: PnL% × effective leverage when in profit, PnL% ÷ effective leverage in loss, with
  * PnL% = (markValue − entryValue)/|entryValue| and effective leverage = |markValue|/(markValue − bankruptValue).
  * For a linear position markValue − bankruptValue is the equity (collateral + uPnL).
- * https://www.bitmex.com/app/adl (text copied at https://support.poloniex.com/hc/en-us/articles/6670657448215)
+ * https://www.bitmex.com/app/adl
  */
 export function bitmexPnlLeverage(s: ScoreState): number {
   const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
@@ -103,7 +118,7 @@ export function bitmexPnlLeverage(s: ScoreState): number {
 /**
  * OKX: "Positions in the ADL queue are ranked based on the leverage PnL% = position's PnL% × effective
  * leverage … positions with the highest positive leverage PnL% will be offsetted first"
- * (https://www.ouyizh.biz/en-sg/help/iv-introduction-to-auto-deleveraging-adl). OKX defines neither term:
+ * (https://www.okx.com/help/iv-introduction-to-auto-deleveraging-adl). OKX defines neither term:
  * PnL% and effective leverage take BitMEX's definitions (assumption okx-adl-definitions). Unlike BitMEX
  * there is no separate rule for losses: the product is kept as written.
  */
@@ -151,15 +166,15 @@ export function hyperliquidIndex(s: ScoreState): number {
 export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
   switch (formula) {
     case 'binance-leverage-pnl':
-      // https://www.binance.com/hi/amp/support/faq/360033525471
+      // https://www.binance.com/en/support/faq/360033525471
       return binanceLeveragePnl(s);
     case 'bitmex-pnl-leverage':
       // BitMEX https://www.bitmex.com/app/adl. Also Bybit's stand-in: Bybit ranks by "leveraged return rate"
-      // without publishing the formula (https://bybits.org/zh-TW/help-center/article/Auto-Deleveraging-ADL,
+      // without publishing the formula (https://www.bybit.com/en/help-center/article/Auto-Deleveraging-ADL,
       // assumption bybit-adl-formula-stand-in).
       return bitmexPnlLeverage(s);
     case 'okx-leverage-pnl':
-      // https://www.ouyizh.biz/en-sg/help/iv-introduction-to-auto-deleveraging-adl (assumption okx-adl-definitions)
+      // https://www.okx.com/help/iv-introduction-to-auto-deleveraging-adl (assumption okx-adl-definitions)
       return okxLeveragePnl(s);
     case 'hyperliquid-index':
       // https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging (shorts: assumption hyperliquid-short-side-adjusted)
@@ -169,46 +184,91 @@ export function adlScore(formula: AdlFormula, s: ScoreState): number | null {
   }
 }
 
-/** Maintenance margin at a position value, with the venue's tier table and boundary rule (Binance's margin ratio needs it). */
-function maintenanceAt(venue: VenueRules, rules: SymbolRules, notional: number, override?: Tier): number {
-  const tiers = rules.tiers;
-  const tier = override ?? tierFor(rules, new Decimal(notional)) ?? tiers[tiers.length - 1];
-  const whole = venue.liquidation.maintenanceModel === 'whole-position' && !override;
-  return notional * tier.mmr.toNumber() - (whole ? 0 : tier.maintenanceAmount.toNumber());
-}
+/**
+ * Formulas whose venue ranks only positions in profit. Hyperliquid: "the affected users in profit" are
+ * ranked (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/auto-deleveraging); its index alone would
+ * put a losing long with high leverage ahead of a small winner, so the rule is applied on top of it.
+ */
+export const PROFIT_ONLY_FORMULAS: ReadonlySet<AdlFormula> = new Set(['hyperliquid-index']);
 
-const sortedScores = new Map<string, Float64Array>();
+/** The key below every profitable position's: where unranked (losing) positions sit in a profit-only queue. */
+export const BEHIND_EVERY_WINNER = -1;
 
 /**
- * Scores of the reference population's positions on one side, under a venue's formula and
- * table, sorted ascending (cached). Queues are per side: a short only competes with shorts.
+ * The queue key a venue sorts by (higher = closer to the front), as a pure number: the venue's score,
+ * except that where only positions in profit are ranked a position with uPnL ≤ 0 gets
+ * BEHIND_EVERY_WINNER, behind every winner, for longs and shorts alike. /adl-rank and /simulate both
+ * order positions by this key. Null for venues that do not rank (dYdX).
  */
-export function referenceScores(venue: VenueRules, rules: SymbolRules, sign: 1 | -1): Float64Array {
-  const key = `${venue.id}:${rules.table}:${sign}`;
-  const cached = sortedScores.get(key);
+export function adlQueueKey(formula: AdlFormula, s: ScoreState): number | null {
+  const score = adlScore(formula, s);
+  if (score === null) return null;
+  if (!PROFIT_ONLY_FORMULAS.has(formula)) return score;
+  const upnl = s.sign * s.quantity * (s.markPrice - s.entryPrice);
+  return upnl > 0 ? score : BEHIND_EVERY_WINNER;
+}
+
+/** Orders two positions as the queue does: negative when `a` is deleveraged before `b`. */
+export function compareQueueKeys(a: number, b: number): number {
+  return b - a;
+}
+
+/** Maintenance margin of `quantity` at `price` under the table (Binance's margin ratio needs it). */
+function maintenanceAt(table: TierTable, quantity: number, price: number): number {
+  const tier = tierAtPrice(table, new Decimal(quantity), new Decimal(price)) ?? table.tiers[table.tiers.length - 1];
+  const whole = table.maintenanceModel === 'whole-position';
+  return quantity * price * tier.mmr.toNumber() - (whole ? 0 : tier.maintenanceAmount.toNumber());
+}
+
+/** A member's mark price from its profit as a share of position value at mark (r = uPnL / (Q × mark)). */
+function markFromProfitToValue(sign: 1 | -1, entryPrice: number, profitToValue: number): number {
+  // Long: r = 1 − entry/mark → mark = entry/(1 − r) (r < 1). Short: r = entry/mark − 1 → mark = entry/(1 + r).
+  return sign === 1 ? entryPrice / (1 - Math.min(profitToValue, 0.95)) : entryPrice / (1 + profitToValue);
+}
+
+const sortedScores = new WeakMap<TierTable, Map<string, Float64Array>>();
+
+/**
+ * Queue keys of the reference population's positions on one side, under a venue's formula and the
+ * symbol's table, sorted ascending (cached per table). Queues are per side: a short only competes with
+ * shorts. Winners are placed by their profit as a share of position value (the source's unit); losers
+ * by their loss on margin.
+ */
+export function referenceScores(venue: VenueRules, table: TierTable, sign: 1 | -1): Float64Array {
+  let byVenue = sortedScores.get(table);
+  if (!byVenue) {
+    byVenue = new Map();
+    sortedScores.set(table, byVenue);
+  }
+  const key = `${venue.id}:${sign}`;
+  const cached = byVenue.get(key);
   if (cached) return cached;
   const members = referenceMembers(regimeFor(venue.id)).filter((m) => m.sign === sign);
-  const maxLeverage = rules.tiers[0].maxLeverage.toNumber();
+  const maxLeverage = table.tiers[0].maxLeverage?.toNumber() ?? Number.POSITIVE_INFINITY;
   const scores = new Float64Array(members.length);
   members.forEach((m, i) => {
     const leverage = Math.min(m.leverage, maxLeverage);
     const entryPrice = 100;
     const notional = m.equity * leverage;
     const quantity = notional / entryPrice;
-    // A short cannot gain more than the whole price: keep the mark above zero.
-    const move = m.sign === -1 ? Math.min(m.roe / leverage, 0.95) : m.roe / leverage;
-    const markPrice = entryPrice * (1 + m.sign * move);
-    scores[i] = adlScore(venue.adl.formula, {
+    let markPrice: number;
+    if (m.profitToValue !== null) {
+      markPrice = markFromProfitToValue(m.sign, entryPrice, m.profitToValue);
+    } else {
+      // A losing member: its loss on margin spread over the leverage, kept short of bankruptcy.
+      markPrice = entryPrice * (1 + m.sign * (m.lossOnMargin / leverage));
+    }
+    scores[i] = adlQueueKey(venue.adl.formula, {
       sign: m.sign,
       quantity,
       entryPrice,
       markPrice,
       collateral: m.equity,
-      maintenanceMargin: maintenanceAt(venue, rules, quantity * markPrice),
+      maintenanceMargin: maintenanceAt(table, quantity, markPrice),
     }) ?? 0;
   });
   scores.sort();
-  sortedScores.set(key, scores);
+  byVenue.set(key, scores);
   return scores;
 }
 
@@ -247,7 +307,16 @@ function smallestDrop(high: number, dropsLight: (x: number) => boolean, iteratio
 
 export function computeAdlRank(input: AdlInput): AdlRankResult {
   if (input.markPrice === undefined) throw new CalculationInputError('not-positive', { field: 'mark', value: '' });
-  const p = resolvePosition(input);
+  const withoutTable = input.table === null;
+  if (withoutTable && getVenue(input.venue).adl.formula === 'binance-leverage-pnl') {
+    throw new CalculationInputError('table-missing', { venue: 'binance', symbol: normaliseSymbol(input.symbol ?? 'BTCUSDT') });
+  }
+  const p = resolvePosition(
+    withoutTable
+      ? // The score ignores the maintenance margin here: an open-ended table with no max leverage only carries the position.
+        { ...input, table: { ...userTierTable(String(input.venue), normaliseSymbol(input.symbol ?? 'BTCUSDT'), new Decimal('0.0001')), venue: getVenue(input.venue).id } }
+      : { ...input, table: input.table ?? undefined },
+  );
   const venue = p.venue;
   const mark = p.markPrice;
   const pnl = unrealizedPnl(p, mark);
@@ -255,11 +324,16 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
   const equity = collateral.plus(pnl);
   const bankruptcy = bankruptcyPriceOf(p);
   if (equity.lte(0)) throw new CalculationInputError('past-bankruptcy', { mark: mark.toString(), bankruptcy: bankruptcy.toDecimalPlaces(2).toString() });
-  const assumptions = [...venueAssumptionIds(venue, 'adl', p.rules), ...p.assumptions.filter((id) => id !== 'cross-others-fixed'), 'percentile-estimate'];
+  const assumptions = [
+    ...venueAssumptionIds(venue, 'adl', p.table.source),
+    ...p.assumptions.filter((id) => id !== 'cross-others-fixed' && !(withoutTable && id === 'overrides-used')),
+    ...(withoutTable ? ['adl-no-table'] : []),
+    'percentile-estimate',
+  ];
 
   const base = {
     venue: venue.id,
-    symbol: p.rules.symbol,
+    symbol: p.symbol,
     side: p.side,
     formula: venue.adl.formula,
     estimate: true as const,
@@ -270,28 +344,29 @@ export function computeAdlRank(input: AdlInput): AdlRankResult {
     entryPrice: p.entryPrice,
     pnl,
     pnlPct: pnl.div(p.initialMargin),
+    pnlToValue: pnl.div(p.quantity.times(mark)),
     priceChangePct: mark.minus(p.entryPrice).div(p.entryPrice).times(p.sign),
     effectiveLeverage: p.quantity.times(mark).div(equity),
     leverage: p.leverage,
     source: venue.adl.source,
     populationSize: referenceMembers(regimeFor(venue.id)).filter((m) => m.sign === p.sign).length,
+    table: withoutTable ? null : tableUsed(p.table),
   };
 
   if (!venue.adl.ranked) {
-    return { ...base, ranked: false, score: null, percentile: null, lights: null, advice: [{ kind: 'not-ranked' }], assumptions: [...venueAssumptionIds(venue, 'adl', p.rules), 'dydx-random'] };
+    return { ...base, ranked: false, score: null, percentile: null, lights: null, advice: [{ kind: 'not-ranked' }], assumptions: [...venueAssumptionIds(venue, 'adl', p.table.source), 'dydx-random'] };
   }
 
-  const override = p.overrideTier;
   const state = (quantity: number, collateralValue: number): ScoreState => ({
     sign: p.sign,
     quantity,
     entryPrice: p.entryPrice.toNumber(),
     markPrice: mark.toNumber(),
     collateral: collateralValue,
-    maintenanceMargin: maintenanceAt(venue, p.rules, quantity * mark.toNumber(), override),
+    maintenanceMargin: maintenanceAt(p.table, quantity, mark.toNumber()),
   });
-  const scoreOf = (s: ScoreState) => adlScore(venue.adl.formula, s) ?? 0;
-  const population = referenceScores(venue, p.rules, p.sign);
+  const scoreOf = (s: ScoreState) => adlQueueKey(venue.adl.formula, s) ?? 0;
+  const population = referenceScores(venue, p.table, p.sign);
   const q = p.quantity.toNumber();
   const c = collateral.toNumber();
   const score = scoreOf(state(q, c));

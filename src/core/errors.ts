@@ -20,6 +20,12 @@ export const CALCULATION_INPUT_ERROR_CODES = [
   'already-liquidated',
   'past-bankruptcy',
   'not-ranked',
+  'table-missing',
+  'contracts-not-used',
+  'contract-size-unknown',
+  'contracts-lot',
+  'cum-without-mmr',
+  'wallet-too-small',
 ] as const;
 export type CalculationInputErrorCode = (typeof CALCULATION_INPUT_ERROR_CODES)[number];
 

@@ -1,7 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { CalculationInputError } from './errors.ts';
 import { resolvePosition, unrealizedPnl, type PositionInput, type ResolvedPosition, type Side, type MarginMode } from './position.ts';
-import { maintenanceMargin, tierFor, venueAssumptionIds, type Tier, type VenueId } from './venues.ts';
+import type { TableSource, TierTable } from './tier-table.ts';
+import { maintenanceMargin, tierAtPrice, venueAssumptionIds, type Tier, type VenueId } from './venues.ts';
 
 export type { PositionInput, Side, MarginMode } from './position.ts';
 
@@ -15,7 +16,33 @@ export interface TierSummary {
   index: number;
   floor: Decimal;
   cap: Decimal | null;
-  maxLeverage: Decimal;
+  /** What floor and cap measure: USDT value, or coins (OKX bounds tiers by size). */
+  basis: TierTable['basis'];
+  maxLeverage: Decimal | null;
+}
+
+/** The tier table an answer used: which symbol, where it came from and when. */
+export interface TableUsed {
+  symbol: string;
+  source: TableSource;
+  /** The venue's instrument name (`BTC-USDT-SWAP`). */
+  instrument: string;
+  url: string;
+  /** The date the venue gave the table (shipped tables), ISO. */
+  publishedAt: string | null;
+  /** When it was fetched or read, ISO. */
+  fetchedAt: string | null;
+}
+
+export function tableUsed(table: TierTable): TableUsed {
+  return {
+    symbol: table.symbol,
+    source: table.source,
+    instrument: table.instrument,
+    url: table.url,
+    publishedAt: table.publishedAt ?? null,
+    fetchedAt: table.fetchedAt ?? null,
+  };
 }
 
 export interface LiquidationResult {
@@ -36,7 +63,13 @@ export interface LiquidationResult {
   tier: TierSummary;
   notional: Decimal;
   quantity: Decimal;
+  /** Contracts and coins per contract, where the venue sizes in contracts and the size is known. */
+  contracts: Decimal | null;
+  contractSize: Decimal | null;
+  /** The leverage used: in cross, notional ÷ wallet when the wallet is below what the setting needs. */
   leverage: Decimal;
+  /** The leverage typed, when one was. */
+  leverageRequested: Decimal | null;
   entryPrice: Decimal;
   markPrice: Decimal;
   /** (mark − LP)/mark for longs, (LP − mark)/mark for shorts: the fall (rise) that liquidates. Null without LP. */
@@ -47,8 +80,7 @@ export interface LiquidationResult {
   assumptions: string[];
   /** The formula's source. */
   source: string;
-  /** The tier table used: its key (`ETHUSDT→BTCUSDT` for a stand-in), kind, where and when it was read. */
-  table: { name: string; kind: string; url: string; date: string };
+  table: TableUsed;
 }
 
 
@@ -79,11 +111,10 @@ interface PriceWithTier {
   tier: Tier;
 }
 
-/** The tier that applies at `notional`: the override, the entry tier where the venue fixes it at entry, else the table's. */
-function tierAt(p: ResolvedPosition & { overrideTier?: Tier }, notional: Decimal): Tier {
-  if (p.overrideTier) return p.overrideTier;
+/** The tier that applies at `price`: the entry tier where the venue fixes it at entry, else the table's. */
+function tierAt(p: ResolvedPosition, price: Decimal): Tier {
   if (p.venue.liquidation.tierEvaluatedAt === 'entry-notional') return p.entryTier;
-  return tierFor(p.rules, notional) ?? p.rules.tiers[p.rules.tiers.length - 1];
+  return tierAtPrice(p.table, p.quantity, price) ?? p.table.tiers[p.table.tiers.length - 1];
 }
 
 /**
@@ -91,14 +122,14 @@ function tierAt(p: ResolvedPosition & { overrideTier?: Tier }, notional: Decimal
  * liquidation notional (Binance, Hyperliquid): start from the tier at entry, recompute while LP × Q falls
  * in another tier. Venues that fix the tier at entry (Bybit, OKX, BitMEX, dYdX): one solve.
  */
-function solveWithTier(p: ResolvedPosition & { overrideTier?: Tier }, solve: (tier: Tier) => Decimal): PriceWithTier {
-  let tier = p.overrideTier ?? p.entryTier;
+function solveWithTier(p: ResolvedPosition, solve: (tier: Tier) => Decimal): PriceWithTier {
+  let tier = p.entryTier;
   let price = solve(tier);
-  if (p.overrideTier || p.venue.liquidation.tierEvaluatedAt === 'entry-notional') return { price, tier };
+  if (p.table.tiers.length === 1 || p.venue.liquidation.tierEvaluatedAt === 'entry-notional') return { price, tier };
   const seen = new Set<number>([tier.index]);
-  for (let step = 0; step < p.rules.tiers.length + 1; step++) {
+  for (let step = 0; step < p.table.tiers.length + 1; step++) {
     if (price.lte(0)) break;
-    const next = tierAt(p, price.times(p.quantity));
+    const next = tierAt(p, price);
     if (next.index === tier.index) break;
     if (seen.has(next.index)) {
       // Whole-position tables jump at a boundary: no tier is self-consistent. Keep the
@@ -114,7 +145,7 @@ function solveWithTier(p: ResolvedPosition & { overrideTier?: Tier }, solve: (ti
   return { price, tier };
 }
 
-function liquidationPriceFor(p: ResolvedPosition & { overrideTier?: Tier }, feeRate: Decimal): PriceWithTier {
+function liquidationPriceFor(p: ResolvedPosition, feeRate: Decimal): PriceWithTier {
   const collateral = liquidationCollateral(p);
   switch (p.venue.liquidation.method) {
     case 'binance-one-way':
@@ -125,14 +156,14 @@ function liquidationPriceFor(p: ResolvedPosition & { overrideTier?: Tier }, feeR
       return solveWithTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr, tier.maintenanceAmount));
     case 'bybit-isolated':
       // LP = EP ∓ (IM − MM)/Q ∓ ExtraMargin/Q, MM = Position Value × MMR − deduction, Position Value = Q × EP.
-      // https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
+      // https://www.bybit.com/en/help-center/article/Liquidation-Price-USDT-Contract
       // Cross: the same with the wallet (less other MM, plus other uPnL) in place of IM + extra margin.
       return solveWithTier(p, (tier) => p.entryPrice.minus(collateral.minus(maintenanceMargin(tier, p.notional)).div(p.quantity).times(p.sign)));
     case 'okx-margin-ratio':
       // Margin ratio = (margin + uPnL) / (MM + liquidation fee) = 100%, with MM = value × tier MMR and
       // fee = value × taker rate, solved for the mark price. Derived: OKX publishes no closed form. The tier
       // is fixed by the position's size in contracts, so it does not move with the price.
-      // https://supdljgzdhc.okx.com/hc/en-us/articles/360020411711
+      // https://www.okx.com/help/forced-partial-or-full-liquidation
       return solveWithTier(p, (tier) => solveMaintenanceEquality(p, collateral, tier.mmr.plus(feeRate), new Decimal(0)));
     case 'bitmex-linear':
       // Liquidation when margin + uPnL falls to maintenance margin (whole-position MM% of the risk-limit step).
@@ -148,7 +179,7 @@ function liquidationPriceFor(p: ResolvedPosition & { overrideTier?: Tier }, feeR
         return p.entryPrice.minus(available.div(p.quantity).div(new Decimal(1).minus(tier.mmr.times(p.sign))).times(p.sign));
       });
     case 'dydx-isolated':
-      // p' = (e − s·p) / (|s|·MMF − s)  https://dydx-documentation-six.vercel.app/concepts/trading/liquidations
+      // p' = (e − s·p) / (|s|·MMF − s)  https://docs.dydx.exchange/concepts/trading/liquidations
       return solveWithTier(p, (tier) => {
         const s = p.quantity.times(p.sign);
         return collateral.minus(s.times(p.entryPrice)).div(p.quantity.times(tier.mmr).minus(s));
@@ -177,21 +208,21 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
 
   const liquidationPrice = price.gt(0) ? price : null;
   const bankruptcyPrice = bankruptcy.gt(0) ? bankruptcy : null;
-  const tierAtMark = tierAt(p, p.quantity.times(p.markPrice));
+  const tierAtMark = tierAt(p, p.markPrice);
   const mmRate = (t: Tier) => t.mmr.plus(feeRate);
   // Bybit takes the maintenance margin on the entry value; the others on the value at the price.
   const valued = (notional: Decimal) => (p.venue.liquidation.maintenanceValue === 'entry' ? p.notional : notional);
+  const wholePosition = p.table.maintenanceModel === 'whole-position';
   const mmAt = (t: Tier, notional: Decimal) =>
-    p.venue.liquidation.maintenanceModel === 'whole-position' && !p.overridden
-      ? valued(notional).times(mmRate(t))
-      : valued(notional).times(mmRate(t)).minus(t.maintenanceAmount);
+    wholePosition ? valued(notional).times(mmRate(t)) : valued(notional).times(mmRate(t)).minus(t.maintenanceAmount);
 
   const assumptions = [
-    ...venueAssumptionIds(p.venue, 'liquidation', p.rules),
+    ...venueAssumptionIds(p.venue, 'liquidation', p.table.source),
     ...p.assumptions,
     'one-way-mode',
   ];
   if (p.venue.liquidation.method !== 'okx-margin-ratio') assumptions.push('fees-excluded');
+  if (p.mode === 'cross' && p.leverageRequested && p.leverage.gt(p.leverageRequested)) assumptions.push('cross-wallet-decides');
 
   let distance: Decimal | null = null;
   let liquidatedAtMark = false;
@@ -202,7 +233,7 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
 
   return {
     venue: p.venue.id,
-    symbol: p.rules.symbol,
+    symbol: p.symbol,
     side: p.side,
     mode: p.mode,
     liquidationPrice,
@@ -215,19 +246,22 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
       atMark: mmAt(tierAtMark, p.markPrice.times(p.quantity)),
     },
     mmr: tier.mmr,
-    maintenanceAmount: p.venue.liquidation.maintenanceModel === 'whole-position' && !p.overridden ? new Decimal(0) : tier.maintenanceAmount,
+    maintenanceAmount: wholePosition ? new Decimal(0) : tier.maintenanceAmount,
     liquidationFeeRate: feeRate,
-    tier: { index: tier.index, floor: tier.floor, cap: tier.cap, maxLeverage: tier.maxLeverage },
+    tier: { index: tier.index, floor: tier.floor, cap: tier.cap, basis: p.table.basis, maxLeverage: tier.maxLeverage },
     notional: p.notional,
     quantity: p.quantity,
+    contracts: p.contracts ?? null,
+    contractSize: p.contracts !== undefined && p.contract ? p.contract.size : null,
     leverage: p.leverage,
+    leverageRequested: p.leverageRequested ?? null,
     entryPrice: p.entryPrice,
     markPrice: p.markPrice,
     distanceFromMarkPct: distance,
     liquidatedAtMark,
     assumptions: [...new Set(assumptions)],
     source: p.venue.liquidation.source,
-    table: { name: p.rules.table, kind: p.rules.tableSource, url: p.rules.url, date: p.rules.date },
+    table: tableUsed(p.table),
   };
 }
 

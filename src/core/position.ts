@@ -1,15 +1,16 @@
 import { Decimal } from 'decimal.js';
 import { MAX_ABS_INPUT } from './numbers.ts';
 import { CalculationInputError } from './errors.ts';
-import { getVenue, symbolRules, tierFor, type SymbolRules, type Tier, type VenueId, type VenueRules } from './venues.ts';
+import { tableLimit, tierMeasure, userTierTable, type ContractSpec, type Tier, type TierTable } from './tier-table.ts';
+import { getVenue, normaliseSymbol, shippedTable, tierFor, type VenueId, type VenueRules } from './venues.ts';
 
 export type Side = 'long' | 'short';
 export type MarginMode = 'isolated' | 'cross';
 
 /**
  * A linear (USDT/USDC-margined) position in one-way mode, as a trader describes it.
- * Give exactly one of quantity (base units) or notional (USDT at entry); in isolated mode
- * give leverage or margin, in cross mode the wallet balance.
+ * Give exactly one of quantity (coins), contracts (venues that size in contracts) or notional (USDT at
+ * entry); in isolated mode give leverage or margin, in cross mode the wallet balance.
  */
 export interface PositionInput {
   venue: VenueId | string;
@@ -17,6 +18,8 @@ export interface PositionInput {
   side: Side;
   entryPrice: Decimal;
   quantity?: Decimal;
+  /** Size in contracts (OKX, BitMEX): × the contract's coin size gives the quantity. */
+  contracts?: Decimal;
   notional?: Decimal;
   leverage?: Decimal;
   margin?: Decimal;
@@ -26,7 +29,16 @@ export interface PositionInput {
   otherMaintenanceMargin?: Decimal;
   /** Cross only: unrealised PnL of the account's other positions (Binance UPNL1). */
   otherUnrealizedPnl?: Decimal;
+  /**
+   * The symbol's tier table (from src/market's lookup). Absent: the dated table shipped for that
+   * symbol, else CalculationInputError('table-missing'). Ignored when `mmrOverride` is given.
+   */
+  table?: TierTable;
+  /** The contract size, where the venue sizes in contracts (default: the shipped one for the symbol). */
+  contract?: ContractSpec;
+  /** The user's maintenance rate from the venue's screen: replaces the table with a one-tier `user` table. */
   mmrOverride?: Decimal;
+  /** The user's maintenance amount (deduction) to go with `mmrOverride` (default 0). */
   maintenanceAmountOverride?: Decimal;
   /** Replaces the venue's liquidation-fee rate where the formula uses one (OKX). */
   liquidationFeeRateOverride?: Decimal;
@@ -37,7 +49,9 @@ export interface PositionInput {
 /** A validated position with every derived amount the formulas need. */
 export interface ResolvedPosition {
   venue: VenueRules;
-  rules: SymbolRules;
+  table: TierTable;
+  contract?: ContractSpec;
+  symbol: string;
   side: Side;
   /** +1 long, −1 short */
   sign: 1 | -1;
@@ -45,16 +59,21 @@ export interface ResolvedPosition {
   entryPrice: Decimal;
   markPrice: Decimal;
   quantity: Decimal;
+  /** Contracts, where the venue sizes in contracts and the contract size is known. */
+  contracts?: Decimal;
   /** Q × entry */
   notional: Decimal;
-  /** User's leverage (isolated: notional / margin when margin was given). */
+  /** The leverage the answer uses: isolated as typed (or notional / margin); cross the setting, or notional / wallet when the wallet is smaller. */
   leverage: Decimal;
+  /** What the user typed, when a leverage was typed. */
+  leverageRequested?: Decimal;
   initialMargin: Decimal;
   /** Isolated margin, or the cross wallet balance. */
   collateral: Decimal;
   otherMaintenanceMargin: Decimal;
   otherUnrealizedPnl: Decimal;
   entryTier: Tier;
+  /** The table is the user's own rate (`mmr=`). */
   overridden: boolean;
   assumptions: string[];
 }
@@ -67,15 +86,49 @@ function checkAmount(name: string, value: Decimal | undefined, options: { allowZ
   if (value.isNegative() || (!options.allowZero && value.isZero())) throw new CalculationInputError('not-positive', { field: name, value: value.toString() });
 }
 
-export function resolvePosition(input: PositionInput): ResolvedPosition & { overrideTier?: Tier } {
+/** The table a position is computed with: the user's rate, the one handed in, or the symbol's shipped table. */
+function tableFor(input: PositionInput, venue: VenueRules, symbol: string): TierTable {
+  if (input.mmrOverride !== undefined) {
+    if (input.mmrOverride.gte(1)) throw new CalculationInputError('mmr-out-of-range', { value: input.mmrOverride.toString() });
+    return userTierTable(venue.id, symbol, input.mmrOverride, input.maintenanceAmountOverride ?? new Decimal(0));
+  }
+  if (input.maintenanceAmountOverride !== undefined) throw new CalculationInputError('cum-without-mmr');
+  const table = input.table ?? shippedTable(venue, symbol);
+  if (!table) throw new CalculationInputError('table-missing', { venue: venue.id, symbol });
+  if (table.venue !== venue.id || table.symbol !== symbol) {
+    // Never compute one symbol (or venue) with another's table.
+    throw new CalculationInputError('table-missing', { venue: venue.id, symbol });
+  }
+  return table;
+}
+
+/** Quantity in coins from qty, contracts or notional (exactly one). */
+function quantityOf(input: PositionInput, venue: VenueRules, contract: ContractSpec | undefined): { quantity: Decimal; contracts?: Decimal } {
+  const given = [input.quantity, input.contracts, input.notional].filter((v) => v !== undefined).length;
+  if (given > 1) throw new CalculationInputError('size-both');
+  if (given === 0) throw new CalculationInputError('size-missing');
+  if (input.contracts !== undefined) {
+    if (venue.sizing !== 'contract') throw new CalculationInputError('contracts-not-used', { venue: venue.id });
+    if (!contract) throw new CalculationInputError('contract-size-unknown', { venue: venue.id });
+    if (contract.lotSize && !input.contracts.mod(contract.lotSize).isZero()) {
+      throw new CalculationInputError('contracts-lot', { contracts: input.contracts.toString(), lot: contract.lotSize.toString(), instrument: contract.instrument });
+    }
+    return { quantity: input.contracts.times(contract.size), contracts: input.contracts };
+  }
+  const quantity = input.quantity ?? input.notional!.div(input.entryPrice);
+  return { quantity, contracts: venue.sizing === 'contract' && contract ? quantity.div(contract.size) : undefined };
+}
+
+export function resolvePosition(input: PositionInput): ResolvedPosition {
   const venue = getVenue(input.venue);
-  const rules = symbolRules(venue, input.symbol ?? 'BTCUSDT');
+  const symbol = normaliseSymbol(input.symbol ?? 'BTCUSDT');
   const mode: MarginMode = input.mode ?? 'isolated';
   if (input.side !== 'long' && input.side !== 'short') throw new CalculationInputError('not-finite', { field: 'side', value: String(input.side) });
   const sign = input.side === 'long' ? 1 : -1;
 
   checkAmount('entry', input.entryPrice);
   checkAmount('qty', input.quantity);
+  checkAmount('contracts', input.contracts);
   checkAmount('notional', input.notional);
   checkAmount('leverage', input.leverage);
   checkAmount('margin', input.margin);
@@ -87,33 +140,32 @@ export function resolvePosition(input: PositionInput): ResolvedPosition & { over
   checkAmount('cum', input.maintenanceAmountOverride, { allowZero: true, allowNegative: true });
   if (input.entryPrice === undefined) throw new CalculationInputError('not-positive', { field: 'entry', value: '' });
 
-  if (input.quantity !== undefined && input.notional !== undefined) throw new CalculationInputError('size-both');
-  if (input.quantity === undefined && input.notional === undefined) throw new CalculationInputError('size-missing');
+  const table = tableFor(input, venue, symbol);
+  const contract = input.contract ?? (venue.sizing === 'contract' ? venue.contracts[symbol] : undefined);
   const entryPrice = input.entryPrice;
-  const quantity = input.quantity ?? input.notional!.div(entryPrice);
+  const { quantity, contracts } = quantityOf(input, venue, contract);
   const notional = quantity.times(entryPrice);
   if (notional.gt(MAX_ABS_INPUT)) throw new CalculationInputError('too-large', { field: 'notional', max: MAX_ABS_INPUT.toString() });
 
-  if (input.mmrOverride !== undefined && input.mmrOverride.gte(1)) {
-    throw new CalculationInputError('mmr-out-of-range', { value: input.mmrOverride.toString() });
-  }
-
   const assumptions: string[] = [];
-  const entryTier = tierFor(rules, notional);
+  const entryTier = tierFor(table, tierMeasure(table, quantity, entryPrice));
   if (!entryTier) {
-    const last = rules.tiers[rules.tiers.length - 1];
-    throw new CalculationInputError('notional-above-table', { notional: notional.toFixed(2), max: last.cap?.toString() ?? '' });
+    const limit = tableLimit(table);
+    const max = table.basis === 'quantity' ? limit!.times(entryPrice) : limit!;
+    throw new CalculationInputError('notional-above-table', { notional: notional.toFixed(2), max: max.toFixed(0) });
   }
 
   let leverage: Decimal;
+  let leverageRequested: Decimal | undefined;
   let initialMargin: Decimal;
   let collateral: Decimal;
+  if (input.leverage !== undefined && input.leverage.lt(1)) throw new CalculationInputError('leverage-below-one', { leverage: input.leverage.toString() });
   if (mode === 'isolated') {
     if (input.leverage !== undefined && input.margin !== undefined) throw new CalculationInputError('margin-conflict');
     if (input.leverage === undefined && input.margin === undefined) throw new CalculationInputError('margin-missing');
     if (input.leverage !== undefined) {
-      if (input.leverage.lt(1)) throw new CalculationInputError('leverage-below-one', { leverage: input.leverage.toString() });
       leverage = input.leverage;
+      leverageRequested = input.leverage;
       initialMargin = notional.div(leverage);
     } else {
       initialMargin = input.margin!;
@@ -123,54 +175,50 @@ export function resolvePosition(input: PositionInput): ResolvedPosition & { over
   } else {
     if (input.walletBalance === undefined) throw new CalculationInputError('wallet-missing');
     collateral = input.walletBalance;
-    if (input.leverage !== undefined) {
-      if (input.leverage.lt(1)) throw new CalculationInputError('leverage-below-one', { leverage: input.leverage.toString() });
-      leverage = input.leverage;
-    } else {
-      leverage = Decimal.max(notional.div(collateral), 1);
-    }
+    leverageRequested = input.leverage;
+    // In cross the wallet, not the leverage setting, backs the position: a wallet smaller than the
+    // initial margin the setting implies gives a higher effective leverage, and that is what we use.
+    const walletLeverage = Decimal.max(notional.div(collateral), 1);
+    leverage = input.leverage !== undefined && input.leverage.gte(walletLeverage) ? input.leverage : walletLeverage;
     initialMargin = notional.div(leverage);
     assumptions.push('cross-others-fixed');
   }
-  if (leverage.gt(entryTier.maxLeverage)) {
-    throw new CalculationInputError('leverage-above-max', {
+  if (entryTier.maxLeverage !== null && leverage.gt(entryTier.maxLeverage)) {
+    const walletDecides = mode === 'cross' && (leverageRequested === undefined || leverage.gt(leverageRequested));
+    throw new CalculationInputError(walletDecides ? 'wallet-too-small' : 'leverage-above-max', {
       leverage: leverage.toDecimalPlaces(2).toString(),
       max: entryTier.maxLeverage.toString(),
       tier: entryTier.index,
       notional: notional.toFixed(0),
+      wallet: collateral.toFixed(2),
+      minWallet: notional.div(entryTier.maxLeverage).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(2),
     });
   }
 
-  const overridden = input.mmrOverride !== undefined || input.maintenanceAmountOverride !== undefined;
-  let overrideTier: Tier | undefined;
-  if (overridden) {
-    overrideTier = {
-      ...entryTier,
-      mmr: input.mmrOverride ?? entryTier.mmr,
-      maintenanceAmount: input.maintenanceAmountOverride ?? (input.mmrOverride !== undefined ? new Decimal(0) : entryTier.maintenanceAmount),
-    };
-    assumptions.push('overrides-used');
-  }
-  if (rules.usedDefault) assumptions.push('symbol-default-table');
+  const overridden = table.source === 'user';
+  if (overridden) assumptions.push('overrides-used');
 
   return {
     venue,
-    rules,
+    table,
+    contract,
+    symbol,
     side: input.side,
     sign,
     mode,
     entryPrice,
     markPrice: input.markPrice ?? entryPrice,
     quantity,
+    contracts,
     notional,
     leverage,
+    leverageRequested,
     initialMargin,
     collateral,
     otherMaintenanceMargin: mode === 'cross' ? input.otherMaintenanceMargin ?? new Decimal(0) : new Decimal(0),
     otherUnrealizedPnl: mode === 'cross' ? input.otherUnrealizedPnl ?? new Decimal(0) : new Decimal(0),
     entryTier,
     overridden,
-    overrideTier,
     assumptions,
   };
 }

@@ -9,9 +9,10 @@ import { VenueHttp, SYSTEM_CLOCK, type HttpClock } from './http.ts';
 import { OkxClient } from './okx.ts';
 import { MarketService } from './service.ts';
 import type { VenueClient } from './client.ts';
+import type { Venue } from './types.ts';
 
 /** The four venue clients on the configured base URLs. */
-export function createVenueClients(config: Pick<Config, 'exchanges' | 'market'>, clock: HttpClock = SYSTEM_CLOCK): VenueClient[] {
+export function createVenueClients(config: { exchanges: Record<Venue, string>; market: Config['market'] }, clock: HttpClock = SYSTEM_CLOCK): VenueClient[] {
   const http = (venue: 'binance' | 'bybit' | 'okx' | 'hyperliquid') =>
     new VenueHttp({ venue, baseUrl: config.exchanges[venue], timeoutMs: config.market.httpTimeoutMs, clock });
   return [
@@ -23,7 +24,7 @@ export function createVenueClients(config: Pick<Config, 'exchanges' | 'market'>,
 }
 
 export function createMarketService(
-  config: Pick<Config, 'exchanges' | 'market'>,
+  config: { exchanges: Record<Venue, string>; market: Config['market'] },
   db: Db,
   logger: Logger,
   clock: HttpClock = SYSTEM_CLOCK,

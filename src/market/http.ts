@@ -3,6 +3,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Venue } from './types.ts';
 
+/** Venues this client talks to: the four polled ones, and the two asked only for tier tables. */
+export type HttpVenue = Venue | 'bitmex' | 'dydx';
+
 /**
  * HTTP for one venue: timeouts, retries with jitter, `Retry-After`, bans, and the request
  * weight spent in the current cycle. Clock, sleep and randomness are injectable so tests
@@ -21,7 +24,7 @@ export const SYSTEM_CLOCK: HttpClock = {
 };
 
 export interface VenueHttpOptions {
-  venue: Venue;
+  venue: HttpVenue;
   baseUrl: string;
   timeoutMs?: number;
   /** Extra attempts after the first for timeouts, 5xx, truncated bodies and short 429s. */
@@ -35,7 +38,7 @@ export interface VenueHttpOptions {
 
 export class VenueHttpError extends Error {
   constructor(
-    readonly venue: Venue,
+    readonly venue: HttpVenue,
     message: string,
     readonly status?: number,
   ) {
@@ -46,14 +49,14 @@ export class VenueHttpError extends Error {
 
 /** The venue told us to stop (Binance 418 ban, 429 with a long Retry-After, Bybit 403 "access too frequent"). */
 export class VenueBlockedError extends VenueHttpError {
-  constructor(venue: Venue, message: string, status: number, readonly until: number) {
+  constructor(venue: HttpVenue, message: string, status: number, readonly until: number) {
     super(venue, message, status);
     this.name = 'VenueBlockedError';
   }
 }
 
 export class VenueHttp {
-  readonly venue: Venue;
+  readonly venue: HttpVenue;
   private readonly axios: AxiosInstance;
   private readonly maxRetries: number;
   private readonly backoffMs: number;

@@ -163,4 +163,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alert_subscriptions_new RENAME TO alert_subscriptions;
     `,
   },
+  {
+    version: 300,
+    name: 'venue tier tables',
+    sql: `
+      -- the last tier table (and contract size) each venue gave for a symbol, with when it was fetched:
+      -- a fresh copy (≤ 24 h) is used as is, an older one when the venue does not answer (its age shown)
+      CREATE TABLE venue_tier_tables (
+        venue TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        -- OKX gives different tiers for cross and isolated margin; '' for venues with one table
+        variant TEXT NOT NULL DEFAULT '',
+        fetched_at INTEGER NOT NULL,
+        table_json TEXT NOT NULL,
+        contract_json TEXT,
+        PRIMARY KEY (venue, symbol, variant)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

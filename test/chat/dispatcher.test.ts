@@ -171,16 +171,16 @@ test('an alert button (`explain:funding`, no command asked) opens the walkthroug
   }
 });
 
-test('option names in error messages follow the face: leverage=150x, leverage:150x, --leverage 150x', async () => {
+test('option names in error messages follow the face: leverage=100x, leverage:100x, --leverage 100x', async () => {
   const d = dispatcher({ rate: false });
   const liq = d.find('liq')!;
   const args = { venue: 'binance', side: 'long', entry: '122000', qty: '1', leverage: '500' };
   const telegram = await d.runLine(person(), '/liq binance long 122000 1 500x');
-  assert.match(text(telegram.reply), /`leverage=150x`/);
+  assert.match(text(telegram.reply), /`leverage=100x`/);
   const discord = await d.runNamed(person({ face: profile('discord') }), liq, args);
-  assert.match(text(discord.reply), /`leverage:150x`/);
+  assert.match(text(discord.reply), /`leverage:100x`/);
   assert.ok(!/leverage=/.test(text(discord.reply)));
   const cli = await d.runWords(person({ face: profile('cli') }), liq, Object.entries(args).flatMap(([k, v]) => [`--${k}`, v]));
-  assert.match(text(cli.reply), /`--leverage 150x`/);
+  assert.match(text(cli.reply), /`--leverage 100x`/);
   assert.match(text(cli.reply), /npm run -s cli -- liq --venue binance/);
 });

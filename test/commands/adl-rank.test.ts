@@ -28,21 +28,24 @@ test('adl-rank replies with lights, the estimate flag, the close-out rule and ad
   assert.ok(Array.isArray(data.advice) && data.advice.length > 0, 'advice');
   assert.match(reply.footer ?? '', /Estimate: the real queue is not public/);
   const text = reply.blocks.find((b) => b.kind === 'text');
-  assert.ok(text && text.kind === 'text' && text.text.includes('What would move you down the queue'), 'advice text');
+  assert.ok(text && text.kind === 'text' && text.text.includes('What would move you further back in the queue'), 'advice text');
+  assert.equal(data.comparedOn, 'pnl-to-position-value');
+  assert.match(reply.footer ?? '', /unrealised PnL ÷ position value/);
 });
 
 test('adl-rank in Vietnamese says it is an estimate and explains the close-out', async () => {
-  const reply = await adlRankCommand.run({ ...args, venue: 'okx' }, makeTestContext({ lang: 'vi' }));
+  const reply = await adlRankCommand.run({ ...args, venue: 'okx', mmr: d('0.005') }, makeTestContext({ lang: 'vi' }));
   assert.match(reply.footer ?? '', /Ước tính/);
   const fields = reply.blocks.find((b) => b.kind === 'fields');
   assert.ok(fields && fields.kind === 'fields', 'fields');
   const closeout = fields.fields.find((f) => f.label.startsWith('Nếu bị ADL'));
   assert.match(closeout?.value ?? '', /giá đánh dấu/);
-  assert.match(closeout?.value ?? '', /102\.000,00 USD/);
+  assert.match(closeout?.value ?? '', /\(hiện khoảng 102\.000,00 USD\)/);
+  assert.doesNotMatch(closeout?.value ?? '', /:/, 'no second colon after the label');
 });
 
 test('dYdX: not ranked, random selection at the bankruptcy price', async () => {
-  const reply = await adlRankCommand.run({ ...args, venue: 'dydx', leverage: d(10) }, makeTestContext({ lang: 'en' }));
+  const reply = await adlRankCommand.run({ ...args, venue: 'dydx', leverage: d(10), mmr: d('0.03') }, makeTestContext({ lang: 'en' }));
   assert.equal(reply.data!.ranked, false);
   assert.equal(reply.data!.lights, null);
   const text = reply.blocks.find((b) => b.kind === 'text');
@@ -56,6 +59,9 @@ test('venue "all" shows the five ranked venues side by side, with a reason where
   assert.equal(table.rows.length, 5);
   const hyperliquid = table.rows.find((row) => row[0] === 'Hyperliquid');
   assert.match(hyperliquid?.[3] ?? '', /above the maximum of 40x/);
+  // OKX and BitMEX ship no BTCUSDT table: left out, not computed with another table.
+  assert.equal(table.rows.find((row) => row[0] === 'OKX USDT-margined swap')?.[3], 'no table for this symbol');
+  assert.match(reply.footer ?? '', /ask it alone with your `mmr=`/);
   assert.equal(reply.data!.estimate, true);
 });
 
@@ -86,7 +92,8 @@ test('every venue answers in both languages with no untranslated key or empty pl
     for (const venue of ['binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx', 'all']) {
       for (const side of ['long', 'short']) {
         const mark = side === 'long' ? d(110_000) : d(95_000);
-        const reply = await adlRankCommand.run({ ...args, venue, side, entry: d(100_000), mark, leverage: d(10) }, makeTestContext({ lang }));
+        const typed = ['okx', 'bitmex', 'dydx'].includes(venue) ? { mmr: d('0.005') } : {};
+        const reply = await adlRankCommand.run({ ...args, venue, side, entry: d(100_000), mark, leverage: d(10), ...typed }, makeTestContext({ lang }));
         const shown = JSON.stringify({ title: reply.title, blocks: reply.blocks, footer: reply.footer });
         assert.doesNotMatch(shown, /\b(adl|liq|venues)\.[a-z-]+/, `${lang} ${venue} ${side}: ${shown.slice(0, 200)}`);
         assert.doesNotMatch(shown, /\{\w+\}/, `${lang} ${venue} ${side}`);

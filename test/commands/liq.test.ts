@@ -41,14 +41,16 @@ test('liq replies with the prices, margins and tier, and the JSON contract in re
   for (const key of ['liquidationPrice', 'bankruptcyPrice', 'initialMargin', 'maintenanceMargin', 'mmr', 'maintenanceAmount', 'tier', 'notional', 'leverage', 'distanceFromMarkPct', 'assumptions', 'source', 'venue', 'symbol', 'side', 'mode']) {
     assert.ok(key in data, `reply.data.${key}`);
   }
-  assert.equal(data.liquidationPrice, '116365.46184739');
-  assert.deepEqual(Object.keys(data.table as object), ['name', 'kind', 'url', 'date']);
-  assert.match(reply.footer ?? '', /Tiers: BTCUSDT table, https:\/\/developers\.binance\.com/);
+  // 61,000 USDT sits in Binance's bracket 2 (0.5%, cum 50): (3,050 − 61,000 + 50)/(0.0025 − 0.5).
+  assert.equal(data.liquidationPrice, '116381.90954774');
+  assert.deepEqual(Object.keys(data.table as object), ['symbol', 'source', 'instrument', 'url', 'publishedAt', 'fetchedAt', 'fallbacks']);
+  assert.deepEqual([(data.table as any).symbol, (data.table as any).source, (data.table as any).publishedAt], ['BTCUSDT', 'shipped', '2021-06-22']);
+  assert.match(reply.footer ?? '', /Tiers: Binance USDⓈ-M's BTCUSDT table as published on 2021-06-22, shipped with the bot/);
   assert.equal(data.bankruptcyPrice, '115900');
   assert.equal(data.mode, 'isolated');
   const fields = reply.blocks.find((b) => b.kind === 'fields');
   assert.ok(fields && fields.kind === 'fields', 'fields block');
-  assert.equal(fields.fields[0].value, '$116,365.46');
+  assert.equal(fields.fields[0].value, '$116,381.91');
   assert.match(reply.footer ?? '', /binance\.com/);
 });
 
@@ -58,7 +60,8 @@ test('liq speaks Vietnamese with Vietnamese numbers', async () => {
   const fields = reply.blocks.find((b) => b.kind === 'fields');
   assert.ok(fields && fields.kind === 'fields', 'fields block');
   assert.equal(fields.fields[0].label, 'Giá thanh lý');
-  assert.equal(fields.fields[0].value, '116.365,46 USD');
+  assert.equal(fields.fields[0].value, '116.381,91 USD');
+  assert.match(reply.footer ?? '', /công bố ngày 22\/06\/2021/);
   assert.equal(fields.fields[1].label, 'Giá phá sản');
   assert.match(reply.footer ?? '', /không phải lời khuyên đầu tư/);
 });
@@ -88,7 +91,7 @@ test('cross margin uses the wallet and the other positions', async () => {
     makeTestContext(),
   );
   assert.equal(reply.data!.mode, 'cross');
-  assert.equal(new Decimal(reply.data!.liquidationPrice as string).toFixed(2), '113955.82');
+  assert.equal(new Decimal(reply.data!.liquidationPrice as string).toFixed(2), '114020.10');
 });
 
 const badInputs: Array<[string, ParsedArgs, string]> = [
@@ -153,8 +156,10 @@ test('every core error code and every key the commands use has English and Vietn
 test('every venue and mode answers with no untranslated key or empty placeholder', async () => {
   for (const lang of ['en', 'vi'] as const) {
     for (const venue of ['binance', 'bybit', 'okx', 'bitmex', 'hyperliquid', 'dydx']) {
+      // Venues that ship no BTCUSDT table answer with the maintenance rate a user types from their screen.
+      const typed = ['okx', 'bitmex', 'dydx'].includes(venue) ? { mmr: d('0.005') } : {};
       for (const extra of [{ leverage: d(10) }, { leverage: undefined, mode: 'cross', wallet: d(20_000) }, { leverage: d(1), side: 'long' }]) {
-        const reply = await liqCommand.run({ ...valid, venue, symbol: 'SOL', ...extra }, makeTestContext({ lang }));
+        const reply = await liqCommand.run({ ...valid, venue, ...typed, ...extra }, makeTestContext({ lang }));
         const shown = JSON.stringify({ title: reply.title, blocks: reply.blocks, footer: reply.footer });
         assert.doesNotMatch(shown, /\b(liq|venues)\.[a-z-]+/, `${lang} ${venue}: ${shown.slice(0, 200)}`);
         assert.doesNotMatch(shown, /\{\w+\}|NaN|undefined/, `${lang} ${venue}`);

@@ -4,7 +4,8 @@ import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { CalculationInputError } from '../../src/core/errors.ts';
 import { computeLiquidation, type PositionInput } from '../../src/core/liquidation.ts';
-import { symbolRules, tierFor, tierForNotional, VENUE_IDS, type VenueId } from '../../src/core/venues.ts';
+import { tierTableFromJson } from '../../src/core/tier-table.ts';
+import { shippedTable, symbolRules, tierFor, tierForNotional, VENUE_IDS, type VenueId } from '../../src/core/venues.ts';
 
 const d = (value: Decimal.Value) => new Decimal(value);
 const near = (actual: Decimal | null, expected: Decimal.Value, places: number, message?: string) => {
@@ -15,31 +16,33 @@ const isCode = (code: string) => (e: unknown) => e instanceof CalculationInputEr
 
 // Binance one-way: LP = (WB − TMM1 + UPNL1 + cum − side×Q×EP) / (Q×MMR − side×Q)
 // https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93
-test('Binance isolated long 0.5 BTC at 122,000, 20x: LP = (3,050 − 61,000)/(0.002 − 0.5) = 116,365.46, bankruptcy 115,900', () => {
+// Brackets: Binance's BTCUSDT table announced 22 Jun 2021 (data/venues/binance.json): 0–50,000 at 0.4%, 50,000–250,000 at 0.5% (cum 50).
+test('Binance isolated long 0.5 BTC at 122,000, 20x (61,000 USDT, bracket 2): LP = (3,050 − 61,000 + 50)/(0.0025 − 0.5) = 116,381.91, bankruptcy 115,900', () => {
   const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d('0.5'), leverage: d(20) });
-  near(r.liquidationPrice, '116365.46', 2);
+  near(r.liquidationPrice, '116381.91', 2);
   near(r.bankruptcyPrice, '115900', 2);
   assert.equal(r.initialMargin.toString(), '3050');
-  assert.equal(r.mmr.toString(), '0.004');
-  assert.equal(r.tier.index, 1);
+  assert.equal(r.mmr.toString(), '0.005');
+  assert.equal(r.tier.index, 2);
   assert.match(r.source, /binance\.com/);
+  assert.deepEqual([r.table.symbol, r.table.source, r.table.publishedAt], ['BTCUSDT', 'shipped', '2021-06-22']);
 });
 
-test('Binance evaluates the bracket at the liquidation notional: 305,000 USDT at entry (bracket 2) liquidates inside bracket 1', () => {
-  // Bracket 2 gives LP 116,361.81 → 290,904 USDT at LP, inside bracket 1; bracket 1 gives (15,250 − 305,000)/(0.01 − 2.5) = 116,365.46.
-  const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d('2.5'), leverage: d(20) });
+test('Binance evaluates the bracket at the liquidation notional: 51,240 USDT at entry (bracket 2) liquidates inside bracket 1', () => {
+  // Bracket 2 gives LP 116,362.77 → 48,872 USDT at LP, inside bracket 1; bracket 1 gives (2,562 − 51,240)/(0.00168 − 0.42) = 116,365.46.
+  const r = computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d('0.42'), leverage: d(20) });
   assert.equal(r.tier.index, 1);
   near(r.liquidationPrice, '116365.46', 2);
   const tiers = symbolRules('binance', 'BTCUSDT').tiers;
-  assert.equal(tierForNotional(tiers, r.liquidationPrice!.times(r.quantity))?.index, r.tier.index);
+  assert.equal(tierForNotional(tiers, r.liquidationPrice!.times(r.quantity), 'cap-inclusive')?.index, r.tier.index);
 });
 
-test('Binance cross: wallet 10,000 − other MM 500 + other uPnL −1,000 backs a 1 BTC long: LP = (8,500 − 122,000)/(0.004 − 1) = 113,955.82', () => {
+test('Binance cross: wallet 10,000 − other MM 500 + other uPnL −1,000 backs a 1 BTC long: LP = (8,500 + 50 − 122,000)/(0.005 − 1) = 114,020.10', () => {
   const r = computeLiquidation({
     venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), walletBalance: d(10_000),
     otherMaintenanceMargin: d(500), otherUnrealizedPnl: d(-1000),
   });
-  near(r.liquidationPrice, '113955.82', 2);
+  near(r.liquidationPrice, '114020.10', 2);
   // Bankruptcy (cross): wallet + other uPnL = 9,000 absorbed → 122,000 − 9,000.
   near(r.bankruptcyPrice, '113000', 2);
   assert.ok(r.assumptions.includes('cross-others-fixed'), 'r.assumptions.includes("cross-others-fixed")');
@@ -69,15 +72,16 @@ test('C1/C2 (Chitra appendix): bankruptcy and liquidation prices of accounts A�
   }
 });
 
-// dYdX v4 docs, https://dydx-documentation-six.vercel.app/concepts/trading/contract-loss-mechanism and .../liquidations
+// dYdX v4 docs, https://docs.dydx.exchange/concepts/trading/contract-loss-mechanism and .../liquidations (the docs' MMF 3%)
 test('D1 (dYdX): a short of 500 at $1 with $100 goes bankrupt at $1.20', () => {
-  const r = computeLiquidation({ venue: 'dydx', side: 'short', entryPrice: d(1), quantity: d(500), margin: d(100), symbol: 'XYZ' });
+  const r = computeLiquidation({ venue: 'dydx', side: 'short', entryPrice: d(1), quantity: d(500), margin: d(100), symbol: 'XYZ', mmrOverride: d('0.03') });
   near(r.bankruptcyPrice, '1.2', 6);
 });
 
 test('D2 (dYdX): long 500 at $1 with $100 and MMF 3% needs $15 maintenance; by $0.801 (equity $0.50) it is past liquidation', () => {
-  const r = computeLiquidation({ venue: 'dydx', side: 'long', entryPrice: d(1), quantity: d(500), margin: d(100), markPrice: d('0.801') });
-  const atEntry = computeLiquidation({ venue: 'dydx', side: 'long', entryPrice: d(1), quantity: d(500), margin: d(100) });
+  const mmf = { symbol: 'XYZ', mmrOverride: d('0.03') };
+  const r = computeLiquidation({ venue: 'dydx', side: 'long', entryPrice: d(1), quantity: d(500), margin: d(100), markPrice: d('0.801'), ...mmf });
+  const atEntry = computeLiquidation({ venue: 'dydx', side: 'long', entryPrice: d(1), quantity: d(500), margin: d(100), ...mmf });
   assert.equal(atEntry.maintenanceMargin.atMark.toString(), '15');
   assert.equal(r.liquidatedAtMark, true);
   // p' = (100 − 500)/(500 × 0.03 − 500) = 0.8247
@@ -104,7 +108,7 @@ test('O1 (OKX): 10x long at 10,000 has 1,000 IM and is liquidated by 9,010 (MMR 
 });
 
 // Bybit USDT isolated: LP = EP ∓ (IM − MM)/Q, MM = Q×EP×MMR − deduction
-// https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
+// https://www.bybit.com/en/help-center/article/Liquidation-Price-USDT-Contract
 test('Bybit worked example 1: long 1 BTC at 20,000 USDT, 50x, MMR 0.5% → IM 400, MM 100, LP = 20,000 − (400 − 100) = 19,700', () => {
   const r = computeLiquidation({ venue: 'bybit', side: 'long', entryPrice: d(20_000), quantity: d(1), leverage: d(50) });
   assert.equal(r.initialMargin.toString(), '400');
@@ -129,12 +133,61 @@ test('Bybit bankruptcy example: 1 BTC long at 10,000 USDT, 50x → 9,800', () =>
   near(short.bankruptcyPrice, '10200', 6);
 });
 
-test('OKX fixes the tier by position size: a short opened just under a tier cap keeps that tier at its (higher) liquidation notional', () => {
-  // 2.99 BTC at 100,000 = 299,000 USDT (stand-in tier 1, cap 300,000); at the liquidation price the value is above 300,000.
-  const r = computeLiquidation({ venue: 'okx', side: 'short', entryPrice: d(100_000), quantity: d('2.99'), leverage: d(25) });
-  assert.ok(r.liquidationPrice!.times('2.99').gt(300_000), 'liquidation notional above the cap');
+// OKX position tiers are bounded in contracts ("Max. amount (Cont)", https://www.okx.com/help/okx-position-tiers-to-be-adjusted).
+// The table below is a test table in that shape (tier 1 up to 300 contracts of 0.01 BTC), not OKX's figures.
+const okxShapedTable = tierTableFromJson({
+  venue: 'okx', symbol: 'BTCUSDT', instrument: 'BTC-USDT-SWAP', source: 'venue', basis: 'quantity', bounds: 'cap-inclusive', maintenanceModel: 'whole-position',
+  url: 'https://www.okx.com/docs-v5/en/#public-data-rest-api-get-position-tiers', fetchedAt: '2026-12-04',
+  tiers: [
+    { floor: '0', cap: '3', maxLeverage: '100', mmr: '0.004', maintenanceAmount: '0' },
+    { floor: '3', cap: '8', maxLeverage: '75', mmr: '0.005', maintenanceAmount: '0' },
+  ],
+});
+
+test('OKX fixes the tier by position size in contracts: a short just under a tier cap keeps that tier whatever the price', () => {
+  // 299 contracts × 0.01 = 2.99 BTC (tier 1 ends at 3 BTC); at the liquidation price the value rises, the size does not.
+  const r = computeLiquidation({ venue: 'okx', side: 'short', entryPrice: d(100_000), contracts: d(299), leverage: d(25), table: okxShapedTable });
+  assert.equal(r.quantity.toString(), '2.99');
+  assert.equal(r.contracts?.toString(), '299');
+  assert.equal(r.contractSize?.toString(), '0.01');
   assert.equal(r.tier.index, 1);
+  assert.equal(r.tier.basis, 'quantity');
   assert.equal(r.mmr.toString(), '0.004');
+  const bigger = computeLiquidation({ venue: 'okx', side: 'short', entryPrice: d(100_000), contracts: d(301), leverage: d(25), table: okxShapedTable });
+  assert.equal(bigger.tier.index, 2);
+});
+
+test('the contracts path: OKX contracts × ctVal = coins, lot size enforced; coin venues refuse contracts', () => {
+  const r = computeLiquidation({ venue: 'okx', side: 'long', entryPrice: d(122_000), contracts: d(50), leverage: d(10), mmrOverride: d('0.004') });
+  assert.equal(r.quantity.toString(), '0.5');
+  assert.equal(r.notional.toString(), '61000');
+  const sameInCoins = computeLiquidation({ venue: 'okx', side: 'long', entryPrice: d(122_000), quantity: d('0.5'), leverage: d(10), mmrOverride: d('0.004') });
+  assert.ok(sameInCoins.liquidationPrice!.eq(r.liquidationPrice!), 'same position, same price');
+  assert.equal(sameInCoins.contracts?.toString(), '50', 'coins are shown in contracts too');
+  const lot = { instrument: 'BTC-USDT-SWAP', size: d('0.01'), lotSize: d('0.1'), url: 'https://www.okx.com/docs-v5/en/#public-data-rest-api-get-instruments' };
+  assert.throws(() => computeLiquidation({ venue: 'okx', side: 'long', entryPrice: d(122_000), contracts: d('50.05'), leverage: d(10), mmrOverride: d('0.004'), contract: lot }), isCode('contracts-lot'));
+  assert.throws(() => computeLiquidation({ venue: 'binance', side: 'long', entryPrice: d(122_000), contracts: d(50), leverage: d(10) }), isCode('contracts-not-used'));
+  assert.throws(() => computeLiquidation({ venue: 'bitmex', side: 'long', entryPrice: d(122_000), contracts: d(50), leverage: d(10), mmrOverride: d('0.004') }), isCode('contract-size-unknown'));
+  assert.throws(() => computeLiquidation({ venue: 'okx', side: 'long', entryPrice: d(122_000), contracts: d(50), quantity: d(1), leverage: d(10), mmrOverride: d('0.004') }), isCode('size-both'));
+});
+
+test('the cross wallet case: a wallet below the initial margin the leverage implies decides the leverage used', () => {
+  // 1 BTC at 122,000 at 20x needs 6,100; a 4,000 wallet gives 30.5x. LP = (4,000 + 50 − 122,000)/(0.005 − 1) on bracket 2.
+  const r = computeLiquidation({ venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), leverage: d(20), walletBalance: d(4000) });
+  assert.equal(r.leverage.toString(), '30.5');
+  assert.equal(r.leverageRequested?.toString(), '20');
+  assert.equal(r.initialMargin.toString(), '4000');
+  near(r.liquidationPrice, d(-117950).div('-0.995'), 6);
+  assert.ok(r.assumptions.includes('cross-wallet-decides'));
+  // A wallet above what the setting needs leaves the setting as it is (and the liquidation price is the wallet's).
+  const roomy = computeLiquidation({ venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), leverage: d(20), walletBalance: d(10_000) });
+  assert.equal(roomy.leverage.toString(), '20');
+  assert.ok(!roomy.assumptions.includes('cross-wallet-decides'));
+  // A wallet so small that the venue's max leverage is exceeded: refused with the wallet that would do.
+  assert.throws(
+    () => computeLiquidation({ venue: 'binance', side: 'long', mode: 'cross', entryPrice: d(122_000), quantity: d(1), leverage: d(20), walletBalance: d(1000) }),
+    (e: unknown) => e instanceof CalculationInputError && e.code === 'wallet-too-small' && e.params.minWallet === '1220.00',
+  );
 });
 
 test('Bybit isolated 1 BTC at 122,000, 20x: IM 6,100, MM 610 → long LP 116,510, short LP 127,490', () => {
@@ -179,7 +232,7 @@ test('distance from mark is the move that liquidates: a fall for longs, a rise f
 
 test('impossible inputs are refused with a code the command can translate', () => {
   const base: PositionInput = { venue: 'binance', side: 'long', entryPrice: d(122_000), quantity: d(1), leverage: d(10) };
-  assert.throws(() => computeLiquidation({ ...base, leverage: d(151) }), isCode('leverage-above-max'));
+  assert.throws(() => computeLiquidation({ ...base, leverage: d(101) }), isCode('leverage-above-max'));
   assert.throws(() => computeLiquidation({ ...base, notional: d(1000) }), isCode('size-both'));
   assert.throws(() => computeLiquidation({ ...base, quantity: undefined }), isCode('size-missing'));
   assert.throws(() => computeLiquidation({ ...base, quantity: d(0) }), isCode('not-positive'));
@@ -193,6 +246,8 @@ test('impossible inputs are refused with a code the command can translate', () =
   assert.throws(() => computeLiquidation({ ...base, venue: 'bybit', quantity: d(100) }), isCode('notional-above-table'));
   assert.throws(() => computeLiquidation({ ...base, leverage: undefined, margin: d(100) }), isCode('leverage-above-max'));
   assert.throws(() => computeLiquidation({ ...base, mmrOverride: d('0.2') }), isCode('already-liquidated'));
+  assert.throws(() => computeLiquidation({ ...base, maintenanceAmountOverride: d(50) }), isCode('cum-without-mmr'));
+  assert.throws(() => computeLiquidation({ ...base, venue: 'okx' }), isCode('table-missing'));
 });
 
 // ---- properties ----------------------------------------------------------------------
@@ -208,9 +263,12 @@ const positionArbitrary = fc.record({
 function inputOf(p: { venue: VenueId; side: 'long' | 'short'; entryCents: number; quantityMilli: number; leverageTenths: number }): PositionInput | null {
   const entryPrice = d(p.entryCents).div(100);
   const quantity = d(p.quantityMilli).div(1000);
-  const tier = tierFor(symbolRules(p.venue, 'BTCUSDT'), entryPrice.times(quantity));
+  const table = shippedTable(p.venue, 'BTCUSDT');
+  // Venues that ship no BTCUSDT table are computed with a typed maintenance rate, as a user would.
+  if (!table) return { venue: p.venue, side: p.side, entryPrice, quantity, leverage: Decimal.min(d(p.leverageTenths).div(10), 100), mmrOverride: d('0.005') };
+  const tier = tierFor(table, entryPrice.times(quantity));
   if (!tier) return null;
-  const leverage = Decimal.min(d(p.leverageTenths).div(10), tier.maxLeverage);
+  const leverage = Decimal.min(d(p.leverageTenths).div(10), tier.maxLeverage!);
   return { venue: p.venue, side: p.side, entryPrice, quantity, leverage };
 }
 

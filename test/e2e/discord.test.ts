@@ -190,7 +190,7 @@ test('discord: /lang lang:vi, then /liq answers in Vietnamese', async () => {
 });
 
 test('discord: a new user whose Discord is in Vietnamese (interaction locale vi) gets Vietnamese', async () => {
-  const callback = await roundTrip(fake.slash('liq', { venue: 'bybit', side: 'short', entry: '4300', qty: '10', leverage: '10x', symbol: 'ETHUSDT' }, { locale: 'vi' }));
+  const callback = await roundTrip(fake.slash('liq', { venue: 'hyperliquid', side: 'short', entry: '4300', qty: '10', leverage: '10x', symbol: 'ETHUSDT' }, { locale: 'vi' }));
   assert.ok(callback.json.data.embeds[0].fields.some((f: any) => f.name === 'Giá thanh lý'));
 });
 

@@ -27,7 +27,7 @@ const topics = topicFilesPresent();
 const readerPositions: ParsedArgs[] = [
   { side: 'short', entry: new Decimal(122_000), mark: new Decimal(102_000), leverage: new Decimal(20), venue: 'binance' },
   { side: 'long', entry: new Decimal('60123.45'), mark: new Decimal('100234.56'), leverage: new Decimal(30), venue: 'hyperliquid', qty: new Decimal('0.12345678') },
-  { side: 'long', entry: new Decimal('104782.5'), mark: new Decimal('104500.25'), leverage: new Decimal(125), venue: 'binance', qty: new Decimal('2.5') },
+  { side: 'long', entry: new Decimal('104782.5'), mark: new Decimal('104500.25'), leverage: new Decimal(125), venue: 'binance', qty: new Decimal('0.45') },
   { side: 'long', entry: new Decimal('104782.5'), mark: new Decimal('122574.75'), leverage: new Decimal(75), venue: 'bybit', qty: new Decimal('0.75') },
   { side: 'short', entry: new Decimal(100_000), mark: new Decimal(90_000), leverage: new Decimal(10), venue: 'dydx' },
   { side: 'short', entry: new Decimal(100_000), mark: new Decimal(99_000), leverage: new Decimal(3), venue: 'okx', qty: new Decimal(1234) },

@@ -4,7 +4,7 @@ import { translator, type Translator } from '../../chat/i18n.ts';
 import { computeAdlRank, type AdlAdvice, type AdlRankResult } from '../../core/adl.ts';
 import { isCalculationInputError } from '../../core/errors.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../../core/numbers.ts';
-import { getVenue, VENUE_IDS, type VenueId } from '../../core/venues.ts';
+import { getVenue, shippedTable, VENUE_IDS, type VenueId } from '../../core/venues.ts';
 import type { LiveValues } from '../live-values.ts';
 
 /**
@@ -61,6 +61,8 @@ export function adlRankFor(position: AdlPosition, venue: VenueId = position.venu
     markPrice: position.mark,
     quantity: position.qty,
     leverage: position.leverage,
+    // The venue's shipped BTCUSDT table where there is one; elsewhere ranked without a table (assumption adl-no-table).
+    table: shippedTable(venue, ADL_SYMBOL) ?? null,
   });
 }
 

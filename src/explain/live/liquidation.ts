@@ -15,7 +15,7 @@ export const live: LiveValues = (lang) => {
   return {
     tier1_cap: formatUsd(requirePrice(tier1.cap, 'tier 1 cap'), lang, { decimals: 0 }),
     tier1_mmr: formatPercent(tier1.mmr, lang),
-    tier1_max_leverage: formatLeverage(tier1.maxLeverage, lang),
+    tier1_max_leverage: formatLeverage(tier1.maxLeverage!, lang),
     tier2_cap: formatUsd(requirePrice(tier2.cap, 'tier 2 cap'), lang, { decimals: 0 }),
     tier2_mmr: formatPercent(tier2.mmr, lang),
     example_leverage: formatLeverage(EXAMPLE_POSITION.leverage, lang),

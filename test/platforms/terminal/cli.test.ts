@@ -22,6 +22,8 @@ const ENV = {
   BYBIT_BASE_URL: 'http://127.0.0.1:9',
   OKX_BASE_URL: 'http://127.0.0.1:9',
   HYPERLIQUID_BASE_URL: 'http://127.0.0.1:9',
+  BITMEX_BASE_URL: 'http://127.0.0.1:9',
+  DYDX_BASE_URL: 'http://127.0.0.1:9',
 };
 
 /** A child that hangs is killed, so its test fails with what it printed instead of stalling the run. */
@@ -45,7 +47,7 @@ test('npm run -s cli -- liq … --json prints one JSON object with the contract 
   const result = await run('npm', ['run', '-s', 'cli', '--', 'liq', '--venue', 'binance', '--symbol', 'BTCUSDT', '--side', 'long', '--entry', '122000', '--qty', '0.5', '--leverage', '20', '--json']);
   assert.equal(result.code, 0, result.stderr);
   const data = JSON.parse(result.stdout);
-  assert.equal(data.liquidationPrice, '116365.46184739');
+  assert.equal(data.liquidationPrice, '116381.90954774');
   assert.equal(data.bankruptcyPrice, '115900');
   for (const key of ['initialMargin', 'maintenanceMargin', 'mmr', 'maintenanceAmount']) assert.ok(key in data, key);
   assert.equal(result.stdout.trim().split('\n').length, 1, 'one line of JSON');
@@ -53,8 +55,8 @@ test('npm run -s cli -- liq … --json prints one JSON object with the contract 
 
 test('CLI contract: readable answers in both languages, adl-rank JSON, and exit code 2 with one line on bad input', async () => {
   const [en, vi, adl, bad, ambiguous, unknown, leverage, missing] = await Promise.all([
-    cli('liq', '--venue', 'okx', '--side', 'short', '--entry', '65k', '--notional', '50000', '--margin', '5000'),
-    cli('liq', '--venue', 'bybit', '--side', 'long', '--entry', '4300', '--qty', '10', '--symbol', 'ETHUSDT', '--mode', 'cross', '--wallet', '5000', '--lang', 'vi'),
+    cli('liq', '--venue', 'okx', '--side', 'short', '--entry', '65k', '--notional', '50000', '--margin', '5000', '--mmr', '0.4%'),
+    cli('liq', '--venue', 'hyperliquid', '--side', 'long', '--entry', '4300', '--qty', '10', '--symbol', 'ETHUSDT', '--mode', 'cross', '--wallet', '5000', '--lang', 'vi'),
     cli('adl-rank', '--venue', 'hyperliquid', '--symbol', 'BTCUSDT', '--side', 'short', '--entry', '122k', '--mark', '102k', '--qty', '1', '--leverage', '20', '--json'),
     cli('liq', '--venue', 'binance', '--side', 'long', '--entry', '-5', '--qty', '1'),
     cli('liq', '--venue', 'binance', '--side', 'long', '--entry', '122000', '--qty', '1.500', '--lang', 'vi'),
