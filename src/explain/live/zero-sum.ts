@@ -13,7 +13,7 @@ import { formatLeverage, formatNumber, formatUsd } from '../../core/numbers.ts';
  *
  * Linear (USDT-margined) PnL: long = size × (price − entry), short = size × (entry − price).
  * Bankruptcy price without fees: long = entry − margin / size, short = entry + margin / size,
- * the "0% margin price level" (Bybit: https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract).
+ * the "0% margin price level" (Bybit: https://www.bybit.com/en/help-center/article/Liquidation-Price-USDT-Contract).
  * An ADL'd short is closed at the bankrupt long's bankruptcy price (Binance:
  * https://www.binance.com/en/support/faq/360033525471).
  */
