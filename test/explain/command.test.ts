@@ -35,24 +35,42 @@ function userError(fn: () => unknown): UserError {
   assert.fail('expected a UserError');
 }
 
-test('/explain alone lists the topics with one line each and buttons to open the first few', () => {
+test('/explain alone shows the learning path in order, the traders\' questions, the aside, and a button to start', () => {
   const reply = run({});
-  const data = reply.data as { topics: Array<{ id: string; title: string; summary: string; steps: number }> };
-  for (const id of ['adl', 'liquidation', 'insurance-fund', 'funding']) {
-    const topic = data.topics.find((t) => t.id === id);
-    assert.ok(topic, id);
-    assert.ok(topic.steps >= 4 && topic.steps <= 8);
-    const text = reply.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
-    assert.ok(text.includes(`**${id}** — ${topic.summary}`));
-  }
-  assert.equal(reply.actions?.[0].payload, 'adl:1');
+  const data = reply.data as { topics: Array<{ id: string; summary: string; steps: number }>; path: string[]; questions: string[]; aside: string[] };
+  assert.deepEqual(data.path, ['zero-sum', 'liquidation', 'mark-price', 'insurance-fund', 'adl', 'adl-policies', 'crash-2025-10-10']);
+  assert.deepEqual(data.aside, ['funding', 'open-interest']);
+  assert.deepEqual(data.questions, ['what-now', 'adl-at-a-loss', 'adl-hedges', 'where-money-goes', 'liquidation-debt', 'stops-and-warnings']);
+  const text = reply.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
+  data.path.forEach((id, i) => {
+    const topic = data.topics.find((t) => t.id === id)!;
+    assert.ok(text.includes(`${i + 1}. **${id}** — ${topic.summary}`), id);
+  });
+  assert.ok(text.indexOf('**zero-sum**') < text.indexOf('**what-now**') && text.indexOf('**what-now**') < text.indexOf('**funding**'));
+  assert.equal(reply.actions?.[0].payload, 'zero-sum:1', 'the first button starts the path');
+  assert.equal(reply.actions?.[0].label, 'Start: Perpetuals are zero-sum ▶');
   assert.ok((reply.actions?.length ?? 0) <= 4);
-  assert.equal(run({}, vi).title, 'Hướng dẫn từng bước');
+  assert.equal(run({}, vi).title, 'Bài học: lộ trình học');
+  assert.ok(text.length < 3500, `the list fits one message (${text.length} characters)`);
+});
+
+test('each lesson points to the next one on its last step; the last lesson points back to the path', () => {
+  const order = ['zero-sum', 'liquidation', 'mark-price', 'insurance-fund', 'adl', 'adl-policies', 'crash-2025-10-10', 'what-now', 'adl-at-a-loss', 'adl-hedges', 'where-money-goes', 'liquidation-debt', 'stops-and-warnings', 'funding', 'open-interest'];
+  order.forEach((topic, i) => {
+    const count = run({ topic }).page!.count;
+    const last = run({ topic, step: count });
+    const next = last.actions?.find((a) => a.label === 'Next lesson ▶');
+    if (i < order.length - 1) assert.equal(next?.payload, `${order[i + 1]}:1`, topic);
+    else {
+      assert.equal(next, undefined);
+      assert.match(last.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n'), /That was the last lesson/);
+    }
+  });
 });
 
 test('/explain adl opens step 1 with the waterfall picture, Next and Close (no Back)', () => {
   const reply = run({ topic: 'adl' });
-  assert.deepEqual(reply.page, { index: 1, count: 8 });
+  assert.deepEqual(reply.page, { index: 1, count: 10 });
   assert.equal(reply.title, 'Auto-deleveraging (ADL) · What ADL is');
   assert.equal(reply.image?.filename, 'adl-waterfall.png');
   assert.ok(reply.image && reply.image.alt.length > 20);
@@ -60,17 +78,17 @@ test('/explain adl opens step 1 with the waterfall picture, Next and Close (no B
   const data = reply.data as { topic: string; lang: string; steps: Array<{ title: string; text: string }> };
   assert.equal(data.topic, 'adl');
   assert.equal(data.lang, 'en');
-  assert.equal(data.steps.length, 8, 'without --step the CLI gets every step');
+  assert.equal(data.steps.length, 10, 'without --step the CLI gets every step');
   assert.ok(reply.footer?.includes('not financial advice'));
 });
 
 test('/explain adl 3 jumps to step 3; the CLI data holds only that step', () => {
   const reply = run({ topic: 'adl', step: 3 });
-  assert.deepEqual(reply.page, { index: 3, count: 8 });
+  assert.deepEqual(reply.page, { index: 3, count: 10 });
   assert.equal(reply.image, undefined, 'the picture is on step 1 only');
   assert.deepEqual(reply.actions?.map((a) => a.label), ['◀ Back', 'Next ▶', 'Close']);
   const data = reply.data as { steps: Array<{ title: string }> };
-  assert.deepEqual(data.steps.map((s) => s.title), ['Who goes first: Binance, BitMEX, OKX, Bybit']);
+  assert.deepEqual(data.steps.map((s) => s.title), ['Who goes first']);
 });
 
 test('Next, Back and Close navigate the same message', () => {
@@ -147,8 +165,8 @@ test('the reader’s adl position stays with the walkthrough while paging', () =
 test('a step outside the topic is refused with the valid range, in both languages', () => {
   const error = userError(() => run({ topic: 'funding', step: 9 }));
   assert.equal(error.key, 'explain.error.step-range');
-  assert.equal(translator('en')(error.key, error.params), '"funding" has steps 1 to 6; there is no step 9.');
-  assert.equal(translator('vi')(error.key, error.params), 'Chủ đề "funding" có các bước từ 1 đến 6; không có bước 9.');
+  assert.equal(translator('en')(error.key, error.params), '"funding" has steps 1 to 8; there is no step 9.');
+  assert.equal(translator('vi')(error.key, error.params), 'Chủ đề "funding" có các bước từ 1 đến 8; không có bước 9.');
   assert.equal(userError(() => run({ step: 2 })).key, 'explain.error.step-without-topic');
 });
 
@@ -156,7 +174,7 @@ test('an unknown topic suggests the nearest name and lists the topics', () => {
   const typo = userError(() => run({ topic: 'liqudation' }));
   assert.equal(typo.key, 'explain.error.unknown-topic-suggest');
   assert.equal(typo.params.suggestion, 'liquidation');
-  assert.match(translator('en')(typo.key, typo.params), /Did you mean \*\*liquidation\*\*\? Topics: adl, liquidation, insurance-fund, funding/);
+  assert.match(translator('en')(typo.key, typo.params), /Did you mean \*\*liquidation\*\*\? Topics: zero-sum, liquidation, mark-price, insurance-fund, adl,/);
   assert.match(translator('vi')(typo.key, typo.params), /Có phải bạn muốn xem \*\*liquidation\*\*/);
   assert.equal(translator('en')(typo.hintKey!, typo.hintParams), 'Try: `/explain liquidation`');
   assert.equal(userError(() => run({ topic: 'fundng' })).params.suggestion, 'funding');
@@ -171,6 +189,9 @@ test('aliases open their topic', () => {
     ['IF', 'Insurance funds and vaults'],
     ['insurance_fund', 'Insurance funds and vaults'],
     ['Funding-Rate', 'Funding rate'],
+    ['debt', 'Can I owe money after a liquidation?'],
+    ['stop-loss', 'Stops, mark-price history and margin warnings'],
+    ['hedge', 'ADL, hedges and low leverage'],
   ];
   for (const [typed, title] of cases) assert.ok(run({ topic: typed }).title?.startsWith(`${title} · `), typed);
 });
