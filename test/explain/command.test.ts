@@ -1,39 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
-import type { ParsedArgs } from '../../src/chat/command.ts';
-import { isUserError, type UserError } from '../../src/chat/errors.ts';
 import { translator } from '../../src/chat/i18n.ts';
-import type { ActionOutcome, Reply } from '../../src/chat/reply.ts';
-import { explainCommand } from '../../commands/explain.ts';
 import { COMMAND_PREFIX, MAX_CALLBACK_BYTES } from '../../src/explain/payload.ts';
-import { makeTestContext } from '../support/context.ts';
-
-const en = makeTestContext({ lang: 'en' });
-const vi = makeTestContext({ lang: 'vi' });
-const run = (args: ParsedArgs, ctx = en) => explainCommand.run(args, ctx) as Reply;
-const press = (payload: string, ctx = en) => explainCommand.onAction!(payload, ctx) as ActionOutcome;
-
-function edited(outcome: ActionOutcome): Reply {
-  assert.equal(outcome.kind, 'edit', 'buttons edit the same message');
-  return (outcome as { kind: 'edit'; reply: Reply }).reply;
-}
-
-function payloadOf(reply: Reply, label: string): string {
-  const action = reply.actions?.find((a) => a.label === label);
-  assert.ok(action, `no "${label}" button`);
-  return action.payload;
-}
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (isUserError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a UserError');
-}
+import { edited, payloadOf, press, run, userError, vi } from './explain-replies.ts';
 
 test('/explain alone shows the learning path in order, the traders\' questions, the aside, and a button to start', () => {
   const reply = run({});

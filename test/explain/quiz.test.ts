@@ -1,41 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LANGS, type ParsedArgs } from '../../src/chat/command.ts';
-import { isUserError, type UserError } from '../../src/chat/errors.ts';
+import { LANGS } from '../../src/chat/command.ts';
 import { translator } from '../../src/chat/i18n.ts';
-import type { ActionOutcome, Reply } from '../../src/chat/reply.ts';
+import type { Reply } from '../../src/chat/reply.ts';
 import { explainCommand } from '../../commands/explain.ts';
 import { TOPIC_IDS } from '../../src/explain/content.ts';
 import { COMMAND_PREFIX, MAX_CALLBACK_BYTES } from '../../src/explain/payload.ts';
 import { CHOICE_LETTERS, decodeQuizPayload, encodeQuizPayload, loadQuiz, MAX_QUESTIONS, MIN_QUESTIONS, parseQuiz } from '../../src/explain/quiz.ts';
 import { makeTestContext } from '../support/context.ts';
-
-const en = makeTestContext({ lang: 'en' });
-const vi = makeTestContext({ lang: 'vi' });
-const run = (args: ParsedArgs, ctx = en) => explainCommand.run(args, ctx) as Reply;
-const press = (payload: string, ctx = en) => explainCommand.onAction!(payload, ctx) as ActionOutcome;
-const textOf = (reply: Reply) => reply.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
-
-function edited(outcome: ActionOutcome): Reply {
-  assert.equal(outcome.kind, 'edit', 'quiz buttons edit the same message');
-  return (outcome as { kind: 'edit'; reply: Reply }).reply;
-}
-
-function payloadOf(reply: Reply, label: string): string {
-  const action = reply.actions?.find((a) => a.label === label);
-  assert.ok(action, `no "${label}" button among ${reply.actions?.map((a) => a.label).join(', ')}`);
-  return action.payload;
-}
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (isUserError(error)) return error;
-    throw error;
-  }
-  assert.fail('expected a UserError');
-}
+import { edited, payloadOf, press, run, textOf, userError, vi } from './explain-replies.ts';
 
 for (const topic of TOPIC_IDS) {
   test(`${topic}: a self-check of ${MIN_QUESTIONS}–${MAX_QUESTIONS} questions, the same in en and vi, short enough for a phone`, () => {

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import type { ParsedArgs } from '../../src/chat/command.ts';
+import { isUserError, type UserError } from '../../src/chat/errors.ts';
+import type { ActionOutcome, Reply } from '../../src/chat/reply.ts';
+import { explainCommand } from '../../commands/explain.ts';
+import { makeTestContext } from '../support/context.ts';
+
+/** Driving `/explain` as a face would, for the command and self-check tests. */
+export const en = makeTestContext({ lang: 'en' });
+export const vi = makeTestContext({ lang: 'vi' });
+export const run = (args: ParsedArgs, ctx = en) => explainCommand.run(args, ctx) as Reply;
+export const press = (payload: string, ctx = en) => explainCommand.onAction!(payload, ctx) as ActionOutcome;
+export const textOf = (reply: Reply) => reply.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
+
+export function edited(outcome: ActionOutcome): Reply {
+  assert.equal(outcome.kind, 'edit', 'buttons edit the same message');
+  return (outcome as { kind: 'edit'; reply: Reply }).reply;
+}
+
+export function payloadOf(reply: Reply, label: string): string {
+  const action = reply.actions?.find((a) => a.label === label);
+  assert.ok(action, `no "${label}" button among ${reply.actions?.map((a) => a.label).join(', ')}`);
+  return action.payload;
+}
+
+export function userError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (error) {
+    if (isUserError(error)) return error;
+    throw error;
+  }
+  assert.fail('expected a UserError');
+}
