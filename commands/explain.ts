@@ -64,7 +64,7 @@ export const explainCommand: Command = {
     { args: { topic: 'adl', quiz: '1' } },
   ],
 
-  run(args, ctx) {
+  async run(args, ctx) {
     const topicText = typeof args.topic === 'string' ? args.topic : undefined;
     const step = typeof args.step === 'number' ? args.step : undefined;
     if (!topicText) {
@@ -83,13 +83,13 @@ export const explainCommand: Command = {
         params: { topic: `${topic} ${steps.length}` },
       });
     }
-    const reply = walkthroughStep(topic, index, steps, ctx, position, exampleVenue);
+    const reply = await walkthroughStep(topic, index, steps, ctx, position, exampleVenue);
     const shown = step === undefined ? steps : [steps[index - 1]];
     reply.data = { topic, lang: ctx.lang, steps: shown.map(({ title, text }) => ({ title, text })) };
     return reply;
   },
 
-  onAction(payload, ctx): ActionOutcome {
+  async onAction(payload, ctx): Promise<ActionOutcome> {
     const quiz = decodeQuizPayload(payload);
     if (quiz) return { kind: 'edit', reply: quizStep(resolveTopic(quiz.topic), quiz, ctx) };
     // A bare topic (`explain:funding` under an alert) opens the walkthrough in a new message:
@@ -97,7 +97,7 @@ export const explainCommand: Command = {
     if (/^[a-z0-9-]+$/.test(payload) && payload !== CLOSE_PAYLOAD) {
       const topic = resolveTopic(payload);
       const steps = filledSteps(topic, ctx, undefined);
-      return { kind: 'new', reply: walkthroughStep(topic, 1, steps, ctx, undefined) };
+      return { kind: 'new', reply: await walkthroughStep(topic, 1, steps, ctx, undefined) };
     }
     const navigation = decodePayload(payload);
     if (!navigation) throw new UserError('explain.error.expired', {}, { key: 'explain.hint.list' });
@@ -105,7 +105,7 @@ export const explainCommand: Command = {
     const topic = resolveTopic(navigation.topic);
     const steps = filledSteps(topic, ctx, navigation.position, navigation.exampleVenue);
     const index = Math.min(Math.max(navigation.step, 1), steps.length);
-    return { kind: 'edit', reply: walkthroughStep(topic, index, steps, ctx, navigation.position, navigation.exampleVenue) };
+    return { kind: 'edit', reply: await walkthroughStep(topic, index, steps, ctx, navigation.position, navigation.exampleVenue) };
   },
 };
 
@@ -191,14 +191,14 @@ function filledSteps(
   return steps;
 }
 
-function walkthroughStep(
+async function walkthroughStep(
   topic: TopicId,
   index: number,
   steps: FilledStep[],
   ctx: ChatContext,
   position: ReaderPosition | undefined,
   exampleVenue?: string,
-): Reply {
+): Promise<Reply> {
   const walkthrough = loadWalkthrough(topic, ctx.lang);
   const quiz = loadQuiz(topic);
   return stepReply(walkthrough, {
@@ -207,7 +207,7 @@ function walkthroughStep(
     t: ctx.t,
     payloadFor: (n) => encodeStepPayload(topic, n, position, exampleVenue),
     closePayload: CLOSE_PAYLOAD,
-    image: index === 1 && walkthrough.image ? walkthroughImage(walkthrough.image, ctx.lang) : undefined,
+    image: index === 1 && walkthrough.image ? await walkthroughImage(walkthrough.image, ctx.lang) : undefined,
     quiz: quiz && {
       payload: encodeQuizPayload({ topic, question: 1, score: 0 }),
       questions: quiz.questions.length,

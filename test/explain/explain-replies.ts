@@ -8,8 +8,8 @@ import { makeTestContext } from '../support/context.ts';
 /** Driving `/explain` as a face would, for the command and self-check tests. */
 export const en = makeTestContext({ lang: 'en' });
 export const vi = makeTestContext({ lang: 'vi' });
-export const run = (args: ParsedArgs, ctx = en) => explainCommand.run(args, ctx) as Reply;
-export const press = (payload: string, ctx = en) => explainCommand.onAction!(payload, ctx) as ActionOutcome;
+export const run = async (args: ParsedArgs, ctx = en): Promise<Reply> => explainCommand.run(args, ctx);
+export const press = async (payload: string, ctx = en): Promise<ActionOutcome> => explainCommand.onAction!(payload, ctx);
 export const textOf = (reply: Reply) => reply.blocks.map((b) => (b.kind === 'text' ? b.text : '')).join('\n');
 
 export function edited(outcome: ActionOutcome): Reply {
@@ -23,9 +23,9 @@ export function payloadOf(reply: Reply, label: string): string {
   return action.payload;
 }
 
-export function userError(fn: () => unknown): UserError {
+export async function userError(fn: () => unknown): Promise<UserError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (isUserError(error)) return error;
     throw error;
