@@ -20,18 +20,17 @@ import { projectPath } from '../paths.ts';
  *   ## Learn more            (vi: ## Tìm hiểu thêm) — always the last step
  */
 
-/** Every topic the product knows, in list order. Files may land per topic (two helpers write them). */
-export const TOPIC_IDS = [
-  'adl',
-  'liquidation',
-  'insurance-fund',
-  'funding',
-  'open-interest',
-  'mark-price',
-  'zero-sum',
-  'adl-policies',
-  'crash-2025-10-10',
-] as const;
+/**
+ * The reading order. The learning path is the spine a novice follows from the first button;
+ * the traders' questions assume the path; funding and open interest stand aside. Each topic
+ * ends by pointing to the next one in this order (see `nextTopic`).
+ */
+export const LEARNING_PATH = ['zero-sum', 'liquidation', 'mark-price', 'insurance-fund', 'adl', 'adl-policies', 'crash-2025-10-10'] as const;
+export const TRADER_QUESTIONS = ['what-now', 'adl-at-a-loss', 'adl-hedges', 'where-money-goes', 'liquidation-debt', 'stops-and-warnings'] as const;
+export const ASIDE_TOPICS = ['funding', 'open-interest'] as const;
+
+/** Every topic the product knows, in reading order. */
+export const TOPIC_IDS = [...LEARNING_PATH, ...TRADER_QUESTIONS, ...ASIDE_TOPICS] as const;
 export type TopicId = (typeof TOPIC_IDS)[number];
 
 /** Other names people type (`/explain liq`, `/explain 10-10`). Keys are normalised (see normaliseTopicInput). */
@@ -64,14 +63,42 @@ export const TOPIC_ALIASES: Readonly<Record<string, TopicId>> = {
   '1010': 'crash-2025-10-10',
   '10-oct': 'crash-2025-10-10',
   'oct-10': 'crash-2025-10-10',
+  path: 'zero-sum',
+  start: 'zero-sum',
+  compensation: 'what-now',
+  refund: 'what-now',
+  ticket: 'what-now',
+  'boi-thuong': 'what-now',
+  'adl-loss': 'adl-at-a-loss',
+  hedge: 'adl-hedges',
+  hedges: 'adl-hedges',
+  hedging: 'adl-hedges',
+  'low-leverage': 'adl-hedges',
+  'who-pays': 'where-money-goes',
+  'fund-didnt-pay': 'where-money-goes',
+  money: 'where-money-goes',
+  debt: 'liquidation-debt',
+  owe: 'liquidation-debt',
+  'negative-balance': 'liquidation-debt',
+  'no-am': 'liquidation-debt',
+  stop: 'stops-and-warnings',
+  'stop-loss': 'stops-and-warnings',
+  stops: 'stops-and-warnings',
+  sl: 'stops-and-warnings',
+  'margin-call': 'stops-and-warnings',
 };
+
+/** The topic after this one in reading order; undefined after the last. */
+export function nextTopic(topic: TopicId): TopicId | undefined {
+  return TOPIC_IDS[TOPIC_IDS.indexOf(topic) + 1];
+}
 
 export const IMAGE_NAMES = ['adl-waterfall', 'crash-timeline'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 export const LEARN_MORE_TITLE: Readonly<Record<Lang, string>> = { en: 'Learn more', vi: 'Tìm hiểu thêm' };
 export const MIN_STEPS = 4;
-export const MAX_STEPS = 8;
+export const MAX_STEPS = 10;
 
 export interface WalkthroughStep {
   title: string;

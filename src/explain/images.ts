@@ -10,16 +10,19 @@ import type { ImageName } from './content.ts';
 /**
  * The named pictures a walkthrough can carry (front matter `image:`), drawn with the project's
  * chart renderer in the reader's language. Rendering takes a few hundred milliseconds, so each
- * picture is made once per language and kept.
+ * picture is made once per language and kept. Async so that rendering can move to a worker
+ * without changing callers (`await renderChartPng(...)` works for a sync renderer too).
  */
 const SIZE = { width: 960, height: 540 };
-const cache = new Map<string, ReplyImage>();
+const cache = new Map<string, Promise<ReplyImage>>();
 
-export function walkthroughImage(name: ImageName, lang: Lang): ReplyImage {
+export function walkthroughImage(name: ImageName, lang: Lang): Promise<ReplyImage> {
   const key = `${name}/${lang}`;
   let image = cache.get(key);
   if (!image) {
     image = name === 'adl-waterfall' ? adlWaterfall(lang) : crashTimeline(lang);
+    // A failed render is not kept: the next reader tries again.
+    image.catch(() => cache.delete(key));
     cache.set(key, image);
   }
   return image;
@@ -92,10 +95,10 @@ export function adlWaterfallOption(lang: Lang): ChartOption {
   };
 }
 
-function adlWaterfall(lang: Lang): ReplyImage {
+async function adlWaterfall(lang: Lang): Promise<ReplyImage> {
   const t = translator(lang);
   return {
-    png: renderChartPng(adlWaterfallOption(lang), SIZE),
+    png: await renderChartPng(adlWaterfallOption(lang), SIZE),
     alt: t('explain.image.waterfall.alt'),
     filename: 'adl-waterfall.png',
   };
@@ -208,11 +211,11 @@ export function usdBillions(value: number, lang: Lang): string {
   return lang === 'en' ? `$${body}B` : `${body} tỷ USD`;
 }
 
-function crashTimeline(lang: Lang): ReplyImage {
+async function crashTimeline(lang: Lang): Promise<ReplyImage> {
   const t = translator(lang);
   const p = loadCrashPoints();
   return {
-    png: renderChartPng(crashTimelineOption(lang), SIZE),
+    png: await renderChartPng(crashTimelineOption(lang), SIZE),
     alt: t('explain.image.crash.alt', {
       high: formatUsd(p.btcHigh.price, lang, { decimals: 0 }),
       low: formatUsd(p.btcLow.price, lang, { decimals: 0 }),

@@ -113,7 +113,7 @@ describe('Telegram face over long polling', () => {
     // explain is a slow command: "typing…" before the answer
     const typing = fake.calls.slice(since).find((c) => c.method === 'sendChatAction');
     assert.equal(typing?.params.action, 'typing');
-    assert.match(visible(step1), /Step 1\/8/);
+    assert.match(visible(step1), /Step 1\/10/);
     const buttons = keyboardOf(step1).flat();
     const next = buttons.find((b) => b.callback_data === 'explain:adl:2');
     assert.ok(next, JSON.stringify(buttons));
@@ -126,7 +126,7 @@ describe('Telegram face over long polling', () => {
     assert.equal(answered.params.show_alert, undefined);
     assert.equal(edit.params.message_id, messageId);
     assert.equal(Number(edit.params.chat_id), from.id);
-    assert.match(visible(edit), /Step 2\/8/);
+    assert.match(visible(edit), /Step 2\/10/);
     assert.ok(keyboardOf(edit).flat().some((b) => b.callback_data === 'explain:adl:1'), 'Back on step 2');
     assert.equal(fake.calls.slice(beforePress).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === from.id).length, 0, 'no new message');
 

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LANGS, type Lang } from '../../src/chat/command.ts';
 import { contentDir, TOPIC_IDS } from '../../src/explain/content.ts';
+import { loadQuiz } from '../../src/explain/quiz.ts';
+import { typedFigures } from './figures.ts';
 
 /**
  * "Every number in the text must trace to a cited fact or a live calculation." Computed numbers
@@ -13,22 +15,26 @@ import { contentDir, TOPIC_IDS } from '../../src/explain/content.ts';
  * thousands separators or a scale word (`35,000`, `1.6M`). Small counts, dates and times are not checked.
  * Ref = /work/shared/reference (copied facts; the product never reads it).
  */
+const WATCH_TIERS = '/watch alert tiers 20%, 10%, 5% from the liquidation price (issues 12 and 14, the /watch brief; the lead checks them against the landed command)';
+const BINANCE_DEPEG = 'https://www.binance.com/en/support/announcement/detail/0989d6c7f32545bfb019e3249eaabc3f (Binance); also https://www.theblock.co/post/374295';
+const TOGETHER = 'Binance Together Initiative, 14 Oct 2025, as reported by https://cryptopotato.com/binance-announces-400-million-recovery-plan/ and The Block (Binance\'s own page was not found in the stored sources)';
+
 const CITED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   adl: {
-    '20 %': 'BitMEX lights, 20% each (adl-mechanics.md §4)',
-    '2100000000 usd': 'Hyperliquid ADL ~$2.1B in 12 min (crash-2025-10-10.md; HyperMultiAssetedADL)',
-    '35000': '~35,000 Hyperliquid ADL events (crash-2025-10-10.md)',
+    '20 %': 'BitMEX lights, 20% each (https://www.bitmex.com/app/autoDeleveraging; adl-mechanics.md §4)',
   },
   liquidation: {
     '1 %': 'Hyperliquid MMR 1% at 50x (adl-mechanics.md §5)',
     '16.7 %': 'Hyperliquid MMR 16.7% at 3x (adl-mechanics.md §5)',
     '50 x': 'Hyperliquid 50x max-leverage assets (adl-mechanics.md §5)',
     '3 x': 'Hyperliquid 3x max-leverage assets (adl-mechanics.md §5)',
-    '20 %': 'Hyperliquid partial liquidation 20% at a time (adl-mechanics.md §5, H4)',
+    '20 %': 'Hyperliquid partial liquidation 20% at a time (adl-mechanics.md §5, H4); also a /watch tier: ' + WATCH_TIERS,
     '100000 usd': 'Hyperliquid partial liquidation above 100k USDC (adl-mechanics.md §5, H4)',
-    '283000000 usd': 'Binance ~$283M reimbursed (adl-mechanics.md §11; crash-2025-10-10.md)',
+    '10 %': WATCH_TIERS,
+    '5 %': WATCH_TIERS,
   },
   'insurance-fund': {
+    '100 %': 'Binance fund may hold positions up to 100% of its balance by default (https://www.binance.com/en/support/faq/360033525371)',
     '1 %': 'Lighter liquidation fee up to 1% (adl-mechanics.md §8)',
     '40000000 usd': 'HLP ~$40M on 10 Oct (crash-2025-10-10.md; koala-by.com, 3rd-party)',
     '300000000 usd': 'OKX fund ~$300M, mid-2025 estimate cited by Chitra (adl-mechanics.md §10)',
@@ -50,7 +56,7 @@ const CITED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '0.65 usd': 'USDe ~$0.65 on Binance (crash-2025-10-10.md; adl-mechanics.md §11, coinheadlines.com)',
     '430 usd': 'wBETH $430 around 21:40 UTC (adl-mechanics.md §11, CoinDesk mirror)',
     '34.9 usd': 'BNSOL $34.90 around 21:40 UTC (same)',
-    '283000000 usd': 'Binance ~$283M reimbursed (crash-2025-10-10.md; adl-mechanics.md §11)',
+    '283000000 usd': 'Binance ~$283M reimbursed: ' + BINANCE_DEPEG,
   },
   'zero-sum': {},
   'adl-policies': {
@@ -63,10 +69,10 @@ const CITED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
   'crash-2025-10-10': {
     '100 %': '100% tariff (crash-2025-10-10.md)',
-    '6930000000 usd': 'Amberdata $6.93B in 40 min (adl-mechanics.md §11)',
-    '3210000000 usd': 'Amberdata $3.21B in the peak minute (adl-mechanics.md §11)',
-    '122574 usd': 'BTC high $122,574 (adl-mechanics.md §11)',
-    '104782 usd': 'BTC $104,782 by 11 Oct (adl-mechanics.md §11)',
+    '6930000000 usd': 'Amberdata $6.93B in 40 min (https://blog.amberdata.io/how-3.21b-vanished-in-60-seconds-october-2025-crypto-crash-explained-through-7-charts)',
+    '3210000000 usd': 'Amberdata $3.21B in the peak minute (same)',
+    '122574 usd': 'BTC high $122,574.46 (https://coinshares.com/insights/knowledge/billions-in-liquidations-what-happened/; adl-mechanics.md §11)',
+    '104782 usd': 'BTC $104,782.88 in 10–11 Oct (same)',
     '101000 usd': 'some venues printed lows near $101k–$102k (adl-mechanics.md §11)',
     '102000 usd': 'same',
     '101000': 'same range, second figure without the currency ("$101,000–102,000" / "101.000–102.000 USD")',
@@ -81,33 +87,38 @@ const CITED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     '34983': '34,983 ADL events (adl-mechanics.md §11)',
     '2100000000 usd': '~$2.1B ADL notional (crash-2025-10-10.md)',
     '0.2 x': 'median leverage 0.20x of ADL\'d positions (adl-research-notes.md §6.1)',
-    '283000000 usd': 'Binance ~$283M (crash-2025-10-10.md)',
+    '1 usd': 'USDe, a stablecoin tracking $1 (its definition)',
+    '283000000 usd': 'Binance ~$283M: ' + BINANCE_DEPEG,
+  },
+  'what-now': {
+    '283000000 usd': 'Binance ~$283M: ' + BINANCE_DEPEG,
+    '300000000 usd': '$300M in USDC vouchers: ' + TOGETHER,
+    '4 usd': 'vouchers from $4: ' + TOGETHER,
+    '6000 usd': 'to $6,000: ' + TOGETHER,
+    '50 usd': 'losses of at least $50: ' + TOGETHER,
+    '30 %': 'losses at least 30% of net assets at the 9 Oct 23:59 UTC snapshot: ' + TOGETHER,
+    '100000000 usd': '$100M low-interest loan fund for institutions: ' + TOGETHER,
+  },
+  'adl-at-a-loss': {},
+  'adl-hedges': {
+    '50 %': 'median uPnL +50.09% of ADL\'d positions (adl-research-notes.md §6.1, HyperMultiAssetedADL README)',
+    '2100000000 usd': '~$2.1B ADL notional in 12 min (crash-2025-10-10.md)',
+    '0.2 x': 'median leverage 0.20x (adl-research-notes.md §6.1)',
+  },
+  'where-money-goes': {
+    '40000000 usd': 'HLP ~$40M (crash-2025-10-10.md; koala-by.com, 3rd-party)',
+    '4 x': 'the replay ratio $60.1M / $15.1M ≈ 4 (adl-research-notes.md §5.4), named in the title; the text computes it live',
+    '100 %': 'Binance fund cap 100% of its balance by default (https://www.binance.com/en/support/faq/360033525371)',
+    '60100000 usd': 'production haircut $60,108,335.33 (adl-research-notes.md §5.4)',
+    '15100000 usd': 'needed haircut $15,079,669.61 (adl-research-notes.md §5.2)',
+  },
+  'liquidation-debt': {},
+  'stops-and-warnings': {
+    '20 %': WATCH_TIERS,
+    '10 %': WATCH_TIERS,
+    '5 %': WATCH_TIERS,
   },
 };
-
-const SCALE: Readonly<Record<string, number>> = { B: 1e9, M: 1e6, k: 1e3, tỷ: 1e9, triệu: 1e6, nghìn: 1e3 };
-const EN = /(?<![\w.,:])(\$)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(B|M|k)?(?![\w.,]\d)(\s?%|\s?USDC?\b|x\b|×)?/g;
-const VI = /(?<![\w.,:])(\d{1,3}(?:\.\d{3})+|\d+)(,\d+)?(?:\s(tỷ|triệu|nghìn)(?=[\s.,;:)]|$))?(?![.,]\d)(\s?%|\sUSDC?\b|x\b|×)?/g;
-
-/** The figures typed into a markdown text, as `value unit` keys (unit: usd, %, x; none for counts). */
-function typedFigures(markdown: string, lang: Lang): string[] {
-  const text = markdown
-    .replace(/\{\{[^}]*\}\}/g, ' ')
-    .replace(/\]\([^)]*\)/g, ']')
-    .replace(/`[^`]*`/g, ' ');
-  const found: string[] = [];
-  for (const m of text.matchAll(lang === 'en' ? EN : VI)) {
-    const [digits, fraction, scaleWord, unitText, dollar] =
-      lang === 'en' ? [m[2].replace(/,/g, ''), m[3] ?? '', m[4], m[5], m[1]] : [m[1].replace(/\./g, ''), (m[2] ?? '').replace(',', '.'), m[3], m[4], undefined];
-    const unit = unitText?.trim();
-    const value = Number(digits + fraction) * (scaleWord ? SCALE[scaleWord] : 1);
-    const kind = unit === '%' ? '%' : unit === 'x' || unit === '×' ? 'x' : dollar || unit?.startsWith('USD') ? 'usd' : '';
-    const grouped = lang === 'en' ? m[2].includes(',') : m[1].includes('.');
-    if (!kind && !grouped && !scaleWord) continue; // small counts, years, times, step numbers
-    found.push(`${+value.toPrecision(12)}${kind ? ` ${kind}` : ''}`);
-  }
-  return found;
-}
 
 test('figure extraction reads both number styles', () => {
   assert.deepEqual(typedFigures('BTC fell from $122,574; $3.21B in a minute; 1.6M traders; 0.2x; 14.5%; 10 Oct 2025 21:15', 'en'), [
@@ -131,9 +142,12 @@ for (const topic of TOPIC_IDS) {
   test(`${topic}: every figure typed into the text (not computed) is a cited fact`, () => {
     const cited = CITED[topic] ?? {};
     const used = new Set<string>();
+    const quiz = loadQuiz(topic);
     for (const lang of LANGS) {
       const markdown = readFileSync(contentDir(lang, `${topic}.md`), 'utf8');
-      for (const figure of typedFigures(markdown, lang)) {
+      // The self-check's questions count as the topic's text.
+      const quizText = (quiz?.questions ?? []).map((q) => [q[lang].question, ...q[lang].choices, q[lang].explain].join('\n')).join('\n');
+      for (const figure of typedFigures(`${markdown}\n${quizText}`, lang)) {
         assert.ok(figure in cited, `${lang}/${topic}.md types "${figure}" by hand: cite it in this test or compute it with a placeholder`);
         used.add(figure);
       }

@@ -3,22 +3,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { projectPath } from '../../src/paths.ts';
 import type { Lang } from '../../src/chat/command.ts';
-import type { LiveValues } from '../../src/explain/live-values.ts';
-import { live as openInterestLive } from '../../src/explain/live/open-interest.ts';
-import { live as zeroSumLive } from '../../src/explain/live/zero-sum.ts';
-import { live as adlPoliciesLive } from '../../src/explain/live/adl-policies.ts';
-import { live as crashLive } from '../../src/explain/live/crash-2025-10-10.ts';
+import { LIVE_VALUES } from '../../src/explain/live/index.ts';
+import { TOPIC_IDS, MAX_STEPS, MIN_STEPS } from '../../src/explain/content.ts';
+import { typedFigures } from './figures.ts';
 
 /**
- * The walkthrough files of these topics, checked against the content format (src/explain/content.ts)
+ * The walkthrough files of every topic, checked against the content format (src/explain/content.ts)
  * by a second, deliberately small parser: a format drift in the engine's parser cannot hide here.
  */
-const TOPICS: Record<string, { live: LiveValues; image?: string }> = {
-  'open-interest': { live: openInterestLive },
-  'zero-sum': { live: zeroSumLive },
-  'adl-policies': { live: adlPoliciesLive },
-  'crash-2025-10-10': { live: crashLive, image: 'crash-timeline' },
-};
+const IMAGES: Readonly<Record<string, string>> = { adl: 'adl-waterfall', 'crash-2025-10-10': 'crash-timeline' };
 const LANGS: readonly Lang[] = ['en', 'vi'];
 const KNOWN_IMAGES = new Set(['adl-waterfall', 'crash-timeline']);
 const LEARN_MORE: Record<Lang, string> = { en: 'Learn more', vi: 'Tìm hiểu thêm' };
@@ -68,15 +61,16 @@ function load(topic: string, lang: Lang): Walkthrough {
   return parseWalkthrough(readFileSync(projectPath('data', 'explain', lang, `${topic}.md`), 'utf8'));
 }
 
-for (const [topic, spec] of Object.entries(TOPICS)) {
-  test(`${topic}: front matter, 4–8 steps, "Learn more" last, in en and vi`, () => {
+for (const topic of TOPIC_IDS) {
+  const spec = { live: LIVE_VALUES[topic] ?? (() => ({})), image: IMAGES[topic] };
+  test(`${topic}: front matter, ${MIN_STEPS}–${MAX_STEPS} steps, "Learn more" last, in en and vi`, () => {
     for (const lang of LANGS) {
       const { frontMatter, steps } = load(topic, lang);
       assert.ok(frontMatter.title, `${lang}: has a title`);
       assert.ok(frontMatter.summary, `${lang}: has a summary`);
       if (frontMatter.image !== undefined) assert.ok(KNOWN_IMAGES.has(frontMatter.image), `${lang}: image ${frontMatter.image} is one the engine draws`);
       assert.equal(frontMatter.image, spec.image, `${lang}: image`);
-      assert.ok(steps.length >= 4 && steps.length <= 8, `${lang}: ${steps.length} steps`);
+      assert.ok(steps.length >= MIN_STEPS && steps.length <= MAX_STEPS, `${lang}: ${steps.length} steps`);
       assert.equal(steps.at(-1)?.title, LEARN_MORE[lang]);
       for (const step of steps) assert.ok(step.title && step.text, `${lang}: step "${step.title}" has a title and text`);
     }
@@ -128,11 +122,72 @@ for (const [topic, spec] of Object.entries(TOPICS)) {
   test(`${topic}: Vietnamese uses the glossary (no literal translations, ADL introduced in full)`, () => {
     const source = readFileSync(projectPath('data', 'explain', 'vi', `${topic}.md`), 'utf8');
     for (const term of FORBIDDEN_VI) assert.ok(!source.toLowerCase().includes(term), `no "${term}"`);
-    const body = load(topic, 'vi').steps.map((step) => `${step.title}\n${step.text}`).join('\n');
+    // Prose only (titles are short labels); "ADL Sentinel" is the product's name, not the mechanism.
+    const body = load(topic, 'vi').steps.map((step) => step.text).join('\n').replace(/ADL Sentinel/g, 'Sentinel');
     const firstAdl = body.indexOf('ADL');
     if (firstAdl !== -1) {
       const introduced = body.toLowerCase().indexOf('cơ chế tự động giảm đòn bẩy (adl)');
       assert.ok(introduced !== -1 && introduced < firstAdl, 'the first mention of ADL is "cơ chế tự động giảm đòn bẩy (ADL)"');
     }
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// en and vi in step, sources, and the Vietnamese house style (issues 9, 10 and 15)
+
+/** Hosts that mirror, translate or farm a venue's pages: never cited (issue 9). */
+const DENIED_HOSTS = [
+  'bybitx.global',
+  'testnet.bybit.com',
+  'bybits.org',
+  'ouyizh.biz',
+  'supdljgzdhc.okx.com',
+  'bilikayo.com',
+  'open-lib.com',
+  'dydx-documentation-six.vercel.app',
+  'generallink.top',
+  'binance.bh',
+];
+/** A path segment naming a language other than English (`/vi/`, `/zh-CN/`, `/en-IN/`) or an AMP copy. */
+const LOCALIZED_SEGMENT = /^(?!en$)[a-z]{2}(?:-[A-Za-z]{2,4})?$|^amp$/;
+
+function linksOf(text: string): string[] {
+  return [...text.matchAll(/\]\((https?:\/\/[^)\s]+)\)/g)].map((m) => m[1]);
+}
+
+for (const topic of TOPIC_IDS) {
+  test(`${topic}: en and vi cite the same links and type the same figures, step by step`, () => {
+    const en = load(topic, 'en');
+    const vi = load(topic, 'vi');
+    en.steps.forEach((step, i) => {
+      const other = vi.steps[i];
+      assert.deepEqual(linksOf(other.text), linksOf(step.text), `step ${i + 1} ("${step.title}"): links`);
+      const values = (lang: Lang, text: string) => typedFigures(text, lang).map((figure) => figure.split(' ')[0]).sort();
+      assert.deepEqual(values('vi', `${other.title}\n${other.text}`), values('en', `${step.title}\n${step.text}`), `step ${i + 1} ("${step.title}"): figures`);
+    });
+  });
+
+  test(`${topic}: every citation is a canonical page (no mirror, AMP, localized copy or denied host)`, () => {
+    for (const lang of LANGS) {
+      for (const link of load(topic, lang).steps.flatMap((step) => linksOf(step.text))) {
+        const url = new URL(link);
+        assert.equal(url.protocol, 'https:', link);
+        for (const host of DENIED_HOSTS) assert.ok(url.hostname !== host && !url.hostname.endsWith(`.${host}`), `${lang}: ${link} is on a denied host`);
+        const localized = url.pathname.split('/').find((segment) => LOCALIZED_SEGMENT.test(segment));
+        assert.equal(localized, undefined, `${lang}: ${link} is a localized or AMP copy`);
+      }
+    }
+  });
+
+  test(`${topic}: Vietnamese house style (Long/Short glossed once, "xã hội hóa khoản lỗ", "bắt buộc", "đang lãi")`, () => {
+    const steps = load(topic, 'vi').steps.slice(0, -1);
+    const prose = steps.map((step) => `${step.title}\n${step.text}`).join('\n').replace(/`[^`]*`|\{\{[^}]*\}\}/g, ' ').replace(/\]\([^)]*\)/g, ']').replace(/[*_]/g, '');
+    for (const [side, gloss] of [['Long', 'mua'], ['Short', 'bán']] as const) {
+      const first = new RegExp(`(?<![\\p{L}])${side}(?![\\p{L}])(.{0,6})`, 'u').exec(prose);
+      if (first) assert.ok(first[1].startsWith(` (${gloss})`), `the first "${side}" is glossed "(${gloss})": …${prose.slice(first.index, first.index + 20)}…`);
+      assert.doesNotMatch(prose, new RegExp(`(?<![\\p{L}])${side.toLowerCase()}(?![\\p{L}])`, 'u'), `"${side}" is capitalised`);
+    }
+    assert.doesNotMatch(prose, /xã hội hóa(?! khoản lỗ)/, 'socialized loss is "xã hội hóa khoản lỗ"');
+    for (const avoided of ['cưỡng bức', 'đang lời', 'socialised']) assert.ok(!prose.includes(avoided), `no "${avoided}"`);
   });
 }

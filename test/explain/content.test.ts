@@ -90,7 +90,8 @@ for (const topic of topics) {
     const unaccented = /(?<![\p{L}])(khong|duoc|nguoi|thanh ly|ky quy|don bay|gia pha san|quy bao hiem|vi the)(?![\p{L}])/iu.exec(withoutLinks(text));
     assert.equal(unaccented, null, `Vietnamese without diacritics: "${unaccented?.[0]}"`);
     // Titles and summaries are short labels; the prose introduces the term on its first use.
-    const prose = withoutLinks(fillWalkthrough(vi, values).map((s) => s.text).join('\n'));
+    // "ADL Sentinel" is the product's name, not a mention of the mechanism.
+    const prose = withoutLinks(fillWalkthrough(vi, values).map((s) => s.text).join('\n')).replace(/ADL Sentinel/g, 'Sentinel');
     const firstAdl = prose.search(/\bADL\b/);
     if (firstAdl >= 0) {
       assert.ok(

@@ -115,3 +115,51 @@ test('mark-price walkthrough: Binance’s B5 example, and a wick below the /liq 
   const text = fillWalkthrough(loadWalkthrough('mark-price', 'en'), en).map((s) => s.text).join('\n');
   assert.ok(text.includes('the mark price is **$99,800**') || text.includes('the mark price is $99,800'), 'the median is in the text');
 });
+
+test('adl-at-a-loss: the close-out is the bankrupt long’s bankruptcy price from /liq, a loss against the short’s entry', () => {
+  const bankrupt = (entry: number, leverage: number) =>
+    computeLiquidation({ venue: 'binance', symbol: 'BTCUSDT', side: 'long', entryPrice: new Decimal(entry), quantity: new Decimal(1), leverage: new Decimal(leverage) }).bankruptcyPrice!;
+  const en = LIVE_VALUES['adl-at-a-loss']('en', {});
+  // isolated long without fees: bankruptcy = entry × (1 − 1/leverage) = 110,000 × 0.95
+  assert.equal(bankrupt(110_000, 20).toString(), '104500');
+  assert.equal(en.bankrupt_price, '$104,500');
+  assert.equal(en.pnl_at_mark, '+$4,000', 'short from 104,000 marked at 100,000');
+  assert.equal(en.pnl_at_closeout, '-$500', 'closed at 104,500, above its 104,000 entry');
+  const worst = bankrupt(122_574, 50);
+  assert.equal(en.worst_closeout, formatUsd(worst, 'en'));
+  assert.equal(en.worst_pnl_at_closeout, formatUsd(new Decimal(110_000).minus(worst), 'en', { signed: true }));
+  assert.equal(LIVE_VALUES['adl-at-a-loss']('vi', {}).pnl_at_closeout, '-500 USD');
+});
+
+test('adl-hedges: a 0.2x short up 40% outranks a 5x short up 1% (effective leverage × profit ratio)', () => {
+  const en = LIVE_VALUES['adl-hedges']('en', {});
+  assert.deepEqual([en.low_leverage, en.low_profit, en.low_score], ['0.2x', '40%', '0.08']);
+  assert.deepEqual([en.high_leverage, en.high_profit, en.high_score], ['5x', '1%', '0.05']);
+  assert.equal(LIVE_VALUES['adl-hedges']('vi', {}).low_leverage, '0,2x');
+});
+
+test('funding: 5,760 premium samples in 8 h at one every 5 s, and Hyperliquid’s ~11.6% is the hourly baseline compounded', () => {
+  const en = LIVE_VALUES.funding('en', {});
+  assert.equal(en.premium_samples, '5,760');
+  // (1 + 0.0000125)^8760 − 1 = 0.1157…; Hyperliquid's docs quote "~11.6% APR"
+  assert.equal(en.hl_compounded, '11.6%');
+  assert.equal(LIVE_VALUES.funding('vi', {}).hl_compounded, '11,6%');
+});
+
+test('where-money-goes: a fund capped at its balance passes the rest to ADL; the replay overshoot is production − needed', () => {
+  const en = LIVE_VALUES['where-money-goes']('en', {});
+  assert.deepEqual([en.fund_balance, en.bankrupt_positions, en.fund_takes, en.to_adl], ['$50M', '$80M', '$50M', '$30M']);
+  assert.equal(en.replay_overshoot, '$45M', '60,108,335.33 − 15,079,669.61 = 45,028,665.72 (adl-research-notes §5.4)');
+  assert.equal(en.replay_ratio, '4');
+});
+
+test('liquidation-debt: the gapped long loses its margin, not its whole loss at the gap', () => {
+  const en = LIVE_VALUES['liquidation-debt']('en', {});
+  assert.deepEqual([en.long_margin, en.gap_equity, en.loss_at_gap, en.deficit], ['$1,000', '-$500', '$1,500', '$500']);
+});
+
+test('stops-and-warnings: a stop at 98,000 filled at 95,000 loses 3,000 more than planned, still above the /liq price', () => {
+  const en = LIVE_VALUES['stops-and-warnings']('en', {});
+  assert.deepEqual([en.planned_loss, en.actual_loss, en.slippage, en.slippage_share], ['$2,000', '$5,000', '$3,000', '3.1%']);
+  assert.equal(en.liquidation_price, formatUsd(tenXLong.liquidationPrice!, 'en'));
+});

@@ -147,7 +147,6 @@ export const live: LiveValues = (lang, args) => {
     percentile: result.percentile === null ? t('explain.live.adl.not-ranked') : formatPercent(result.percentile, lang, { decimals: 0 }),
     population_size: formatNumber(result.populationSize, lang),
     closeout: closeoutText(result, t, lang),
-    own_bankruptcy_price: result.ownBankruptcyPrice ? price(result.ownBankruptcyPrice, lang) : '—',
     venue_lights: VENUE_IDS.map((venue) => venueLine(position, venue, t, lang)).join('\n'),
     advice: result.advice.map((advice) => `• ${adviceText(advice, t, lang)}`).join('\n'),
   };

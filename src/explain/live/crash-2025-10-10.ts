@@ -5,8 +5,10 @@ import { formatPercent } from '../../core/numbers.ts';
 /**
  * Ratios derived from the cited figures of the 10 Oct 2025 crash, so the walkthrough never
  * carries a hand-computed number. Sources (also in the topic's "Learn more" step):
- * - BTC high $122,574 → $104,782 and the Amberdata timeline ($6.93B in 40 minutes, $3.21B in
- *   the peak minute): https://www.binance.com/en/square/post/292165153256930 (third-party report on Binance Square)
+ * - BTC high $122,574 → $104,782: CoinShares,
+ *   https://coinshares.com/insights/knowledge/billions-in-liquidations-what-happened/
+ * - The Amberdata timeline ($6.93B in 40 minutes, $3.21B in the peak minute):
+ *   https://blog.amberdata.io/how-3.21b-vanished-in-60-seconds-october-2025-crypto-crash-explained-through-7-charts
  * - CoinGlass 24 h total $19.13B: quoted at https://tokensbuzz.com/largest-crypto-crash-markets-plunged-19b-liquidated
  */
 export const CRASH_FACTS = {

@@ -7,8 +7,20 @@ import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../../co
  * The funding walkthrough's numbers. The baseline 0.01% per 8 h is the documented interest
  * component on Binance and Hyperliquid (https://www.binance.com/en/support/faq/360033525031,
  * https://hyperliquid.gitbook.io/hyperliquid-docs/trading/funding); Hyperliquid pays it hourly at
- * 1/8. Everything else is computed here.
+ * 1/8. Binance samples the premium index every five seconds and averages the samples over the
+ * interval (same FAQ). Everything else is computed here.
  */
+export const PREMIUM_SAMPLE_SECONDS = 5;
+
+/**
+ * The yearly rate of an hourly payment left to compound (each hour's payment earning the next
+ * hour's rate): (1 + r)^8,760 − 1. Hyperliquid quotes the baseline this way ("~11.6% APR"); the
+ * venues' own funding screens and ADL Sentinel's /market quote the simple form (r × 8,760).
+ */
+export function compoundedYearly(ratePerHour: Decimal): Decimal {
+  return ratePerHour.plus(1).pow(HOURS_PER_YEAR).minus(1);
+}
+
 export const FUNDING_EXAMPLE = {
   baselineRate: new Decimal('0.0001'),
   intervals: [8, 4, 1] as const,
@@ -44,5 +56,8 @@ export const live: LiveValues = (lang) => {
     hot_day_of_margin: formatPercent(hotPaymentDay.div(notional.div(leverage)), lang),
     example_leverage: formatLeverage(leverage, lang),
     hours_per_year: formatNumber(HOURS_PER_YEAR, lang),
+    premium_sample_seconds: formatNumber(PREMIUM_SAMPLE_SECONDS, lang),
+    premium_samples: formatNumber(new Decimal(8 * 3600).div(PREMIUM_SAMPLE_SECONDS), lang),
+    hl_compounded: formatPercent(compoundedYearly(hourlyHl), lang, { decimals: 1 }),
   };
 };
