@@ -7,7 +7,7 @@ import { TELEGRAM_PROFILE } from '../../src/platforms/telegram/profile.ts';
 
 // Button data is checked against the face with the tightest limit (Telegram: 64 bytes).
 const MAX_CALLBACK_BYTES = TELEGRAM_PROFILE.limits.actionDataBytes!;
-import { edited, payloadOf, press, run, userError, vi } from './explain-replies.ts';
+import { edited, enTelegram, payloadOf, press, run, userError, vi } from './explain-replies.ts';
 
 test('/explain alone shows the learning path in order, the traders\' questions, the aside, and a button to start', async () => {
   const reply = await run({});
@@ -83,8 +83,8 @@ test('Next, Back and Close navigate the same message', async () => {
 
 test('every button fits Telegram’s 64-byte callback data, with a long reader position too', async () => {
   const replies = [
-    await run({}),
-    await run({ topic: 'insurance-fund', step: 2 }),
+    await run({}, enTelegram),
+    await run({ topic: 'insurance-fund', step: 2 }, enTelegram),
     await run({
       topic: 'adl',
       step: 4,
@@ -94,7 +94,7 @@ test('every button fits Telegram’s 64-byte callback data, with a long reader p
       leverage: new Decimal('12.3456789'),
       venue: 'hyperliquid',
       qty: new Decimal('0.123456789123'),
-    }),
+    }, enTelegram),
     // the brief's longest typed position, on a venue that accepts 125x for 12.345 BTC
     await run({
       topic: 'adl',
@@ -105,7 +105,7 @@ test('every button fits Telegram’s 64-byte callback data, with a long reader p
       leverage: new Decimal(50),
       venue: 'bitmex',
       qty: new Decimal('12.345'),
-    }),
+    }, enTelegram),
     // numbers the parser accepts but plain decimals cannot carry in 56 bytes
     await run({
       topic: 'adl',
@@ -116,9 +116,9 @@ test('every button fits Telegram’s 64-byte callback data, with a long reader p
       leverage: new Decimal('1.23456789'),
       venue: 'hyperliquid',
       qty: new Decimal('0.00000001234567'),
-    }),
+    }, enTelegram),
   ];
-  assert.ok(edited(await press(payloadOf(replies[4], 'Next ▶'))).page?.index === 8, 'the compact payload opens the next step');
+  assert.ok(edited(await press(payloadOf(replies[4], 'Next ▶'), enTelegram)).page?.index === 8, 'the compact payload opens the next step');
   for (const reply of replies) {
     for (const action of reply.actions ?? []) {
       assert.ok(Buffer.byteLength(COMMAND_PREFIX + action.payload) <= MAX_CALLBACK_BYTES, action.payload);
