@@ -1,10 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { btcTiers } from '../../commands/simulate.ts';
-import { resolveParams, VENUES } from '../../src/simulator/params.ts';
+import { MARKET_TABLES, marketTables } from '../../commands/simulate.ts';
+import { resolveParams, VENUES, venueSpec } from '../../src/simulator/params.ts';
 
-test("the simulator's copy of the BTC tiers matches src/core/venues.ts for every venue", () => {
+test("the simulator's copy of the venues' market tables matches src/core/venues.ts for every venue and table", () => {
   for (const venue of VENUES) {
-    assert.deepEqual(resolveParams('mild', { venue, positions: 1_000 }).tiers, btcTiers(venue), venue);
+    const core = marketTables(venue);
+    const copy = venueSpec(venue).tables;
+    for (const table of MARKET_TABLES) {
+      const { source, ...tiers } = copy[table];
+      assert.ok(source.length > 0, `${venue} ${table} names its source`);
+      assert.deepEqual(tiers, core[table], `${venue} ${table}`);
+    }
   }
+});
+
+test('each market of a run takes its own table: BTC, ETH and SOL theirs, HYPE and the alt basket the venue default', () => {
+  const params = resolveParams('2025-10-10', { positions: 1_000, venue: 'hyperliquid' });
+  const byId = Object.fromEntries(params.markets.map((m) => [m.id, m]));
+  assert.deepEqual([byId.BTC.table, byId.ETH.table, byId.SOL.table, byId.HYPE.table, byId.ALTS.table], ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'default', 'default']);
+  // Hyperliquid's docs: BTC 40x (MMR 1.25%), ETH 25x (2%), SOL 20x (2.5%).
+  assert.deepEqual([byId.BTC.tiers.maxLeverage[0], byId.ETH.tiers.maxLeverage[0], byId.SOL.tiers.maxLeverage[0]], [40, 25, 20]);
+  assert.deepEqual([byId.BTC.tiers.mmrs[0], byId.ETH.tiers.mmrs[0], byId.SOL.tiers.mmrs[0]], [0.0125, 0.02, 0.025]);
 });
