@@ -1,9 +1,10 @@
-import { MaintenanceTable } from './margin.ts';
 import type { AdlPolicy, SimulationParams } from './params.ts';
 import { stepSeconds } from './params.ts';
-import { BLOCK, type MarketPaths } from './paths.ts';
+import type { MarketPaths } from './paths.ts';
 import type { Population } from './population.ts';
-import { QueueCursor, QueueScorer, type RankKey } from './queue.ts';
+import { QueueCursor } from './queue.ts';
+import { AccountBook, ACTIVE, CLOSED, ELIGIBLE, HIT, IDLE, LIQUIDATED, WENT_NEGATIVE } from './accounts.ts';
+import { AdlDesk } from './adl.ts';
 import { gini } from './statistics.ts';
 import { checkLedger, ledgerTolerance, LedgerError } from './ledger.ts';
 import { WaveBook, type ProfileSample } from './waves.ts';
@@ -27,11 +28,15 @@ export type PassPolicy = AdlPolicy | 'none';
  * Book orders of a step fill together at the mark less half the impact of the step's net flow on the
  * market's depth. Before ADL, the `vault` policy's vault pays deficits down to its floor.
  *
- * ADL policies: queue (whole positions in queue order at the bankrupt account's bankruptcy price, the
- * last one partly; Hyperliquid's docs say the previous mark price: see docs/simulator.md),
+ * ADL policies (adl.ts): queue (whole positions in queue order at the bankrupt account's bankruptcy
+ * price, the last one partly; Hyperliquid's docs say the previous mark price: see docs/simulator.md),
  * pro-rata (the same share of every winner's profit), socialized (by account equity, capped at the
- * profit), vault (the vault first, then the queue). ADL is per market: a bankrupt account's deficit is
- * split over its markets by notional.
+ * profit), vault (the vault first, then the queue). Under the haircut policies a bankrupt account's
+ * positions pass to the rest of the market at the mark. ADL is per market: a bankrupt account's
+ * deficit is split over its markets by notional.
+ *
+ * Units: accounts.ts (equity, maintenance, liquidation triggers), adl.ts (who pays), queue.ts (the
+ * queue order, scores from src/core), waves.ts (what the queue took, per wave), ledger.ts (zero-sum).
  */
 export interface PassOutcome {
   policy: PassPolicy;
@@ -85,14 +90,6 @@ export interface PassOutcome {
   firstWaveWinners?: ProfileSample;
 }
 
-const IDLE = 0;
-const ACTIVE = 1;
-const CLOSED = 2;
-/** Per account flags for the measures. */
-const ELIGIBLE = 1;
-const HIT = 2;
-const WENT_NEGATIVE = 4;
-const LIQUIDATED = 8;
 /** A haircut's recipient: the backstop vault rather than an account. */
 const VAULT = -1;
 
@@ -158,9 +155,9 @@ class Settlement {
   private readonly steps: number;
   private readonly markets: number;
   private readonly hyperliquid: boolean;
-  private readonly maintenance: MaintenanceTable;
-  private readonly scorer: QueueScorer;
-  private readonly key: RankKey = { tier: 0, score: 0 };
+  private readonly accounts: AccountBook;
+  private readonly desk: AdlDesk;
+  /** Each market's mark at the current step (the account book's). */
   private readonly price: Float64Array;
   private readonly depth: Float64Array;
   private readonly crashFrom: number;
@@ -173,7 +170,6 @@ class Settlement {
   private orderCount = 0;
   private readonly flow: Float64Array;
   private readonly fill: Float64Array;
-  private readonly cursorStep: Int32Array;
   /** The backstop vault: cash, and per market its inventory (signed coins) and what it paid (signed). */
   private vaultCash: number;
   private readonly vaultQuantity: Float64Array;
@@ -188,9 +184,6 @@ class Settlement {
   private reserve: number;
   private readonly reserveFloor: number;
   private readonly pendingBankrupt: number[] = [];
-  /** Haircuts requested this step: per market and side the total due, and (slot, amount, recipient) triples. */
-  private readonly haircutDue: Float64Array;
-  private readonly requests: number[] = [];
   private readonly waves: WaveBook;
   /** Each market's last trade price per step: the book's fill when liquidation orders traded, else the mark. */
   private readonly tradePrice: Float64Array[];
@@ -199,25 +192,17 @@ class Settlement {
   private deficit = 0;
   private negativeAccounts = 0;
   private need = 0;
-  private collected = 0;
-  private haircutTaken = 0;
-  private adlNotional = 0;
-  private adlFills = 0;
-  private closesInProfit = 0;
   private residual = 0;
   private liquidatedLong = 0;
   private liquidatedShort = 0;
   private liquidatedAccounts = 0;
   private windowLiquidated = 0;
-  private windowAdlNotional = 0;
-  private windowAdlFills = 0;
   private windowDeficit = 0;
   private windowNegativeAccounts = 0;
   private firstLiquidationStep = -1;
   private firstAdlStep = -1;
   private backstopMin: number;
   private readonly adlSteps: number[] = [];
-  private readonly windowUsers = new Set<number>();
   private readonly backstopPath: Float64Array;
   private readonly fundPath: Float64Array;
   private readonly liquidatedLongPerStep: Float64Array;
@@ -237,9 +222,8 @@ class Settlement {
     this.steps = paths.steps;
     this.markets = population.marketCount;
     this.hyperliquid = params.liquidationRules === 'hyperliquid';
-    this.maintenance = new MaintenanceTable(params.markets.map((m) => m.tiers));
-    this.scorer = new QueueScorer(params.adlFormula);
-    this.price = new Float64Array(this.markets);
+    this.accounts = new AccountBook(params, population, paths, scratch.quantity, scratch.cash);
+    this.price = this.accounts.price;
     const seconds = stepSeconds(params);
     const stepOf = (minute: number) => Math.round((minute * 60) / seconds);
     this.crashFrom = stepOf(params.crashDepthFromMinute);
@@ -251,8 +235,6 @@ class Settlement {
     this.calendar = Array.from({ length: this.steps + 2 }, () => []);
     this.flow = new Float64Array(this.markets);
     this.fill = new Float64Array(this.markets);
-    this.cursorStep = new Int32Array(2 * this.markets).fill(-1);
-    this.haircutDue = new Float64Array(2 * this.markets);
     this.vaultCash = this.hyperliquid ? params.backstopVaultUsd / scale : 0;
     this.vaultQuantity = new Float64Array(this.markets);
     this.vaultCost = new Float64Array(this.markets);
@@ -266,6 +248,13 @@ class Settlement {
     this.backstopMin = this.vaultCash;
     this.tradePrice = params.markets.map(() => new Float64Array(this.steps + 1));
     this.waves = new WaveBook(population, scratch, this.tradePrice);
+    this.desk = new AdlDesk(population, this.accounts, scratch, this.waves, policy, params.adlFormula, {
+      step: () => this.t,
+      inWindow: () => this.inWindow(),
+      toOutsideAtMark: (m, signedCoins) => this.toOutsideAtMark(m, signedCoins),
+      rearm: (a) => this.arm(a, this.t + 1),
+      credit: (recipient, amount, got) => this.credit(recipient, amount, got),
+    });
     this.backstopPath = new Float64Array(this.steps + 1);
     this.fundPath = new Float64Array(this.steps + 1);
     this.liquidatedLongPerStep = new Float64Array(this.steps + 1);
@@ -279,12 +268,11 @@ class Settlement {
     haircut.fill(0);
     equityAtHit.fill(0);
     scratch.cooldownUntil.fill(0);
-    for (let m = 0; m < this.markets; m++) this.price[m] = params.markets[m].startPrice;
     if (scratch.startEquity === null) {
       let total = 0;
       let gross = 0;
       for (let a = 0; a < population.accountCount; a++) {
-        const e = this.equityOf(a);
+        const e = this.accounts.equityOf(a);
         total += e;
         gross += Math.abs(e);
       }
@@ -296,7 +284,7 @@ class Settlement {
     // Every pass starts from the same accounts and paths: the first triggers are computed once.
     if (scratch.firstTriggers === null) {
       scratch.firstTriggers = new Int32Array(population.accountCount);
-      for (let a = 0; a < population.accountCount; a++) scratch.firstTriggers[a] = this.firstTrigger(a, 1);
+      for (let a = 0; a < population.accountCount; a++) scratch.firstTriggers[a] = this.accounts.firstTrigger(a, 1);
     }
     for (let a = 0; a < population.accountCount; a++) this.schedule(a, scratch.firstTriggers[a]);
   }
@@ -307,7 +295,7 @@ class Settlement {
     this.fundPath[0] = this.fund;
     for (let t = 1; t <= steps; t++) {
       this.t = t;
-      for (let m = 0; m < this.markets; m++) this.price[m] = this.paths.prices[m][t];
+      this.accounts.moveTo(t);
       this.activateTriggered(t);
       this.orderCount = 0;
       this.evaluateActive();
@@ -317,7 +305,7 @@ class Settlement {
       }
       this.fillOrders();
       this.settlePendingBankruptcies();
-      this.applyHaircuts();
+      this.desk.applyHaircuts();
       const vaultValue = this.vaultValue();
       if (vaultValue < this.backstopMin) this.backstopMin = vaultValue;
       this.backstopPath[t] = vaultValue;
@@ -330,91 +318,8 @@ class Settlement {
 
   // --- accounts -----------------------------------------------------------------------------------
 
-  private equityOf(a: number): number {
-    const { firstPosition, market, side, entry } = this.population;
-    const quantity = this.scratch.quantity;
-    let e = this.scratch.cash[a];
-    for (let p = firstPosition[a]; p < firstPosition[a + 1]; p++) e += side[p] * quantity[p] * (this.price[market[p]] - entry[p]);
-    return e;
-  }
-
-  private maintenanceOf(a: number): number {
-    const { firstPosition, market } = this.population;
-    const quantity = this.scratch.quantity;
-    let mm = 0;
-    for (let p = firstPosition[a]; p < firstPosition[a + 1]; p++) {
-      if (quantity[p] > 0) mm += this.maintenance.of(market[p], quantity[p] * this.price[market[p]]);
-    }
-    return mm;
-  }
-
-  private notionalOf(a: number): number {
-    const { firstPosition, market } = this.population;
-    let total = 0;
-    for (let p = firstPosition[a]; p < firstPosition[a + 1]; p++) total += this.scratch.quantity[p] * this.price[market[p]];
-    return total;
-  }
-
-  /** Account a's equity minus maintenance with every market m at table[m][k] (its open positions only). */
-  private marginAt(a: number, table: Float64Array[], k: number): number {
-    const { firstPosition, market, side, entry } = this.population;
-    const quantity = this.scratch.quantity;
-    let margin = this.scratch.cash[a];
-    for (let p = firstPosition[a]; p < firstPosition[a + 1]; p++) {
-      const q = quantity[p];
-      if (q <= 0) continue;
-      const m = market[p];
-      const price = table[m][k];
-      margin += side[p] * q * (price - entry[p]) - this.maintenance.of(m, q * price);
-    }
-    return margin;
-  }
-
-  /**
-   * The first step from `from` at which account a's equity falls below maintenance, from the paths
-   * alone. Equity − maintenance is monotone in every price for a one-sided account, so longs are
-   * checked at the lows (shorts at the highs) of everything ahead, then of each block, and only a
-   * block whose bound fails is walked step by step.
-   */
-  private firstTrigger(a: number, from: number): number {
-    if (this.population.single[a] === 1) return this.firstCrossing(a, from);
-    const long = this.population.accountSide[a] > 0;
-    const { blockLow, blockHigh, aheadLow, aheadHigh, prices } = this.paths;
-    const firstBlock = Math.floor(from / BLOCK);
-    if (firstBlock >= blockLow[0].length || this.marginAt(a, long ? aheadLow : aheadHigh, firstBlock) >= 0) return this.steps + 1;
-    for (let b = firstBlock; b < blockLow[0].length; b++) {
-      if (this.marginAt(a, long ? blockLow : blockHigh, b) >= 0) continue;
-      for (let t = Math.max(from, b * BLOCK); t < Math.min(this.steps + 1, (b + 1) * BLOCK); t++) {
-        if (this.marginAt(a, prices, t) < 0) return t;
-      }
-    }
-    return this.steps + 1;
-  }
-
-  /** One position: the first step its market's price crosses the position's liquidation price. */
-  private firstCrossing(a: number, from: number): number {
-    const p = this.population.firstPosition[a];
-    const q = this.scratch.quantity[p];
-    const never = this.steps + 1;
-    if (q <= 0) return never;
-    const m = this.population.market[p];
-    const long = this.population.side[p] > 0;
-    const liquidation = this.maintenance.liquidationPrice(m, this.population.side[p], q, this.scratch.cash[a], this.population.entry[p]);
-    if (Number.isNaN(liquidation)) return never;
-    const crosses = (price: number) => (long ? price < liquidation : price > liquidation);
-    const { blockLow, blockHigh, aheadLow, aheadHigh, prices } = this.paths;
-    const firstBlock = Math.floor(from / BLOCK);
-    const blocks = blockLow[m].length;
-    if (firstBlock >= blocks || !crosses(long ? aheadLow[m][firstBlock] : aheadHigh[m][firstBlock])) return never;
-    for (let b = firstBlock; b < blocks; b++) {
-      if (!crosses(long ? blockLow[m][b] : blockHigh[m][b])) continue;
-      for (let t = Math.max(from, b * BLOCK); t < Math.min(never, (b + 1) * BLOCK); t++) if (crosses(prices[m][t])) return t;
-    }
-    return never;
-  }
-
   private arm(a: number, from: number): void {
-    this.schedule(a, this.firstTrigger(a, from));
+    this.schedule(a, this.accounts.firstTrigger(a, from));
   }
 
   private schedule(a: number, step: number): void {
@@ -438,9 +343,9 @@ class Settlement {
     for (let k = 0; k < this.activeCount; k++) {
       const a = active[k];
       if (status[a] !== ACTIVE) continue;
-      const equity = this.equityOf(a);
-      const maintenance = this.maintenanceOf(a);
-      if (this.notionalOf(a) <= 0) {
+      const equity = this.accounts.equityOf(a);
+      const maintenance = this.accounts.maintenanceOf(a);
+      if (this.accounts.notionalOf(a) <= 0) {
         this.closeAccount(a, equity);
         continue;
       }
@@ -653,7 +558,7 @@ class Settlement {
         this.toOutsideAtMark(m, q);
         this.vaultCost[m] -= q * this.price[m];
         this.vaultQuantity[m] = 0;
-        this.requestHaircut(m, -Math.sign(q), (toRaise * Math.abs(q) * this.price[m]) / notional, VAULT);
+        this.desk.requestHaircut(m, -Math.sign(q), (toRaise * Math.abs(q) * this.price[m]) / notional, VAULT);
       }
       return;
     }
@@ -664,10 +569,21 @@ class Settlement {
       const coins = Math.abs(q);
       const share = (toRaise * coins * this.price[m]) / notional;
       const x = this.price[m] + (sign * share) / coins;
-      const matched = this.matchWinners(m, sign, coins, x, false);
+      const matched = this.desk.matchWinners(m, sign, coins, x, false);
       this.vaultQuantity[m] -= sign * matched;
       this.vaultCost[m] -= sign * matched * x;
       this.coverByVenue(share * (1 - matched / coins));
+    }
+  }
+
+  /** A haircut request was raised: `got` of `amount` to an account or the vault; the rest stays unraised. */
+  private credit(recipient: number, amount: number, got: number): void {
+    if (recipient === VAULT) {
+      this.vaultCash += got;
+      this.coverByVenue(amount - got);
+    } else {
+      this.scratch.cash[recipient] += got;
+      this.residual += amount - got;
     }
   }
 
@@ -734,7 +650,7 @@ class Settlement {
     this.countNegative(a, shortfall);
     const toRaise = this.coverFromFunds(shortfall);
     cash[a] += shortfall - toRaise;
-    const notional = this.notionalOf(a);
+    const notional = this.accounts.notionalOf(a);
     if (this.policy === 'none') {
       // No ADL: the positions go to the book; the account stays below zero.
       this.sendAllToBook(a);
@@ -752,7 +668,7 @@ class Settlement {
         cash[a] += side[p] * q * (this.price[m] - entry[p]);
         this.toOutsideAtMark(m, side[p] * q);
         quantity[p] = 0;
-        if (toRaise > 0) this.requestHaircut(m, -side[p], (toRaise * q * this.price[m]) / notional, a);
+        if (toRaise > 0) this.desk.requestHaircut(m, -side[p], (toRaise * q * this.price[m]) / notional, a);
       }
       return;
     }
@@ -763,7 +679,7 @@ class Settlement {
       const s = side[p];
       const share = (toRaise * q * this.price[m]) / notional;
       const x = this.price[m] + (s * share) / q;
-      const matched = this.matchWinners(m, s, q, x, false);
+      const matched = this.desk.matchWinners(m, s, q, x, false);
       this.countLiquidation(p, matched);
       cash[a] += s * matched * (x - entry[p]);
       quantity[p] = q - matched;
@@ -779,7 +695,7 @@ class Settlement {
   private settlePendingBankruptcies(): void {
     const { cash } = this.scratch;
     for (const a of this.pendingBankrupt) {
-      const equity = this.equityOf(a);
+      const equity = this.accounts.equityOf(a);
       if (!this.hyperliquid && equity >= 0) {
         // Insurance-fund venues: what is left after the book goes to the fund.
         this.fund += equity;
@@ -815,127 +731,17 @@ class Settlement {
       const m = market[p];
       const share = (amount * coinsOf(p) * this.price[m]) / notional;
       if (!this.queueLike()) {
-        this.requestHaircut(m, -side[p], share, a);
+        this.desk.requestHaircut(m, -side[p], share, a);
         continue;
       }
       // The bankrupt coins were sold: the winners close at the bankruptcy price; the book takes their coins.
       const coins = coinsOf(p);
       const x = this.price[m] + (side[p] * share) / coins;
-      const matched = this.matchWinners(m, side[p], coins, x, true);
+      const matched = this.desk.matchWinners(m, side[p], coins, x, true);
       const got = (share * matched) / coins;
       this.scratch.cash[a] += got;
       this.residual += share - got;
     }
-  }
-
-  /** Haircut policies: what a bankrupt account (or the vault) needs from one market's winners this step; raised together in `applyHaircuts`. */
-  private requestHaircut(m: number, winnerSide: number, amount: number, recipient: number): void {
-    const slot = 2 * m + (winnerSide > 0 ? 0 : 1);
-    this.haircutDue[slot] += amount;
-    this.requests.push(slot, amount, recipient);
-  }
-
-  /** One haircut pass per market and side for everything requested this step; each recipient gets its share of what was raised. */
-  private applyHaircuts(): void {
-    if (this.requests.length === 0) return;
-    const raisedShare = new Float64Array(this.haircutDue.length);
-    for (let slot = 0; slot < this.haircutDue.length; slot++) {
-      const due = this.haircutDue[slot];
-      if (due <= 0) continue;
-      const raised = this.haircutWinners(slot >> 1, slot % 2 === 0 ? 1 : -1, due);
-      raisedShare[slot] = raised / due;
-    }
-    for (let k = 0; k < this.requests.length; k += 3) {
-      const [slot, amount, recipient] = [this.requests[k], this.requests[k + 1], this.requests[k + 2]];
-      const got = amount * raisedShare[slot];
-      if (recipient === VAULT) {
-        this.vaultCash += got;
-        this.coverByVenue(amount - got);
-      } else {
-        this.scratch.cash[recipient] += got;
-        this.residual += amount - got;
-      }
-    }
-    this.requests.length = 0;
-    this.haircutDue.fill(0);
-  }
-
-  /**
-   * Queue ADL in market m against positions on the side opposite `loserSide`: whole positions in queue
-   * order, the last one partly, at price x, until `coins` are matched. `toOutside`: the bankrupt
-   * coins were already sold, so the book takes the winners' coins at the mark. Returns the coins matched.
-   */
-  private matchWinners(m: number, loserSide: number, coins: number, x: number, toOutside: boolean): number {
-    const winnerSide = -loserSide;
-    const cursor = this.cursorFor(m, winnerSide);
-    const { quantity, cash, status } = this.scratch;
-    const { account, entry } = this.population;
-    let left = coins;
-    while (left > 1e-12 * coins) {
-      const p = cursor.next();
-      if (p < 0) break;
-      const q = quantity[p];
-      const a = account[p];
-      if (q <= 0 || status[a] === CLOSED) continue;
-      const dq = Math.min(q, left);
-      const inProfit = winnerSide * (this.price[m] - entry[p]) > 0;
-      this.scratch.flags[a] |= HIT | ELIGIBLE;
-      this.waves.recordClose(a, m, winnerSide * dq, x, this.equityOf(a));
-      quantity[p] = q - dq;
-      cash[a] += winnerSide * dq * (x - entry[p]);
-      this.collected += winnerSide * dq * (this.price[m] - x);
-      if (toOutside) {
-        this.outsideQuantity[m] += winnerSide * dq;
-        this.outsideCost[m] += winnerSide * dq * this.price[m];
-      }
-      left -= dq;
-      this.adlNotional += dq * this.price[m];
-      this.adlFills++;
-      if (inProfit) this.closesInProfit++;
-      if (this.inWindow()) {
-        this.windowAdlNotional += dq * this.price[m];
-        this.windowAdlFills++;
-        this.windowUsers.add(a);
-      }
-      if (quantity[p] > 0 && status[a] === IDLE) this.rearm(a);
-    }
-    return coins - left;
-  }
-
-  /** The ranked queue of (market, side) at this step, scored once per step. */
-  private cursorFor(m: number, winnerSide: number): QueueCursor {
-    const slot = 2 * m + (winnerSide > 0 ? 0 : 1);
-    const cursor = this.scratch.cursors[slot];
-    if (this.cursorStep[slot] === this.t) return cursor;
-    this.cursorStep[slot] = this.t;
-    cursor.reset();
-    const positions = this.population.positionsOf[slot];
-    const { quantity, status, flags } = this.scratch;
-    const { account, entry } = this.population;
-    const state = this.scorer.state;
-    const price = this.price[m];
-    for (let k = 0; k < positions.length; k++) {
-      const p = positions[k];
-      const q = quantity[p];
-      if (q <= 0) continue;
-      const a = account[p];
-      if (status[a] === CLOSED) continue;
-      const pnl = winnerSide * q * (price - entry[p]);
-      const equity = this.population.single[a] === 1 ? this.scratch.cash[a] + pnl : this.equityOf(a);
-      if (equity <= 0) continue;
-      if (pnl > 0) flags[a] |= ELIGIBLE;
-      state.sign = winnerSide > 0 ? 1 : -1;
-      state.quantity = q;
-      state.entryPrice = entry[p];
-      state.markPrice = price;
-      // Cross margin: the position's collateral is the account's cash plus the PnL of its other positions.
-      state.collateral = equity - pnl;
-      state.maintenanceMargin = this.maintenance.of(m, q * price);
-      this.scorer.key(this.key);
-      cursor.add(p, this.key.tier, this.key.score);
-    }
-    if (this.waves.wantsProfile()) this.waves.profileWinners(positions, quantity, winnerSide, price, (a) => this.equityOf(a));
-    return cursor;
   }
 
   /** An ADL'd account with positions left: its liquidation trigger moves (smaller positions). */
@@ -943,70 +749,11 @@ class Settlement {
     this.arm(a, this.t + 1);
   }
 
-  /**
-   * Pro-rata (the same share of every winner's profit) or socialized (by account equity, capped at the
-   * profit) in market m among positions on `winnerSide`. Returns what was raised.
-   */
-  private haircutWinners(m: number, winnerSide: number, amount: number): number {
-    const slot = 2 * m + (winnerSide > 0 ? 0 : 1);
-    const positions = this.population.positionsOf[slot];
-    const { quantity, status, cash, flags, haircut, equityAtHit, candidates, amounts, weights, equities } = this.scratch;
-    const socialized = this.policy === 'socialized';
-    const { account, entry } = this.population;
-    const price = this.price[m];
-    let count = 0;
-    let profitSum = 0;
-    for (let k = 0; k < positions.length; k++) {
-      const p = positions[k];
-      const q = quantity[p];
-      if (q <= 0) continue;
-      const a = account[p];
-      if (status[a] === CLOSED) continue;
-      const profit = winnerSide * q * (price - entry[p]);
-      if (profit <= 0) continue;
-      const single = this.population.single[a] === 1;
-      const equity = single ? cash[a] + profit : this.equityOf(a);
-      if (equity <= 0) continue;
-      flags[a] |= ELIGIBLE;
-      candidates[count] = p;
-      amounts[count] = Math.min(profit, equity);
-      equities[count] = equity;
-      // Socialized: the account's equity, shared over its positions by notional.
-      weights[count] = !socialized || single ? equity : (equity * q * price) / this.notionalOf(a);
-      profitSum += amounts[count];
-      count++;
-    }
-    if (count === 0 || amount <= 0) return 0;
-    const raise = Math.min(amount, profitSum);
-    const taken = this.scratch.taken;
-    taken.fill(0, 0, count);
-    if (socialized) waterFill(count, raise, amounts, taken, weights);
-    else for (let k = 0; k < count; k++) taken[k] = (raise * amounts[k]) / profitSum;
-    let raised = 0;
-    let waveMax = 0;
-    for (let k = 0; k < count; k++) {
-      const h = taken[k];
-      if (h <= 0) continue;
-      const a = account[candidates[k]];
-      const before = equities[k];
-      if (equityAtHit[a] === 0) equityAtHit[a] = before;
-      if (before > 0) waveMax = Math.max(waveMax, h / before);
-      haircut[a] += h;
-      cash[a] -= h;
-      flags[a] |= HIT;
-      raised += h;
-    }
-    this.collected += raised;
-    this.haircutTaken += raised;
-    this.waves.haircutWave(waveMax);
-    return raised;
-  }
-
   // --- the ledger and the outcome ------------------------------------------------------------------
 
   private verifyLedger(): void {
     let accounts = 0;
-    for (let a = 0; a < this.population.accountCount; a++) accounts += this.equityOf(a);
+    for (let a = 0; a < this.population.accountCount; a++) accounts += this.accounts.equityOf(a);
     let outside = 0;
     for (let m = 0; m < this.markets; m++) outside += this.outsideQuantity[m] * this.price[m] - this.outsideCost[m];
     const residual = checkLedger({ accounts, outside, vault: this.vaultValue(), fund: this.fund, reserve: this.reserve, initial: this.initialTotal + this.injected });
@@ -1035,13 +782,13 @@ class Settlement {
       deficit: this.deficit,
       negativeEquityAccounts: this.negativeAccounts,
       need: this.need,
-      collected: this.collected,
-      taken: this.haircutTaken + queueTaken,
-      adlNotional: this.adlNotional,
-      adlFills: this.adlFills,
+      collected: this.desk.collected,
+      taken: this.desk.haircutTaken + queueTaken,
+      adlNotional: this.desk.adlNotional,
+      adlFills: this.desk.adlFills,
       tradersHit: hit,
       winners: eligible,
-      closesInProfitShare: this.adlFills > 0 ? this.closesInProfit / this.adlFills : 0,
+      closesInProfitShare: this.desk.adlFills > 0 ? this.desk.closesInProfit / this.desk.adlFills : 0,
       maxHaircutPct: maxPct,
       meanWaveMaxHaircutPct: this.waves.meanWaveMax(),
       giniHaircut: gini(Float64Array.from(pcts), eligible - hit),
@@ -1055,9 +802,9 @@ class Settlement {
       liquidatedAccounts: this.liquidatedAccounts,
       window: {
         liquidatedNotional: this.windowLiquidated,
-        adlNotional: this.windowAdlNotional,
-        adlFills: this.windowAdlFills,
-        adlUsers: this.windowUsers.size,
+        adlNotional: this.desk.windowAdlNotional,
+        adlFills: this.desk.windowAdlFills,
+        adlUsers: this.desk.windowUsers.size,
         deficit: this.windowDeficit,
         negativeEquityAccounts: this.windowNegativeAccounts,
         firstLiquidationStep: this.firstLiquidationStep,
@@ -1073,38 +820,5 @@ class Settlement {
       firstWave: this.waves.firstWave,
       firstWaveWinners: this.waves.firstWaveWinners,
     };
-  }
-}
-
-/**
- * Socialized loss: split `amount` in proportion to `weights`, never taking more than `capacity`;
- * what a capped winner cannot pay is re-split among the others.
- */
-export function waterFill(count: number, amount: number, capacity: Float64Array, taken: Float64Array, weights: Float64Array): void {
-  const open = new Uint8Array(count).fill(1);
-  let weightSum = 0;
-  for (let k = 0; k < count; k++) weightSum += weights[k];
-  let remaining = amount;
-  for (let round = 0; round < 60 && remaining > amount * 1e-12 && weightSum > 0; round++) {
-    let paid = 0;
-    let capped = 0;
-    let cappedWeight = 0;
-    const perWeight = remaining / weightSum;
-    for (let k = 0; k < count; k++) {
-      if (!open[k]) continue;
-      let share = perWeight * weights[k];
-      const room = capacity[k] - taken[k];
-      if (share >= room) {
-        share = room;
-        open[k] = 0;
-        capped++;
-        cappedWeight += weights[k];
-      }
-      taken[k] += share;
-      paid += share;
-    }
-    remaining -= paid;
-    weightSum -= cappedWeight;
-    if (capped === 0) return;
   }
 }
