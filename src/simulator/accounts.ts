@@ -34,6 +34,33 @@ export class AccountBook {
     this.price = Float64Array.from(params.markets, (m) => m.startPrice);
   }
 
+  /** Set by `measure`: the account's equity, maintenance margin and open notional at the current prices. */
+  equity = 0;
+  maintenanceMargin = 0;
+  notional = 0;
+
+  /** Equity, maintenance and open notional of account a in one pass over its positions (into the fields above). */
+  measure(a: number): void {
+    const { firstPosition, market, side, entry } = this.population;
+    const quantity = this.quantity;
+    const price = this.price;
+    let equity = this.cash[a];
+    let maintenance = 0;
+    let notional = 0;
+    for (let p = firstPosition[a]; p < firstPosition[a + 1]; p++) {
+      const q = quantity[p];
+      if (q <= 0) continue;
+      const m = market[p];
+      const value = q * price[m];
+      equity += side[p] * q * (price[m] - entry[p]);
+      maintenance += this.maintenance.of(m, value);
+      notional += value;
+    }
+    this.equity = equity;
+    this.maintenanceMargin = maintenance;
+    this.notional = notional;
+  }
+
   /** Each market's mark after step t. */
   moveTo(t: number): void {
     for (let m = 0; m < this.price.length; m++) this.price[m] = this.paths.prices[m][t];

@@ -131,10 +131,12 @@ export class AdlDesk {
     this.cursorStep[slot] = t;
     cursor.reset();
     const positions = this.population.positionsOf[slot];
-    const { quantity, status, flags } = this.scratch;
-    const { account, entry } = this.population;
+    const { quantity, status, flags, cash } = this.scratch;
+    const { account, entry, single } = this.population;
     const state = this.scorer.state;
     const price = this.accounts.price[m];
+    const sign = winnerSide > 0 ? 1 : -1;
+    const key = this.key;
     for (let k = 0; k < positions.length; k++) {
       const p = positions[k];
       const q = quantity[p];
@@ -142,18 +144,18 @@ export class AdlDesk {
       const a = account[p];
       if (status[a] === CLOSED) continue;
       const pnl = winnerSide * q * (price - entry[p]);
-      const equity = this.population.single[a] === 1 ? this.scratch.cash[a] + pnl : this.accounts.equityOf(a);
+      const equity = single[a] === 1 ? cash[a] + pnl : this.accounts.equityOf(a);
       if (equity <= 0) continue;
       if (pnl > 0) flags[a] |= ELIGIBLE;
-      state.sign = winnerSide > 0 ? 1 : -1;
+      state.sign = sign;
       state.quantity = q;
       state.entryPrice = entry[p];
       state.markPrice = price;
       // Cross margin: the position's collateral is the account's cash plus the PnL of its other positions.
       state.collateral = equity - pnl;
       state.maintenanceMargin = this.accounts.maintenance.of(m, q * price);
-      this.scorer.key(this.key);
-      cursor.add(p, this.key.tier, this.key.score);
+      this.scorer.key(key);
+      cursor.add(p, key.tier, key.score);
     }
     if (this.waves.wantsProfile()) this.waves.profileWinners(positions, quantity, winnerSide, price, (a) => this.accounts.equityOf(a));
     return cursor;
@@ -168,7 +170,7 @@ export class AdlDesk {
     const positions = this.population.positionsOf[slot];
     const { quantity, status, cash, flags, haircut, equityAtHit, candidates, amounts, weights, equities } = this.scratch;
     const socialized = this.policy === 'socialized';
-    const { account, entry } = this.population;
+    const { account, entry, single: singleAccount } = this.population;
     const price = this.accounts.price[m];
     let count = 0;
     let profitSum = 0;
@@ -180,7 +182,7 @@ export class AdlDesk {
       if (status[a] === CLOSED) continue;
       const profit = winnerSide * q * (price - entry[p]);
       if (profit <= 0) continue;
-      const single = this.population.single[a] === 1;
+      const single = singleAccount[a] === 1;
       const equity = single ? cash[a] + profit : this.accounts.equityOf(a);
       if (equity <= 0) continue;
       flags[a] |= ELIGIBLE;

@@ -208,13 +208,7 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
   // Accounts grouped by side and first market: the scans of one market's winners then read memory
   // mostly in order (every one-position account of that market and side is in one run).
   const ordered = groupAccounts(accountCount, firstPosition, market, side, accountSide, cash, quantity, entry, marketCount);
-  const positionsOf: Int32Array[] = [];
-  for (let k = 0; k < 2 * marketCount; k++) positionsOf.push(new Int32Array(counts[k]));
-  counts.fill(0);
-  for (let p = 0; p < positionCount; p++) {
-    const k = 2 * ordered.market[p] + (ordered.side[p] > 0 ? 0 : 1);
-    positionsOf[k][counts[k]++] = p;
-  }
+  const positionsOf = listPositions(ordered.market, ordered.side, counts);
 
   const single = new Uint8Array(accountCount);
   for (let acc = 0; acc < accountCount; acc++) single[acc] = ordered.firstPosition[acc + 1] - ordered.firstPosition[acc] === 1 ? 1 : 0;
@@ -237,6 +231,18 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
   };
 }
 
+/** Per market and side (index 2m for longs, 2m + 1 for shorts), its positions in index order. */
+function listPositions(market: Uint8Array, side: Int8Array, counts: Int32Array): Int32Array[] {
+  const lists: Int32Array[] = [];
+  for (let k = 0; k < counts.length; k++) lists.push(new Int32Array(counts[k]));
+  const filled = new Int32Array(counts.length);
+  for (let p = 0; p < market.length; p++) {
+    const k = 2 * market[p] + (side[p] > 0 ? 0 : 1);
+    lists[k][filled[k]++] = p;
+  }
+  return lists;
+}
+
 /** The same accounts and positions, accounts in order of (first market, side) (a stable counting sort). */
 function groupAccounts(
   accountCount: number,
@@ -250,38 +256,52 @@ function groupAccounts(
   marketCount: number,
 ) {
   const positionCount = firstPosition[accountCount];
-  const keyOf = (a: number) => 2 * market[firstPosition[a]] + (accountSide[a] > 0 ? 0 : 1);
-  const start = new Int32Array(2 * marketCount + 1);
-  for (let a = 0; a < accountCount; a++) start[keyOf(a) + 1]++;
-  for (let k = 0; k < 2 * marketCount; k++) start[k + 1] += start[k];
+  const groups = 2 * marketCount;
+  const key = new Int32Array(accountCount);
+  const start = new Int32Array(groups + 1);
+  for (let a = 0; a < accountCount; a++) {
+    const k = 2 * market[firstPosition[a]] + (accountSide[a] > 0 ? 0 : 1);
+    key[a] = k;
+    start[k + 1]++;
+  }
+  for (let k = 0; k < groups; k++) start[k + 1] += start[k];
   const order = new Int32Array(accountCount);
-  for (let a = 0; a < accountCount; a++) order[start[keyOf(a)]++] = a;
-  const out = {
-    accountSide: new Int8Array(accountCount),
-    firstPosition: new Int32Array(accountCount + 1),
-    cash: new Float64Array(accountCount),
-    account: new Int32Array(positionCount),
-    market: new Uint8Array(positionCount),
-    side: new Int8Array(positionCount),
-    quantity: new Float64Array(positionCount),
-    entry: new Float64Array(positionCount),
-  };
+  for (let a = 0; a < accountCount; a++) order[start[key[a]]++] = a;
+  const newSide = new Int8Array(accountCount);
+  const newFirst = new Int32Array(accountCount + 1);
+  const newCash = new Float64Array(accountCount);
+  const newAccount = new Int32Array(positionCount);
+  const newMarket = new Uint8Array(positionCount);
+  const newPositionSide = new Int8Array(positionCount);
+  const newQuantity = new Float64Array(positionCount);
+  const newEntry = new Float64Array(positionCount);
   let p = 0;
   for (let a = 0; a < accountCount; a++) {
     const from = order[a];
-    out.accountSide[a] = accountSide[from];
-    out.cash[a] = cash[from];
-    out.firstPosition[a] = p;
-    for (let q = firstPosition[from]; q < firstPosition[from + 1]; q++, p++) {
-      out.account[p] = a;
-      out.market[p] = market[q];
-      out.side[p] = side[q];
-      out.quantity[p] = quantity[q];
-      out.entry[p] = entry[q];
+    newSide[a] = accountSide[from];
+    newCash[a] = cash[from];
+    newFirst[a] = p;
+    const last = firstPosition[from + 1];
+    for (let q = firstPosition[from]; q < last; q++) {
+      newAccount[p] = a;
+      newMarket[p] = market[q];
+      newPositionSide[p] = side[q];
+      newQuantity[p] = quantity[q];
+      newEntry[p] = entry[q];
+      p++;
     }
   }
-  out.firstPosition[accountCount] = p;
-  return out;
+  newFirst[accountCount] = p;
+  return {
+    accountSide: newSide,
+    firstPosition: newFirst,
+    cash: newCash,
+    account: newAccount,
+    market: newMarket,
+    side: newPositionSide,
+    quantity: newQuantity,
+    entry: newEntry,
+  };
 }
 
 function startMaintenance(params: SimulationParams, market: Uint8Array, quantity: Float64Array, from: number, to: number): number {

@@ -343,9 +343,9 @@ class Settlement {
     for (let k = 0; k < this.activeCount; k++) {
       const a = active[k];
       if (status[a] !== ACTIVE) continue;
-      const equity = this.accounts.equityOf(a);
-      const maintenance = this.accounts.maintenanceOf(a);
-      if (this.accounts.notionalOf(a) <= 0) {
+      this.accounts.measure(a);
+      const { equity, maintenanceMargin: maintenance } = this.accounts;
+      if (this.accounts.notional <= 0) {
         this.closeAccount(a, equity);
         continue;
       }
