@@ -96,7 +96,11 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
   const minutes = numberOf(args.minutes);
   if (minutes !== undefined) overrides.minutes = minutes;
   const fund = numberOf(args.fund);
-  if (fund !== undefined) overrides.fundUsd = fund;
+  // The backstop that pays first: the insurance fund, or on Hyperliquid the liquidator vault.
+  if (fund !== undefined) {
+    overrides.fundUsd = fund;
+    overrides.backstopVaultUsd = fund;
+  }
   const depth = numberOf(args.depth);
   if (depth !== undefined) overrides.depthUsdPerPct = depth;
 

@@ -68,13 +68,28 @@ test('/simulate custom drop=15% minutes=30 fund=50m in Vietnamese', async () => 
   assert.equal(data.minutes, 30);
   assert.equal(data.fund.kind, 'insurance-fund');
   // The fund is given at the venue's size; the model holds its share.
-  assert.ok(Math.abs(data.fund.start * data.scale - 50_000_000) < 1);
+  assert.ok(Math.abs(data.fund.start * data.scale - 50_000_000) / 50_000_000 < 1e-6);
   assert.ok(Math.abs(data.markets[0].lowPct + 0.15) < 0.02, 'BTC falls by the drop');
   const text = allText(reply);
   assert.match(text, /Quỹ bảo hiểm/);
   assert.match(text, /không so sánh được/);
   assert.match(text, /Mô hình được hiệu chỉnh/);
   assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
+});
+
+test('fund= sets the backstop that pays first: on Hyperliquid the liquidator vault; a large one leaves less to ADL', async () => {
+  const ctx = makeTestContext({ platform: 'discord' });
+  const run = async (fund: string) =>
+    (await simulateCommand.run({ scenario: 'custom', drop: new Decimal('0.15'), fund: new Decimal(fund), positions: 5_000, seed: 3, policy: 'queue' }, ctx)).data as {
+      fund: { kind: string; start: number };
+      scale: number;
+      policies: Array<{ need: number }>;
+    };
+  const small = await run('1000000');
+  const large = await run('5000000000');
+  assert.equal(small.fund.kind, 'backstop-vault');
+  assert.ok(Math.abs(large.fund.start * large.scale - 5e9) / 5e9 < 1e-6);
+  assert.ok(large.policies[0].need < small.policies[0].need, `${large.policies[0].need} < ${small.policies[0].need}`);
 });
 
 test("/simulate venue=binance: the published block says not comparable; the regime is named", async () => {
