@@ -137,14 +137,18 @@ export class AccountBook {
     const long = this.population.side[p] > 0;
     const liquidation = this.maintenance.liquidationPrice(m, this.population.side[p], q, this.cash[a], this.population.entry[p]);
     if (Number.isNaN(liquidation)) return never;
-    const crosses = (price: number) => (long ? price < liquidation : price > liquidation);
+    // A long is liquidated below its price, a short above: compare side × price.
+    const sign = long ? -1 : 1;
+    const level = sign * liquidation;
     const { blockLow, blockHigh, aheadLow, aheadHigh, prices } = this.paths;
     const firstBlock = Math.floor(from / BLOCK);
     const blocks = blockLow[m].length;
-    if (firstBlock >= blocks || !crosses(long ? aheadLow[m][firstBlock] : aheadHigh[m][firstBlock])) return never;
+    if (firstBlock >= blocks || !(sign * (long ? aheadLow[m][firstBlock] : aheadHigh[m][firstBlock]) > level)) return never;
+    const path = prices[m];
     for (let b = firstBlock; b < blocks; b++) {
-      if (!crosses(long ? blockLow[m][b] : blockHigh[m][b])) continue;
-      for (let t = Math.max(from, b * BLOCK); t < Math.min(never, (b + 1) * BLOCK); t++) if (crosses(prices[m][t])) return t;
+      if (!(sign * (long ? blockLow[m][b] : blockHigh[m][b]) > level)) continue;
+      const end = Math.min(never, (b + 1) * BLOCK);
+      for (let t = Math.max(from, b * BLOCK); t < end; t++) if (sign * path[t] > level) return t;
     }
     return never;
   }
