@@ -19,7 +19,7 @@ const allText = (reply: Reply) =>
 
 test('/simulate 2025-10-10 answers with the policy table, the published comparison, the chart, the footer and the JSON contract', async () => {
   const ctx = makeTestContext({ platform: 'discord' });
-  const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 20_000, seed: 1010, policy: 'all' }, ctx);
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 10_000, seed: 1010, policy: 'all' }, ctx);
   const tables = reply.blocks.filter((block) => block.kind === 'table');
   assert.equal(tables.length, 2);
   const [policies, published] = tables;
@@ -40,7 +40,7 @@ test('/simulate 2025-10-10 answers with the policy table, the published comparis
   const data = reply.data as { scenario: string; venue: string; positions: number; policies: Array<{ policy: string }>; published: Array<{ key: string }> };
   assert.equal(data.scenario, '2025-10-10');
   assert.equal(data.venue, 'hyperliquid');
-  assert.equal(data.positions, 20_000);
+  assert.equal(data.positions, 10_000);
   assert.equal(data.policies.length, 4);
   assert.ok(data.published.length >= 7);
   assert.doesNotMatch(allText(reply), /simulate\.|NaN|undefined|0\.30000000000000004/);
