@@ -15,7 +15,7 @@ const only = process.argv[2];
 const wanted = (name: string) => !only || name.includes(only);
 
 if (wanted('simulator')) {
-  console.log('\n== simulator: 1,000,000 positions × 1,000 steps (and the sort yardstick)');
+  console.log('\n== simulator: 1,000,000 positions × 500 steps (and the sort yardstick), then the calibration');
   const rows: BenchRow[] = await simulatorBench();
   const table = [
     ['case', 'time (ms)', 'peak RSS (MB)', 'note'],

@@ -5,12 +5,13 @@ import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { Block, Reply } from '../src/chat/reply.ts';
 import { serviceKey } from '../src/chat/services.ts';
-import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
+import { formatLeverage, formatNumber, formatPercent, formatUsd, formatUsdCompact, type NumberLang } from '../src/core/numbers.ts';
 import { getVenue, shippedTable } from '../src/core/venues.ts';
 import { renderSimulationChart } from '../src/simulator/chart.ts';
 import {
   ADL_POLICIES,
   LIMITS,
+  presetVenue,
   REGIMES,
   resolveParams,
   SCENARIOS,
@@ -23,6 +24,7 @@ import {
   type SimulationParams,
   type VenueId,
 } from '../src/simulator/params.ts';
+import type { PublishedFigure } from '../src/simulator/published.ts';
 import { SimulationBusyError, type SimulationRunner } from '../src/simulator/runner.ts';
 import { runSimulation, type SimulationResult } from '../src/simulator/simulate.ts';
 
@@ -55,7 +57,8 @@ export const simulateCommand: Command = {
   examples: [
     { args: { scenario: '2025-10-10' }, positional: ['2025-10-10'] },
     { args: { scenario: 'custom', drop: '15%', minutes: '30', fund: '50m' }, positional: ['custom'] },
-    { args: { scenario: 'mild', policy: 'queue', venue: 'hyperliquid' }, positional: ['mild'] },
+    { args: { scenario: '2025-10-10', venue: 'binance' }, positional: ['2025-10-10'] },
+    { args: { scenario: 'mild', policy: 'queue' }, positional: ['mild'] },
   ],
   async run(args, ctx) {
     const params = paramsFromArgs(args, ctx);
@@ -67,7 +70,7 @@ export const simulateCommand: Command = {
       if (error instanceof SimulationBusyError) throw new UserError('simulate.error-busy');
       throw error;
     }
-    return simulationReply(result, ctx);
+    return await simulationReply(result, ctx);
   },
 };
 
@@ -83,11 +86,13 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
     }
     overrides.positions = positions;
   }
+  const scenario = typeof args.scenario === 'string' ? args.scenario : '2025-10-10';
   const seed = numberOf(args.seed);
   if (seed !== undefined) overrides.seed = seed;
   if (typeof args.venue === 'string') overrides.venue = args.venue as VenueId;
-  // The simulator runs on its own model copy of the BTC tiers (data/simulator/venues.json): data/venues now ships
-  // only dated venue tables (none for OKX, BitMEX, dYdX; Binance's of 2021), which the replay team will re-base on.
+  // Shipped, dated venue tables (the ones /liq and /adl-rank use) replace the simulator's model copy where they exist.
+  const venue = overrides.venue ?? ((SCENARIOS as readonly string[]).includes(scenario) ? presetVenue(scenario) : undefined);
+  if (venue !== undefined && (VENUES as readonly string[]).includes(venue)) overrides.tiersByTable = marketTables(venue);
   if (typeof args.regime === 'string') overrides.regime = args.regime as PopulationRegime;
   const policy = typeof args.policy === 'string' ? args.policy : 'all';
   if (policy !== 'all') overrides.policies = [policy as AdlPolicy];
@@ -96,11 +101,14 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
   const minutes = numberOf(args.minutes);
   if (minutes !== undefined) overrides.minutes = minutes;
   const fund = numberOf(args.fund);
-  if (fund !== undefined) overrides.fundUsd = fund;
+  // The backstop that pays first: the insurance fund, or on Hyperliquid the liquidator vault.
+  if (fund !== undefined) {
+    overrides.fundUsd = fund;
+    overrides.backstopVaultUsd = fund;
+  }
   const depth = numberOf(args.depth);
   if (depth !== undefined) overrides.depthUsdPerPct = depth;
 
-  const scenario = typeof args.scenario === 'string' ? args.scenario : '2025-10-10';
   try {
     const params = resolveParams(scenario, overrides);
     // A preset's default size yields to a smaller chat cap.
@@ -111,23 +119,31 @@ export function paramsFromArgs(args: ParsedArgs, ctx: ChatContext): SimulationPa
   }
 }
 
+/** The market tables a run uses: BTC, ETH and SOL their own; HYPE and the alt basket the venue's `default`. */
+export const MARKET_TABLES = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'default'] as const;
+
 /**
- * The venue's BTCUSDT maintenance tiers shipped in data/venues (src/core/venues.ts) as the simulator's
- * plain arrays; undefined where no dated BTCUSDT table is shipped (the simulator keeps its model copy).
- * Venues that apply one tier's rate to the whole position (OKX, BitMEX) have no deduction.
+ * The venue's dated tables shipped in data/venues (the same ones /liq and /adl-rank use), as the
+ * simulator's plain arrays, for the market tables a run uses. A table not shipped for that symbol is left
+ * out: the simulator then uses its own model copy (data/simulator/venues.json, each table naming its source,
+ * stand-ins marked as such). Venues that apply one tier's rate to the whole position (OKX, BitMEX) have no
+ * deduction.
  */
-export function btcTiers(venue: VenueId): MarginTiers | undefined {
+export function marketTables(venue: VenueId): Record<string, MarginTiers> {
   const rules = getVenue(venue);
-  const table = shippedTable(rules, 'BTCUSDT');
-  if (!table) return undefined;
-  const { tiers } = table;
   const wholePosition = rules.liquidation.maintenanceModel === 'whole-position';
-  return {
-    floors: tiers.map((tier) => tier.floor.toNumber()),
-    mmrs: tiers.map((tier) => tier.mmr.toNumber()),
-    maintenanceAmounts: tiers.map((tier) => (wholePosition ? 0 : tier.maintenanceAmount.toNumber())),
-    maxLeverage: tiers.map((tier) => tier.maxLeverage?.toNumber() ?? Number.POSITIVE_INFINITY),
-  };
+  const tables: Record<string, MarginTiers> = {};
+  for (const symbol of MARKET_TABLES) {
+    const table = symbol === 'default' ? undefined : shippedTable(rules, symbol);
+    if (!table) continue;
+    tables[symbol] = {
+      floors: table.tiers.map((tier) => tier.floor.toNumber()),
+      mmrs: table.tiers.map((tier) => tier.mmr.toNumber()),
+      maintenanceAmounts: table.tiers.map((tier) => (wholePosition ? 0 : tier.maintenanceAmount.toNumber())),
+      maxLeverage: table.tiers.map((tier) => tier.maxLeverage?.toNumber() ?? Number.POSITIVE_INFINITY),
+    };
+  }
+  return tables;
 }
 
 function numberOf(value: OptionValue | undefined): number | undefined {
@@ -179,30 +195,70 @@ function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPosition
   }
 }
 
-export function simulationReply(result: SimulationResult, ctx: ChatContext): Reply {
+/** en: the ISO date; vi: dd/mm/yyyy. Custom runs have no date. */
+function scenarioLabel(result: SimulationResult, lang: NumberLang): string {
+  if (result.scenario !== '2025-10-10') return result.scenario;
+  const [year, month, day] = result.clock.date.split('-');
+  return lang === 'vi' ? `${day}/${month}/${year}` : result.clock.date;
+}
+
+/** A published figure in people's units: USD compact, shares as percents, counts whole, seconds, ratios as ×. */
+function figureValue(figure: PublishedFigure, value: number | null, lang: NumberLang): string {
+  if (value === null) return '–';
+  switch (figure.key) {
+    case 'liquidatedUsd':
+    case 'adlNotionalUsd':
+      return formatUsdCompact(value, lang);
+    case 'deficitToLiquidated':
+      return formatPercent(value, lang, { decimals: 2 });
+    case 'adlTargetsInProfit':
+      return formatPercent(value, lang, { decimals: 1 });
+    case 'firstAdlLagSeconds':
+      return `${formatNumber(Math.round(value), lang)} s`;
+    case 'queueTakenToNeed':
+      return `${formatNumber(value, lang, { decimals: 2 })}×`;
+    default:
+      return formatNumber(Math.round(value), lang);
+  }
+}
+
+export async function simulationReply(result: SimulationResult, ctx: ChatContext): Promise<Reply> {
   const { t, lang } = ctx;
-  const usd = (value: number) => formatUsdCompact(value, lang);
+  const scale = result.scale;
+  // Absolute figures at the venue's size: the model's × its scale (published.ts).
+  const usd = (value: number) => formatUsdCompact(value * scale, lang);
   const price = (value: number) => formatUsd(value, lang, { decimals: 0 });
+  const label = scenarioLabel(result, lang);
   const blocks: Block[] = [
     {
       kind: 'text',
       text: t('simulate.intro', {
         positions: formatNumber(result.positions, lang),
+        accounts: formatNumber(result.accounts, lang),
+        scale: formatNumber(scale, lang, { decimals: 2 }),
         seed: String(result.seed),
         venue: getVenue(result.venue).displayName,
         regime: t(`simulate.regime-${result.regime}`),
+        from: result.clock.start.slice(0, 5),
+        minutes: formatNumber(result.minutes, lang),
         start: price(result.price.start),
         low: price(result.price.low),
         lowPct: formatPercent(result.price.lowPct, lang, { signed: true }),
-        end: price(result.price.end),
-        minutes: formatNumber(result.minutes, lang),
+        markets: result.markets
+          .slice(1)
+          .map((market) => `${market.id} ${formatPercent(market.lowPct, lang, { signed: true })}`)
+          .join(', '),
       }),
     },
     {
       kind: 'fields',
       fields: [
         { label: t('simulate.field-liquidated'), value: `${usd(result.liquidatedNotional.long)} / ${usd(result.liquidatedNotional.short)}`, inline: true },
-        { label: t('simulate.field-fund'), value: `${usd(result.fund.start)} / ${usd(result.fund.min)} / ${usd(result.fund.end)}`, inline: true },
+        {
+          label: t(result.fund.kind === 'backstop-vault' ? 'simulate.field-vault' : 'simulate.field-fund'),
+          value: `${usd(result.fund.start)} / ${usd(result.fund.min)} / ${usd(result.fund.end)}`,
+          inline: true,
+        },
         { label: t('simulate.field-deficit'), value: usd(result.deficit), inline: true },
         {
           label: t('simulate.field-population'),
@@ -216,7 +272,7 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
     },
   ];
 
-  const adlHappened = result.policies.some((policy) => policy.need > 0);
+  const adlHappened = result.policies.some((policy) => policy.need > 0) || result.deficit > 0;
   if (result.policies.length > 0) {
     blocks.push({
       kind: 'table',
@@ -226,7 +282,7 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
         t(`simulate.policy-${policy.policy}`),
         // Haircut policies close no positions: no ADL'd notional to show.
         policy.policy === 'pro-rata' || policy.policy === 'socialized' ? '–' : usd(policy.adlNotional),
-        formatNumber(policy.tradersHit, lang),
+        formatNumber(Math.round(policy.tradersHit * scale), lang),
         formatPercent(policy.maxHaircutPct, lang),
         policy.need > 0 ? `${formatNumber(policy.takenToNeed, lang, { decimals: 2 })}×` : '–',
         formatPercent(policy.shareOfWinnersHit, lang),
@@ -234,19 +290,40 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
       ]),
     });
   }
+  if (result.published.length > 0) {
+    blocks.push({
+      kind: 'text',
+      text: result.publishedBasis.comparable
+        ? t('simulate.published-intro', { scale: formatNumber(scale, lang, { decimals: 2 }) })
+        : t('simulate.published-not-comparable', { venue: getVenue(result.venue).displayName }),
+    });
+    if (result.publishedBasis.comparable) {
+      blocks.push({
+        kind: 'table',
+        columns: ['figure', 'model', 'published', 'ratio'].map((c) => t(`simulate.col-published-${c}`)),
+        align: ['left', 'right', 'right', 'right'],
+        rows: result.published.map((figure) => [
+          t(`simulate.figure-${figure.key}`),
+          figureValue(figure, figure.model, lang),
+          figureValue(figure, figure.published, lang),
+          figure.ratio === null ? '–' : `${formatNumber(figure.ratio, lang, { decimals: 2 })}×`,
+        ]),
+      });
+    }
+  }
   const queue = result.policies.find((p) => p.policy === 'queue');
   const proRata = result.policies.find((p) => p.policy === 'pro-rata');
   if (!adlHappened) {
     blocks.push({ kind: 'text', text: t('simulate.no-adl') });
-  } else if (queue && proRata) {
+  } else if (queue && proRata && queue.need > 0) {
     blocks.push({
       kind: 'text',
       text: t('simulate.adl-happened', {
         need: usd(proRata.need),
-        queueHit: formatNumber(queue.tradersHit, lang),
+        queueHit: formatNumber(Math.round(queue.tradersHit * scale), lang),
         queueTaken: usd(queue.taken),
         queueRatio: formatNumber(queue.takenToNeed, lang, { decimals: 2 }),
-        proRataHit: formatNumber(proRata.tradersHit, lang),
+        proRataHit: formatNumber(Math.round(proRata.tradersHit * scale), lang),
       }),
     });
   }
@@ -264,29 +341,28 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
   }
   blocks.push({ kind: 'text', text: `_${t('simulate.policies-note')}_` });
 
-  const scenario = result.scenario;
   const image = {
-    png: renderSimulationChart(result, {
-      title: t('simulate.chart-title', { scenario }),
+    png: await renderSimulationChart(result, {
+      title: t('simulate.chart-title', { scenario: label }),
       price: t('simulate.chart-price'),
-      fund: t('simulate.chart-fund'),
+      fund: t(result.fund.kind === 'backstop-vault' ? 'simulate.chart-vault' : 'simulate.chart-fund'),
       liquidatedLong: t('simulate.chart-liquidated-long'),
       liquidatedShort: t('simulate.chart-liquidated-short'),
       adl: t('simulate.chart-adl'),
-      minutes: t('simulate.chart-minutes'),
+      minutes: t('simulate.chart-minutes', { from: result.clock.start.slice(0, 5) }),
       million: t('simulate.chart-million'),
       billion: t('simulate.chart-billion'),
     }),
-    alt: t('simulate.chart-alt', { scenario }),
-    filename: `simulation-${scenario}-${result.seed}.png`,
+    alt: t('simulate.chart-alt', { scenario: label }),
+    filename: `simulation-${result.scenario}-${result.seed}.png`,
   };
 
   return {
-    title: t('simulate.title', { scenario }),
+    title: t('simulate.title', { scenario: label }),
     tone: adlHappened ? 'warn' : 'info',
     blocks,
     image,
-    footer: t('simulate.footer'),
+    footer: `${t('simulate.footer')} ${t('simulate.limits')}`,
     data: result as unknown as Record<string, unknown>,
   };
 }

@@ -4,6 +4,7 @@ import type { SimulationResult } from './simulate.ts';
 /** Chart text in the reader's language (the command translates; the simulator stays chat-free). */
 export interface SimulationChartLabels {
   title: string;
+  /** Axis name of the price lines: each market as a share of its start. */
   price: string;
   fund: string;
   liquidatedLong: string;
@@ -15,23 +16,44 @@ export interface SimulationChartLabels {
   billion: string;
 }
 
-/** Price path with ADL marks and the fund balance on top; liquidations per step below. */
+/** One colour per market line; the lead market (BTC) takes the price colour. */
+const MARKET_COLOURS = [PALETTE.price, '#0891b2', '#9333ea', '#db2777', PALETTE.neutral];
+
+/**
+ * Every market's price as a share of its start, the fund or backstop vault, and the ADL moments on top;
+ * liquidations per bucket of steps below. The x axis is minutes from the run's start.
+ */
 export function simulationChartOption(result: SimulationResult, labels: SimulationChartLabels): ChartOption {
   const { series } = result;
   const pairs = (values: number[]) => values.map((value, k) => [series.minute[k], value]);
-  const priceAt = (minute: number) => {
+  const relativeAt = (minute: number) => {
     const k = series.minute.findIndex((m) => m >= minute);
-    return series.price[k === -1 ? series.price.length - 1 : k];
+    return series.markets[0].relative[k === -1 ? series.minute.length - 1 : k];
   };
   const millions = (value: number) => Math.round(value / 1e4) / 100;
   const compact = (value: number) =>
-    Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(1)}${labels.billion}` : `${(value / 1e6).toFixed(0)}${labels.million}`;
+    Math.abs(value) >= 1e9 ? `${(value / 1e9).toFixed(1)}${labels.billion}` : `${(value / 1e6).toFixed(1)}${labels.million}`;
+  const marketLines = series.markets.map((market, k) => ({
+    name: market.id,
+    type: 'line',
+    xAxisIndex: 0,
+    yAxisIndex: 0,
+    data: pairs(market.relative.map((r) => Math.round(r * 10_000) / 100)),
+    showSymbol: false,
+    lineStyle: { color: MARKET_COLOURS[k % MARKET_COLOURS.length], width: k === 0 ? 2.5 : 1.5 },
+    itemStyle: { color: MARKET_COLOURS[k % MARKET_COLOURS.length] },
+  }));
   return {
     title: { text: labels.title, left: 'center', top: 8, textStyle: { fontSize: 18 } },
     // resvg's DejaVu runs wider than ECharts' text estimate: generous gaps keep legend items apart.
-    legend: { top: 36, itemGap: 36, textStyle: { fontSize: 12 }, data: [labels.price, labels.fund, labels.adl, labels.liquidatedLong, labels.liquidatedShort] },
+    legend: {
+      top: 36,
+      itemGap: 20,
+      textStyle: { fontSize: 12 },
+      data: [...series.markets.map((m) => m.id), labels.fund, labels.adl, labels.liquidatedLong, labels.liquidatedShort],
+    },
     grid: [
-      { left: 80, right: 80, top: 80, height: 250 },
+      { left: 80, right: 80, top: 90, height: 240 },
       { left: 80, right: 80, top: 370, height: 110 },
     ],
     xAxis: [
@@ -39,7 +61,7 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
       { type: 'value', gridIndex: 1, min: 0, max: result.minutes, name: labels.minutes, nameLocation: 'middle', nameGap: 28 },
     ],
     yAxis: [
-      { type: 'value', gridIndex: 0, scale: true, name: labels.price, axisLabel: { formatter: (v: number) => `${Math.round(v / 1000)}k` } },
+      { type: 'value', gridIndex: 0, scale: true, name: labels.price, axisLabel: { formatter: (v: number) => `${v}%` } },
       {
         type: 'value',
         gridIndex: 0,
@@ -51,8 +73,8 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
       { type: 'value', gridIndex: 1, name: 'USD', axisLabel: { formatter: (v: number) => compact(v * 1e6) } },
     ],
     series: [
-      { name: labels.price, type: 'line', xAxisIndex: 0, yAxisIndex: 0, data: pairs(series.price), showSymbol: false, lineStyle: { color: PALETTE.price, width: 2 }, itemStyle: { color: PALETTE.price } },
-      { name: labels.fund, type: 'line', xAxisIndex: 0, yAxisIndex: 1, data: pairs(series.fund), showSymbol: false, lineStyle: { color: PALETTE.fund, width: 2 }, itemStyle: { color: PALETTE.fund } },
+      ...marketLines,
+      { name: labels.fund, type: 'line', xAxisIndex: 0, yAxisIndex: 1, data: pairs(series.fund), showSymbol: false, lineStyle: { color: PALETTE.fund, width: 2, type: 'dashed' }, itemStyle: { color: PALETTE.fund } },
       {
         name: labels.adl,
         type: 'scatter',
@@ -61,7 +83,7 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
         symbol: 'triangle',
         symbolSize: 12,
         itemStyle: { color: PALETTE.adl },
-        data: series.adlMinutes.map((minute) => [minute, priceAt(minute)]),
+        data: series.adlMinutes.map((minute) => [minute, Math.round(relativeAt(minute) * 10_000) / 100]),
       },
       { name: labels.liquidatedLong, type: 'bar', stack: 'liquidations', xAxisIndex: 1, yAxisIndex: 2, barWidth: 3, itemStyle: { color: PALETTE.long }, data: pairs(series.liquidatedLong.map(millions)) },
       { name: labels.liquidatedShort, type: 'bar', stack: 'liquidations', xAxisIndex: 1, yAxisIndex: 2, barWidth: 3, itemStyle: { color: PALETTE.short }, data: pairs(series.liquidatedShort.map(millions)) },
@@ -69,6 +91,7 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
   };
 }
 
-export function renderSimulationChart(result: SimulationResult, labels: SimulationChartLabels): Buffer {
-  return renderChartPng(simulationChartOption(result, labels));
+/** Async already: the chart goes through src/render/chart.ts, which is moving to one render worker. */
+export async function renderSimulationChart(result: SimulationResult, labels: SimulationChartLabels): Promise<Buffer> {
+  return await renderChartPng(simulationChartOption(result, labels));
 }

@@ -15,25 +15,65 @@ export function maintenanceMargin(tiers: MarginTiers, notional: number): number 
 }
 
 /**
- * Price at which equity(p) = E + side·q·(p − p0) falls to the maintenance margin of notional q·p.
- * Long:  p = (q·p0 − E − cum) / (q·(1 − mmr));  short: p = (E + q·p0 + cum) / (q·(1 + mmr)).
- * The tier is the one holding the notional at the liquidation price itself, as Binance's FAQ says
- * (https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93). NaN when a long can never
- * be liquidated (price would have to fall below zero).
+ * Maintenance tiers of every market as flat typed arrays, for the hot loops: tier k of market m is at
+ * offset[m] + k. Same rule as `maintenanceMargin`.
  */
-export function liquidationPrice(tiers: MarginTiers, side: number, quantity: number, equity: number, startPrice: number): number {
-  let k = tierIndex(tiers, quantity * startPrice);
-  for (let attempt = 0; attempt <= tiers.floors.length; attempt++) {
-    const mmr = tiers.mmrs[k];
-    const cum = tiers.maintenanceAmounts[k];
-    const price =
-      side > 0
-        ? (quantity * startPrice - equity - cum) / (quantity * (1 - mmr))
-        : (equity + quantity * startPrice + cum) / (quantity * (1 + mmr));
-    if (!(price > 0)) return Number.NaN;
-    const k2 = tierIndex(tiers, quantity * price);
-    if (k2 === k) return price;
-    k = k2;
+export class MaintenanceTable {
+  private readonly offset: Int32Array;
+  private readonly count: Int32Array;
+  private readonly floors: Float64Array;
+  private readonly mmrs: Float64Array;
+  private readonly amounts: Float64Array;
+
+  constructor(tables: MarginTiers[]) {
+    this.offset = new Int32Array(tables.length);
+    this.count = new Int32Array(tables.length);
+    const total = tables.reduce((sum, t) => sum + t.floors.length, 0);
+    this.floors = new Float64Array(total);
+    this.mmrs = new Float64Array(total);
+    this.amounts = new Float64Array(total);
+    let at = 0;
+    tables.forEach((tiers, m) => {
+      this.offset[m] = at;
+      this.count[m] = tiers.floors.length;
+      for (let k = 0; k < tiers.floors.length; k++) {
+        this.floors[at + k] = tiers.floors[k];
+        this.mmrs[at + k] = tiers.mmrs[k];
+        this.amounts[at + k] = tiers.maintenanceAmounts[k];
+      }
+      at += tiers.floors.length;
+    });
   }
-  return Number.NaN;
+
+  /**
+   * Price at which a lone position's equity c + side·q·(p − entry) falls to its maintenance margin, the
+   * tier taken at the notional at that price (Binance's FAQ: the bracket "based on a level of position
+   * post liquidation"). Long: p = (q·entry − c − amt)/(q·(1 − mmr)); short: (q·entry + c + amt)/(q·(1 + mmr)).
+   * NaN when a long cannot be liquidated at any positive price.
+   */
+  liquidationPrice(market: number, side: number, quantity: number, cash: number, entry: number): number {
+    const from = this.offset[market];
+    const last = from + this.count[market] - 1;
+    let k = from;
+    while (k < last && this.floors[k + 1] <= quantity * entry) k++;
+    for (let attempt = 0; attempt <= this.count[market]; attempt++) {
+      const mmr = this.mmrs[k];
+      const amount = this.amounts[k];
+      const price = side > 0 ? (quantity * entry - cash - amount) / (quantity * (1 - mmr)) : (quantity * entry + cash + amount) / (quantity * (1 + mmr));
+      if (!(price > 0)) return Number.NaN;
+      let k2 = from;
+      while (k2 < last && this.floors[k2 + 1] <= quantity * price) k2++;
+      if (k2 === k) return price;
+      k = k2;
+    }
+    return Number.NaN;
+  }
+
+  of(market: number, notional: number): number {
+    const from = this.offset[market];
+    const last = from + this.count[market] - 1;
+    let k = from;
+    while (k < last && this.floors[k + 1] <= notional) k++;
+    return notional * this.mmrs[k] - this.amounts[k];
+  }
 }

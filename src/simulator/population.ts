@@ -1,34 +1,40 @@
-import type { MarginTiers, PopulationSpec, SimulationParams } from './params.ts';
-import { liquidationPrice, maintenanceMargin, tierIndex } from './margin.ts';
+import { maintenanceMargin } from './margin.ts';
+import type { PopulationSpec, SimulationParams } from './params.ts';
 import { SeededRandom } from './random.ts';
 
 /**
- * N positions as parallel typed arrays (no per-position objects). Every position is an isolated
- * account: `equity` is its value at the start price p0 (margin plus unrealised PnL), `quantity` its
- * size in coins, `entry` its average entry price (only ADL ranking and PnL% use it).
+ * Cross-margin accounts, each holding one or more positions in different markets, as parallel typed
+ * arrays (no per-position objects). An account's equity is its cash plus the PnL of all its positions;
+ * it is liquidated as a whole. Accounts are on one side (all long or all short): the crowded longs and
+ * the shorts who win and get auto-deleveraged.
+ *
+ * Size: the modelled accounts stand for the venue's `referenceAccounts`; open interest (and every fund)
+ * is divided by `scale` = referenceAccounts ÷ modelled accounts, so each account is as large as an
+ * average account of the venue and a run of 50,000 tells the story of a run of 1,000,000.
  */
 export interface Population {
-  count: number;
-  /** Positions [0, longCount) are longs, [longCount, count) shorts. */
-  longCount: number;
+  accountCount: number;
+  positionCount: number;
+  marketCount: number;
+  /** referenceAccounts ÷ accountCount: multiply a modelled USD or account count by it to compare with the venue. */
+  scale: number;
+  accountSide: Int8Array;
+  /** Positions of account a are [firstPosition[a], firstPosition[a + 1]). */
+  firstPosition: Int32Array;
+  /** 1 when the account holds a single position (its equity is its cash plus that position's PnL). */
+  single: Uint8Array;
+  /** Cash of each account at the start: its equity at the start prices minus the PnL of its positions. */
+  cash: Float64Array;
+  account: Int32Array;
+  market: Uint8Array;
   side: Int8Array;
   quantity: Float64Array;
-  equity: Float64Array;
   entry: Float64Array;
-  liquidationPrice: Float64Array;
-  /** Longs that can be liquidated, highest liquidation price first (the order a falling price reaches them). */
-  longOrder: Int32Array;
-  /** Shorts that can be liquidated, lowest liquidation price first. */
-  shortOrder: Int32Array;
-  /**
-   * Net coins held by the rest of the market (outside the sample) so that longs and shorts balance:
-   * perpetuals are zero-sum only when open interest is matched.
-   */
-  outsideQuantity: number;
+  /** Per market and side (index 2m for longs, 2m + 1 for shorts): its positions, in index order. */
+  positionsOf: Int32Array[];
+  /** Per market: net coins held by the rest of the market (outside the sample), so every market is zero-sum. */
+  outsideQuantity: Float64Array;
 }
-
-/** Liquidation prices are ordered to 1e-7 of the start price. */
-const KEY_SCALE = 1e7;
 
 interface BucketTable {
   mu: number;
@@ -41,8 +47,8 @@ interface BucketTable {
 }
 
 /**
- * Bucket shares are shares of open interest (notional), as the CEX figures are (contract- or
- * volume-weighted): an account falls in bucket k with probability ∝ share_k / mean leverage_k.
+ * Bucket shares are shares of open interest (notional), as the published figures are: an account
+ * falls in bucket k with probability ∝ share_k / mean leverage_k.
  */
 function bucketTable(spec: PopulationSpec): BucketTable {
   const buckets = spec.leverageBuckets;
@@ -60,179 +66,249 @@ function bucketTable(spec: PopulationSpec): BucketTable {
   return { mu: spec.equityLogMean, sigma: spec.equityLogSd, cumulative, logMin, logSpan, total, last: buckets.length - 1 };
 }
 
-/**
- * Draw the margin posted (USD), the leverage at entry and the entry price over the run-up.
- * Notional at the start price = margin × leverage × p0/entry; scaled later to the scenario's OI.
- * Longs fill slots from the front, shorts from the back: each side is one contiguous range
- * [0, longCount) and [longCount, n), so the per-wave scans over the winning side read memory in order.
- * `quantity` holds the leverage at entry for now. Returns [long notional, short notional, longCount].
- */
-function drawPositions(
-  n: number,
-  random: SeededRandom,
-  longShare: number,
-  runUp: number,
-  p0: number,
-  maxLeverage: number,
-  longTable: BucketTable,
-  shortTable: BucketTable,
-  side: Int8Array,
-  quantity: Float64Array,
-  equity: Float64Array,
-  entry: Float64Array,
-): [number, number, number] {
-  let notionalLong = 0;
-  let notionalShort = 0;
-  let nextLongSlot = 0;
-  let nextShortSlot = n - 1;
-  for (let draw = 0; draw < n; draw++) {
-    const s = random.uniform() < longShare ? 1 : -1;
-    const i = s > 0 ? nextLongSlot++ : nextShortSlot--;
-    side[i] = s;
-    const table = s > 0 ? longTable : shortTable;
-    const margin = Math.exp(table.mu + table.sigma * random.normal());
-    const pick = random.uniform() * table.total;
-    const cumulative = table.cumulative;
-    let k = 0;
-    while (k < table.last && cumulative[k] <= pick) k++;
-    // Log-uniform within the bucket.
-    const leverage = Math.min(maxLeverage, Math.exp(table.logMin[k] + table.logSpan[k] * random.uniform()));
-    const opened = p0 * Math.exp(-runUp * random.uniform());
-    equity[i] = margin;
-    quantity[i] = leverage;
-    entry[i] = opened;
-    const notional = margin * leverage * (p0 / opened);
-    if (s > 0) notionalLong += notional;
-    else notionalShort += notional;
-  }
-  return [notionalLong, notionalShort, nextLongSlot];
+function drawLeverage(table: BucketTable, random: SeededRandom): number {
+  const pick = random.uniform() * table.total;
+  let k = 0;
+  while (k < table.last && table.cumulative[k] <= pick) k++;
+  // Log-uniform within the bucket.
+  return Math.exp(table.logMin[k] + table.logSpan[k] * random.uniform());
 }
 
-/**
- * Scale the drawn margins to the scenario's open interest and turn leverage into coins, within the
- * venue's tiers; set each liquidation price (NaN when out of reach). Returns
- * [net coins of the sample, liquidatable longs, liquidatable shorts].
- */
-function sizePositions(
-  n: number,
-  p0: number,
-  tiers: MarginTiers,
-  scaleLong: number,
-  scaleShort: number,
-  side: Int8Array,
-  quantity: Float64Array,
-  equity: Float64Array,
-  entry: Float64Array,
-  liq: Float64Array,
-): [number, number, number] {
-  let netQuantity = 0;
-  let liquidatableLongs = 0;
-  let liquidatableShorts = 0;
-  for (let i = 0; i < n; i++) {
-    const s = side[i];
-    const margin = equity[i] * (s > 0 ? scaleLong : scaleShort);
-    let leverage = quantity[i];
-    // A position may not open above its tier's maximum leverage (large notionals sit in stricter tiers).
-    const tierMax = tiers.maxLeverage[tierIndex(tiers, margin * leverage)];
-    if (leverage > tierMax) leverage = tierMax;
-    let opened = entry[i];
-    let q = (margin * leverage) / opened;
-    let e = margin + s * q * (p0 - opened);
-    if (e <= maintenanceMargin(tiers, q * p0)) {
-      // The run-up would already have liquidated it: keep the trader, opened at the top instead.
-      opened = p0;
-      entry[i] = p0;
-      q = (margin * leverage) / p0;
-      e = margin;
-    }
-    // Keep every position above maintenance at the start.
-    while (maintenanceMargin(tiers, q * p0) > 0.9 * e) q *= 0.9;
-    equity[i] = e;
-    quantity[i] = q;
-    netQuantity += s * q;
-    const price = liquidationPrice(tiers, s, q, e, p0);
-    liq[i] = price;
-    if (price > p0 * 0.01 && price < p0 * 100) {
-      if (s > 0) liquidatableLongs++;
-      else liquidatableShorts++;
-    } else liq[i] = Number.NaN;
+/** Draw one account's markets (distinct, ∝ open-interest share) into `chosen`; returns how many. */
+function drawMarkets(count: number, cumulativeShare: Float64Array, random: SeededRandom, chosen: Int32Array): number {
+  const markets = cumulativeShare.length;
+  const wanted = Math.min(count, markets);
+  let taken = 0;
+  while (taken < wanted) {
+    const pick = random.uniform() * cumulativeShare[markets - 1];
+    let m = 0;
+    while (m < markets - 1 && cumulativeShare[m] <= pick) m++;
+    let seen = false;
+    for (let k = 0; k < taken; k++) if (chosen[k] === m) seen = true;
+    if (!seen) chosen[taken++] = m;
   }
-  return [netQuantity, liquidatableLongs, liquidatableShorts];
+  return wanted;
 }
 
 export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
-  const n = params.positions;
-  const p0 = params.startPrice;
-  const { tiers } = params;
-  const side = new Int8Array(n);
-  const quantity = new Float64Array(n);
-  const equity = new Float64Array(n);
-  const entry = new Float64Array(n);
-  const liq = new Float64Array(n);
-
+  const positionCount = params.positions;
+  const markets = params.markets;
+  const marketCount = markets.length;
+  const cumulativeShare = new Float64Array(marketCount);
+  let shareTotal = 0;
+  markets.forEach((market, m) => {
+    shareTotal += market.openInterestShare;
+    cumulativeShare[m] = shareTotal;
+  });
+  const perAccount = new Float64Array(params.positionsPerAccount.length);
+  let perAccountTotal = 0;
+  params.positionsPerAccount.forEach((p, k) => {
+    perAccountTotal += p;
+    perAccount[k] = perAccountTotal;
+  });
   const longTable = bucketTable(params.longPopulation);
   const shortTable = bucketTable(params.shortPopulation);
-  const maxLeverage = tiers.maxLeverage[0];
 
-  const [notionalLong, notionalShort, nextLongSlot] = drawPositions(n, random, params.longShare, params.runUp, p0, maxLeverage, longTable, shortTable, side, quantity, equity, entry);
+  // Upper bound on the account count: every account holds at least one position.
+  const accountSide = new Int8Array(positionCount);
+  const firstPosition = new Int32Array(positionCount + 1);
+  const equity = new Float64Array(positionCount);
+  const market = new Uint8Array(positionCount);
+  const side = new Int8Array(positionCount);
+  const quantity = new Float64Array(positionCount);
+  const entry = new Float64Array(positionCount);
+  const notionalBySide = new Float64Array(2 * marketCount);
+  const chosen = new Int32Array(marketCount);
 
-  const scaleLong = notionalLong > 0 ? params.openInterestUsd / notionalLong : 0;
-  const scaleShort = notionalShort > 0 ? params.openInterestUsd / notionalShort : 0;
-  const [netQuantity, liquidatableLongs, liquidatableShorts] = sizePositions(n, p0, tiers, scaleLong, scaleShort, side, quantity, equity, entry, liq);
+  let a = 0;
+  let i = 0;
+  while (i < positionCount) {
+    const s = random.uniform() < params.longShare ? 1 : -1;
+    const table = s > 0 ? longTable : shortTable;
+    const pickCount = random.uniform() * perAccountTotal;
+    let count = 1;
+    while (count < perAccount.length && perAccount[count - 1] <= pickCount) count++;
+    count = drawMarkets(Math.min(count, positionCount - i), cumulativeShare, random, chosen);
+    const accountEquity = Math.exp(table.mu + table.sigma * random.normal());
+    let leverage = drawLeverage(table, random);
+    // Cross margin: the account's leverage stays within the strictest of its markets.
+    for (let k = 0; k < count; k++) leverage = Math.min(leverage, markets[chosen[k]].maxLeverage);
+    accountSide[a] = s;
+    equity[a] = accountEquity;
+    firstPosition[a] = i;
+    let weightSum = 0;
+    for (let k = 0; k < count; k++) {
+      const w = 0.2 + 0.8 * random.uniform();
+      quantity[i + k] = w;
+      weightSum += w;
+    }
+    for (let k = 0; k < count; k++) {
+      const m = chosen[k];
+      const spec = markets[m];
+      const notional = (accountEquity * leverage * quantity[i + k]) / weightSum;
+      market[i + k] = m;
+      side[i + k] = s;
+      entry[i + k] = spec.startPrice * Math.exp(spec.entrySpread * (2 * random.uniform() - 1));
+      quantity[i + k] = notional / spec.startPrice;
+      notionalBySide[2 * m + (s > 0 ? 0 : 1)] += notional;
+    }
+    i += count;
+    a++;
+  }
+  const accountCount = a;
+  firstPosition[accountCount] = positionCount;
+  const scale = params.referenceAccounts / accountCount;
 
-  // Order by liquidation price: key = round(price / p0 × 1e7) (< 1e9, fits 32 bits), sorted by a
-  // stable radix sort, so equal keys keep index order (same order as a sort on key, index).
-  const longKeys = new Uint32Array(liquidatableLongs);
-  const shortKeys = new Uint32Array(liquidatableShorts);
-  const longIndex = new Int32Array(liquidatableLongs);
-  const shortIndex = new Int32Array(liquidatableShorts);
-  let l = 0;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const price = liq[i];
-    if (Number.isNaN(price)) continue;
-    const key = Math.round((price / p0) * KEY_SCALE);
-    if (side[i] > 0) {
-      longKeys[l] = key;
-      longIndex[l++] = i;
-    } else {
-      shortKeys[s] = key;
-      shortIndex[s++] = i;
+  // Every market and side holds exactly its share of the (scaled) open interest; margins follow the
+  // positions, so each account keeps its drawn leverage.
+  const targetOi = params.openInterestUsd / scale;
+  const factor = new Float64Array(2 * marketCount);
+  for (let m = 0; m < marketCount; m++) {
+    for (let k = 0; k < 2; k++) {
+      const drawn = notionalBySide[2 * m + k];
+      factor[2 * m + k] = drawn > 0 ? (targetOi * markets[m].openInterestShare) / shareTotal / drawn : 0;
     }
   }
-  // Longs: highest liquidation price first (equal prices: higher index first); shorts: lowest first.
-  const longOrder = radixOrder(longKeys, longIndex).reverse();
-  const shortOrder = radixOrder(shortKeys, shortIndex);
+  const cash = new Float64Array(accountCount);
+  const outsideQuantity = new Float64Array(marketCount);
+  const counts = new Int32Array(2 * marketCount);
+  for (let acc = 0; acc < accountCount; acc++) {
+    const from = firstPosition[acc];
+    const to = firstPosition[acc + 1];
+    let notional = 0;
+    let scaled = 0;
+    for (let p = from; p < to; p++) {
+      const m = market[p];
+      const before = quantity[p] * markets[m].startPrice;
+      notional += before;
+      quantity[p] *= factor[2 * m + (side[p] > 0 ? 0 : 1)];
+      scaled += quantity[p] * markets[m].startPrice;
+    }
+    const accountEquity = notional > 0 ? equity[acc] * (scaled / notional) : equity[acc];
+    // Keep every account clear of maintenance at the start (an entry far from the price could
+    // already have liquidated it: it opened at the start price instead), with room to spare: the
+    // accounts at the edge went earlier in the cascade (`startMaintenanceShare`).
+    for (let p = from; p < to; p++) {
+      const spec = markets[market[p]];
+      const pnl = side[p] * quantity[p] * (spec.startPrice - entry[p]);
+      if (accountEquity - pnl <= 0 || pnl < -0.5 * accountEquity) entry[p] = spec.startPrice;
+    }
+    for (let attempt = 0; attempt < 40 && startMaintenance(params, market, quantity, from, to) > params.startMaintenanceShare * accountEquity; attempt++) {
+      for (let p = from; p < to; p++) quantity[p] *= 0.9;
+    }
+    let pnl = 0;
+    for (let p = from; p < to; p++) {
+      const spec = markets[market[p]];
+      pnl += side[p] * quantity[p] * (spec.startPrice - entry[p]);
+      outsideQuantity[market[p]] -= side[p] * quantity[p];
+      counts[2 * market[p] + (side[p] > 0 ? 0 : 1)]++;
+    }
+    cash[acc] = accountEquity - pnl;
+  }
+  // Accounts grouped by side and first market: the scans of one market's winners then read memory
+  // mostly in order (every one-position account of that market and side is in one run).
+  const ordered = groupAccounts(accountCount, firstPosition, market, side, accountSide, cash, quantity, entry, marketCount);
+  const positionsOf = listPositions(ordered.market, ordered.side, counts);
 
-  return { count: n, longCount: nextLongSlot, side, quantity, equity, entry, liquidationPrice: liq, longOrder, shortOrder, outsideQuantity: -netQuantity };
+  const single = new Uint8Array(accountCount);
+  for (let acc = 0; acc < accountCount; acc++) single[acc] = ordered.firstPosition[acc + 1] - ordered.firstPosition[acc] === 1 ? 1 : 0;
+  return {
+    accountCount,
+    positionCount,
+    single,
+    marketCount,
+    scale,
+    accountSide: ordered.accountSide,
+    firstPosition: ordered.firstPosition,
+    cash: ordered.cash,
+    account: ordered.account,
+    market: ordered.market,
+    side: ordered.side,
+    quantity: ordered.quantity,
+    entry: ordered.entry,
+    positionsOf,
+    outsideQuantity,
+  };
 }
 
-/** `indices` ordered by `keys` ascending, stable (LSD radix sort, three 11-bit passes: small count tables stay in cache). */
-export function radixOrder(keys: Uint32Array, indices: Int32Array): Int32Array {
-  const n = keys.length;
-  const counts = new Int32Array(2048);
-  const keys2 = new Uint32Array(n);
-  const indices2 = new Int32Array(n);
-  radixPass(keys, indices, keys2, indices2, 0, counts);
-  radixPass(keys2, indices2, keys, indices, 11, counts);
-  radixPass(keys, indices, keys2, indices2, 22, counts);
-  return indices2;
+/** Per market and side (index 2m for longs, 2m + 1 for shorts), its positions in index order. */
+function listPositions(market: Uint8Array, side: Int8Array, counts: Int32Array): Int32Array[] {
+  const lists: Int32Array[] = [];
+  for (let k = 0; k < counts.length; k++) lists.push(new Int32Array(counts[k]));
+  const filled = new Int32Array(counts.length);
+  for (let p = 0; p < market.length; p++) {
+    const k = 2 * market[p] + (side[p] > 0 ? 0 : 1);
+    lists[k][filled[k]++] = p;
+  }
+  return lists;
 }
 
-function radixPass(fromKeys: Uint32Array, fromIndex: Int32Array, toKeys: Uint32Array, toIndex: Int32Array, shift: number, counts: Int32Array): void {
-  const n = fromKeys.length;
-  counts.fill(0);
-  for (let k = 0; k < n; k++) counts[(fromKeys[k] >>> shift) & 0x7ff]++;
+/** The same accounts and positions, accounts in order of (first market, side) (a stable counting sort). */
+function groupAccounts(
+  accountCount: number,
+  firstPosition: Int32Array,
+  market: Uint8Array,
+  side: Int8Array,
+  accountSide: Int8Array,
+  cash: Float64Array,
+  quantity: Float64Array,
+  entry: Float64Array,
+  marketCount: number,
+) {
+  const positionCount = firstPosition[accountCount];
+  const groups = 2 * marketCount;
+  const key = new Int32Array(accountCount);
+  const start = new Int32Array(groups + 1);
+  for (let a = 0; a < accountCount; a++) {
+    const k = 2 * market[firstPosition[a]] + (accountSide[a] > 0 ? 0 : 1);
+    key[a] = k;
+    start[k + 1]++;
+  }
+  for (let k = 0; k < groups; k++) start[k + 1] += start[k];
+  const order = new Int32Array(accountCount);
+  for (let a = 0; a < accountCount; a++) order[start[key[a]]++] = a;
+  const newSide = new Int8Array(accountCount);
+  const newFirst = new Int32Array(accountCount + 1);
+  const newCash = new Float64Array(accountCount);
+  const newAccount = new Int32Array(positionCount);
+  const newMarket = new Uint8Array(positionCount);
+  const newPositionSide = new Int8Array(positionCount);
+  const newQuantity = new Float64Array(positionCount);
+  const newEntry = new Float64Array(positionCount);
+  let p = 0;
+  for (let a = 0; a < accountCount; a++) {
+    const from = order[a];
+    newSide[a] = accountSide[from];
+    newCash[a] = cash[from];
+    newFirst[a] = p;
+    const last = firstPosition[from + 1];
+    for (let q = firstPosition[from]; q < last; q++) {
+      newAccount[p] = a;
+      newMarket[p] = market[q];
+      newPositionSide[p] = side[q];
+      newQuantity[p] = quantity[q];
+      newEntry[p] = entry[q];
+      p++;
+    }
+  }
+  newFirst[accountCount] = p;
+  return {
+    accountSide: newSide,
+    firstPosition: newFirst,
+    cash: newCash,
+    account: newAccount,
+    market: newMarket,
+    side: newPositionSide,
+    quantity: newQuantity,
+    entry: newEntry,
+  };
+}
+
+function startMaintenance(params: SimulationParams, market: Uint8Array, quantity: Float64Array, from: number, to: number): number {
   let total = 0;
-  for (let d = 0; d < 2048; d++) {
-    const c = counts[d];
-    counts[d] = total;
-    total += c;
+  for (let p = from; p < to; p++) {
+    const spec = params.markets[market[p]];
+    total += maintenanceMargin(spec.tiers, quantity[p] * spec.startPrice);
   }
-  for (let k = 0; k < n; k++) {
-    const key = fromKeys[k];
-    const slot = counts[(key >>> shift) & 0x7ff]++;
-    toKeys[slot] = key;
-    toIndex[slot] = fromIndex[k];
-  }
+  return total;
 }

@@ -59,3 +59,21 @@ export function sumOfLargest(values: Float64Array, top: number): number {
   for (let k = n - top; k < n; k++) sum += values[k];
   return sum;
 }
+
+/**
+ * Gini coefficient of non-negative values plus `zeros` more zeros (0 = everyone pays the same share,
+ * → 1 = one pays all). `values` is sorted in place.
+ */
+export function gini(values: Float64Array, zeros = 0): number {
+  const n = values.length + zeros;
+  if (n === 0) return 0;
+  values.sort();
+  let weighted = 0;
+  let total = 0;
+  for (let k = 0; k < values.length; k++) {
+    weighted += (zeros + k + 1) * values[k];
+    total += values[k];
+  }
+  if (total <= 0) return 0;
+  return (2 * weighted) / (n * total) - (n + 1) / n;
+}

@@ -17,52 +17,91 @@ const allText = (reply: Reply) =>
     ),
   ].join('\n');
 
-test('/simulate 2025-10-10 answers with the comparison table, the chart, the model footer and the JSON contract', async () => {
+test('/simulate 2025-10-10 answers with the policy table, the published comparison, the chart, the footer and the JSON contract', async () => {
   const ctx = makeTestContext({ platform: 'discord' });
-  const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 20_000, seed: 1010, policy: 'all' }, ctx);
-  const table = reply.blocks.find((block) => block.kind === 'table');
-  assert.ok(table && table.kind === 'table');
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 10_000, seed: 1010, policy: 'all' }, ctx);
+  const tables = reply.blocks.filter((block) => block.kind === 'table');
+  assert.equal(tables.length, 2);
+  const [policies, published] = tables;
+  assert.ok(policies.kind === 'table' && published.kind === 'table');
   assert.deepEqual(
-    table.rows.map((row) => row[0]),
+    policies.rows.map((row) => row[0]),
     ['queue', 'pro-rata', 'socialized', 'vault'],
   );
+  assert.deepEqual(published.columns, ['Figure', 'Model', 'Published', 'Ratio']);
+  assert.ok(published.rows.some((row) => row[0] === 'Liquidated' && row[2] === '$5.51B'));
+  assert.ok(published.rows.some((row) => row[0] === 'Users ADL\'d' && row[2] === '19,337'));
   assert.ok(reply.image && reply.image.png.subarray(1, 4).toString() === 'PNG');
-  assert.match(reply.footer ?? '', /Model, not exchange data/);
+  assert.match(reply.footer ?? '', /calibrated to Hyperliquid's published record/);
+  assert.match(reply.footer ?? '', /Left out: funding, fees/);
+  assert.match(allText(reply), /Hyperliquid's published record of 21:15–21:27 UTC/);
+  assert.equal(reply.title, 'Crash simulation: 2025-10-10');
   assert.equal(reply.tone, 'warn');
-  const data = reply.data as { scenario: string; positions: number; policies: Array<{ policy: string }> };
+  const data = reply.data as { scenario: string; venue: string; positions: number; policies: Array<{ policy: string }>; published: Array<{ key: string }> };
   assert.equal(data.scenario, '2025-10-10');
-  assert.equal(data.positions, 20_000);
+  assert.equal(data.venue, 'hyperliquid');
+  assert.equal(data.positions, 10_000);
   assert.equal(data.policies.length, 4);
+  assert.ok(data.published.length >= 7);
   assert.doesNotMatch(allText(reply), /simulate\.|NaN|undefined|0\.30000000000000004/);
+});
+
+test('in Vietnamese: the date as dd/mm/yyyy, "xã hội hóa khoản lỗ", the vault reworded', async () => {
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ lang: 'vi', platform: 'telegram' }));
+  assert.equal(reply.title, 'Mô phỏng cú sập: 10/10/2025');
+  const text = allText(reply);
+  assert.match(text, /xã hội hóa khoản lỗ/);
+  assert.match(text, /Vault gánh lỗ đến ngưỡng vốn tối thiểu/);
+  assert.doesNotMatch(text, /mức sàn/);
+  assert.match(text, /Đối chiếu với số liệu Hyperliquid đã công bố/);
+  assert.match(text, /19\.337/);
+  assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
 });
 
 test('/simulate custom drop=15% minutes=30 fund=50m in Vietnamese', async () => {
   const ctx = makeTestContext({ lang: 'vi', platform: 'telegram' });
   const reply = await simulateCommand.run(
-    { scenario: 'custom', drop: new Decimal('0.15'), minutes: new Decimal(30), fund: new Decimal('50000000'), positions: 5_000, policy: 'all' },
+    { scenario: 'custom', drop: new Decimal('0.15'), minutes: new Decimal(30), fund: new Decimal('50000000'), venue: 'binance', positions: 5_000, policy: 'all' },
     ctx,
   );
-  const data = reply.data as { minutes: number; fund: { start: number } };
+  const data = reply.data as { minutes: number; fund: { kind: string; start: number }; scale: number; markets: Array<{ lowPct: number }> };
   assert.equal(data.minutes, 30);
-  assert.equal(data.fund.start, 50_000_000);
+  assert.equal(data.fund.kind, 'insurance-fund');
+  // The fund is given at the venue's size; the model holds its share.
+  assert.ok(Math.abs(data.fund.start * data.scale - 50_000_000) / 50_000_000 < 1e-6);
+  assert.ok(Math.abs(data.markets[0].lowPct + 0.15) < 0.02, 'BTC falls by the drop');
   const text = allText(reply);
   assert.match(text, /Quỹ bảo hiểm/);
-  assert.match(text, /mô hình, không phải dữ liệu sàn/);
-  assert.match(text, /50 triệu USD/);
+  assert.match(text, /không so sánh được/);
+  assert.match(text, /Mô hình được hiệu chỉnh/);
   assert.doesNotMatch(text, /simulate\.|NaN|undefined/);
 });
 
-test('/simulate regime=cex-typical: the regime is in the data and named in the reply; haircut policies show no ADL\'d notional', async () => {
-  const reply = await simulateCommand.run({ scenario: '2025-10-10', regime: 'cex-typical', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ platform: 'discord' }));
+test('fund= sets the backstop that pays first: on Hyperliquid the liquidator vault; a large one leaves less to ADL', async () => {
+  const ctx = makeTestContext({ platform: 'discord' });
+  const run = async (fund: string) =>
+    (await simulateCommand.run({ scenario: 'custom', drop: new Decimal('0.15'), fund: new Decimal(fund), positions: 5_000, seed: 3, policy: 'queue' }, ctx)).data as {
+      fund: { kind: string; start: number };
+      scale: number;
+      policies: Array<{ need: number }>;
+    };
+  const small = await run('1000000');
+  const large = await run('5000000000');
+  assert.equal(small.fund.kind, 'backstop-vault');
+  assert.ok(Math.abs(large.fund.start * large.scale - 5e9) / 5e9 < 1e-6);
+  assert.ok(large.policies[0].need < small.policies[0].need, `${large.policies[0].need} < ${small.policies[0].need}`);
+});
+
+test("/simulate venue=binance: the published block says not comparable; the regime is named", async () => {
+  const reply = await simulateCommand.run({ scenario: '2025-10-10', venue: 'binance', regime: 'cex-typical', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ platform: 'discord' }));
   assert.equal((reply.data as { regime: string }).regime, 'cex-typical');
-  assert.match(allText(reply), /typical CEX leverage/);
+  const text = allText(reply);
+  assert.match(text, /typical CEX leverage/);
+  assert.match(text, /Published record: not comparable/);
+  assert.equal(reply.blocks.filter((block) => block.kind === 'table').length, 1, 'no comparison table');
   const table = reply.blocks.find((block) => block.kind === 'table');
   assert.ok(table && table.kind === 'table');
-  const proRata = table.rows.find((row) => row[0] === 'pro-rata');
-  assert.equal(proRata?.[1], '–');
-  const vi = await simulateCommand.run({ scenario: '2025-10-10', positions: 5_000, seed: 7, policy: 'all' }, makeTestContext({ lang: 'vi', platform: 'telegram' }));
-  assert.match(allText(vi), /Quỹ cạn: ADL phải bù [\d.,]+ (triệu|tỷ) USD/);
-  assert.match(allText(vi), /gấp [\d,]+ lần/);
+  assert.equal(table.rows.find((row) => row[0] === 'pro-rata')?.[1], '–');
 });
 
 test('one policy only: the table has one row', async () => {
@@ -71,6 +110,7 @@ test('one policy only: the table has one row', async () => {
   assert.ok(table && table.kind === 'table');
   assert.equal(table.rows.length, 1);
   assert.equal(reply.tone, 'info');
+  assert.equal(reply.title, 'Crash simulation: mild');
 });
 
 async function userErrorKey(args: Record<string, unknown>, platform: 'discord' | 'cli' = 'discord'): Promise<string> {

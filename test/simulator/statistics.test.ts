@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { medianInPlace, selectKth, sumOfLargest } from '../../src/simulator/statistics.ts';
+import { gini, medianInPlace, selectKth, sumOfLargest } from '../../src/simulator/statistics.ts';
 import { SeededRandom } from '../../src/simulator/random.ts';
 
 test('selection agrees with sorting, duplicates included', () => {
@@ -19,14 +19,8 @@ test('median of odd and even counts, and the sum of the largest values', () => {
   assert.equal(sumOfLargest(Float64Array.from([1, 9, 3, 7, 5]), 2), 16);
 });
 
-test('radixOrder sorts indices by key, keeping index order for equal keys', async () => {
-  const { radixOrder } = await import('../../src/simulator/population.ts');
-  const random = new SeededRandom(11);
-  for (const n of [0, 1, 7, 5_000]) {
-    // Few distinct keys (ties) and keys above 2^16 and 2^31, so both passes and the top bit matter.
-    const keys = Uint32Array.from({ length: n }, () => [3, 70_000, 2 ** 31 + 5, 999_999_999, 65_535][Math.floor(random.uniform() * 5)] + Math.floor(random.uniform() * 3));
-    const indices = Int32Array.from({ length: n }, (_, k) => k * 2);
-    const expected = Array.from(indices).sort((a, b) => keys[a / 2] - keys[b / 2] || a - b);
-    assert.deepEqual(Array.from(radixOrder(Uint32Array.from(keys), Int32Array.from(indices))), expected, `n ${n}`);
-  }
+test('gini: 0 when everyone pays the same share, towards 1 when one pays all', () => {
+  assert.equal(gini(Float64Array.from([0.1, 0.1, 0.1])), 0);
+  assert.ok(Math.abs(gini(Float64Array.from([1]), 99) - 0.99) < 1e-12);
+  assert.equal(gini(new Float64Array(0)), 0);
 });
