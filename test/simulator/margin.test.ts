@@ -5,17 +5,17 @@ import { resolveParams } from '../../src/simulator/params.ts';
 
 const binance = resolveParams('2025-10-10', { positions: 1000, venue: 'binance' }).markets[0].tiers;
 
-test('Binance BTCUSDT brackets (adl-mechanics.md §1.5): MM = notional × MMR − cum', () => {
-  assert.equal(tierIndex(binance, 250_000), 0);
-  assert.equal(maintenanceMargin(binance, 250_000), 1_000); // 0.4%
-  // 1,000,000 sits in bracket 3: 0.65% − 1,500
-  assert.equal(tierIndex(binance, 1_000_000), 2);
-  assert.equal(maintenanceMargin(binance, 1_000_000), 5_000);
-  // The cum recursion keeps MM continuous at a bracket floor: 300,000 × 0.4% = 300,000 × 0.5% − 300
-  assert.equal(300_000 * 0.004, maintenanceMargin(binance, 300_000));
+test("Binance BTCUSDT brackets (Binance's announcement of 22 Jun 2021, shipped in data/venues): MM = notional × MMR − cum", () => {
+  assert.equal(tierIndex(binance, 40_000), 0);
+  assert.equal(maintenanceMargin(binance, 40_000), 160); // 0.4%
+  // 1,000,000 opens bracket 4: 2.5% − 16,300
+  assert.equal(tierIndex(binance, 1_000_000), 3);
+  assert.equal(maintenanceMargin(binance, 1_000_000), 8_700);
+  // The cum recursion keeps MM continuous at a bracket floor: 250,000 × 0.5% − 50 = 250,000 × 1% − 1,300
+  assert.equal(250_000 * 0.005 - 50, maintenanceMargin(binance, 250_000));
   // The flat table gives the same numbers.
   const table = new MaintenanceTable([binance]);
-  for (const notional of [250_000, 300_000, 1_000_000, 50_000_000]) assert.equal(table.of(0, notional), maintenanceMargin(binance, notional));
+  for (const notional of [40_000, 250_000, 1_000_000, 50_000_000]) assert.equal(table.of(0, notional), maintenanceMargin(binance, notional));
 });
 
 test('at the liquidation price, equity equals the maintenance margin of the notional there', () => {
