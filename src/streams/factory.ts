@@ -22,7 +22,7 @@ export function createStreamManager(
   config: Pick<Config, 'streams' | 'exchanges' | 'market' | 'streamCrash'>,
   db: Db,
   logger: Logger,
-  options: { now?: () => number; timing?: Partial<ConnectionTiming>; random?: () => number } = {},
+  options: { now?: () => number; timing?: Partial<ConnectionTiming>; random?: () => number; flushMs?: number } = {},
 ): StreamManager {
   const okxContracts = new OkxContractBook(
     new VenueHttp({ venue: 'okx', baseUrl: config.exchanges.okx, timeoutMs: config.market.httpTimeoutMs }),
@@ -37,6 +37,7 @@ export function createStreamManager(
     now: options.now,
     timing: options.timing,
     random: options.random,
+    flushMs: options.flushMs,
     windowSeconds: config.streamCrash.windowSeconds,
     prepare: { okx: () => okxContracts.refresh() },
   });

@@ -157,6 +157,14 @@ export class StreamManager {
   }
 
   private saveStatus(): void {
+    try {
+      this.writeStatus();
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'streams: could not store the streams\' state');
+    }
+  }
+
+  private writeStatus(): void {
     const now = this.now();
     for (const health of this.health()) {
       const coverageSince = this.coverage.get(health.venue);
