@@ -63,7 +63,8 @@ export class CrashMonitor implements CrashState {
 
   isCrashRunning(symbol?: string): boolean {
     const episode = this.current;
-    if (!episode) return false;
+    // An episode stored by a process that stopped long ago is not running, even before a tick ends it.
+    if (!episode || this.options.now() - episode.lastActiveAt >= this.options.thresholds.calmMinutes * MINUTE) return false;
     return symbol === undefined || symbol in episode.coins;
   }
 

@@ -1,13 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { pino } from 'pino';
 import { FakeVenues } from '../e2e/fake-venues.ts';
 import { makeTestContext, makeTestServices } from '../support/context.ts';
+import { runProcess } from '../support/process.ts';
 import { LIQUIDATIONS, liquidationsCommand } from '../../commands/liquidations.ts';
 import { UserError } from '../../src/chat/errors.ts';
 import { loadConfig } from '../../src/config.ts';
-import { projectPath } from '../../src/paths.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { StreamRepository } from '../../src/store/stream-repository.ts';
 import { createLiquidationFeed } from '../../src/alerts/live-factory.ts';
@@ -117,18 +116,17 @@ test('npm run -s cli -- liquidations --symbol BTC --seconds 2 --json listens to 
     venues.okx.liquidations('ETH-USDT-SWAP', [{ posSide: 'long', contracts: 10, price: 4_000, time: t }]);
     venues.hyperliquid.mids({ BTC: 100_500 });
   }, 100);
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/platforms/terminal/cli.ts', 'liquidations', '--symbol', 'BTC', '--seconds', '2', '--json'], {
-      cwd: projectPath(),
-      env: { ...process.env, ...venues.env(), DATABASE_PATH: ':memory:', LOG_LEVEL: '', TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '', STREAMS_SYMBOLS: 'BTC,ETH', BINANCE_BASE_URL: 'http://127.0.0.1:9', BYBIT_BASE_URL: 'http://127.0.0.1:9', HYPERLIQUID_BASE_URL: 'http://127.0.0.1:9' },
-      timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const result = await runProcess(process.execPath, ['--import', 'tsx', 'src/platforms/terminal/cli.ts', 'liquidations', '--symbol', 'BTC', '--seconds', '2', '--json'], {
+    ...process.env,
+    ...venues.env(),
+    DATABASE_PATH: ':memory:',
+    LOG_LEVEL: '',
+    TELEGRAM_BOT_TOKEN: '',
+    DISCORD_TOKEN: '',
+    STREAMS_SYMBOLS: 'BTC,ETH',
+    BINANCE_BASE_URL: 'http://127.0.0.1:9',
+    BYBIT_BASE_URL: 'http://127.0.0.1:9',
+    HYPERLIQUID_BASE_URL: 'http://127.0.0.1:9',
   }).finally(() => clearInterval(pushing));
   assert.equal(result.code, 0, result.stderr);
   const data = JSON.parse(result.stdout) as { venues: Array<Record<string, any>>; crash: boolean };

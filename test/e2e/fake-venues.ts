@@ -113,6 +113,11 @@ abstract class FakeVenueServer {
     for (const client of this.live) for (const frame of frames) client.ws.send(frame);
   }
 
+  /** Sends a frame to the connections subscribed to `topic` (`items`: what it carries, for the counters). */
+  push(topic: string, frame: unknown, items = 1): void {
+    this.send(topic, frame, items);
+  }
+
   protected send(topic: string, frame: unknown, items = 1): void {
     const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
     let delivered = false;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { REST } from 'discord.js';
 import { Api } from 'grammy';
 import { pino } from 'pino';
+import { until } from '../support/process.ts';
 import { FakeVenues } from './fake-venues.ts';
 import { FakeTelegram } from './fake-telegram.ts';
 import { FakeDiscord, snowflake } from './fake-discord.ts';
@@ -146,15 +147,6 @@ function counter(manager: StreamManager): Record<string, number> {
   return received;
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    // A guard against a hung test, not a speed assertion.
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 test('10 Oct 2025 replayed through the stream fakes: the crash alert within a minute, one live digest per chat, continued after a restart', async (t) => {
   let proc = boot();
   const alerts = new AlertsRepository(proc.db);
@@ -194,7 +186,7 @@ test('10 Oct 2025 replayed through the stream fakes: the crash alert within a mi
     replaySecond = second;
     const pushed = pushSecond(venues, second);
     for (const venue of Object.keys(sent) as Array<keyof typeof sent>) sent[venue] += pushed[venue];
-    await until(`the frames of ${new Date(second.time).toISOString()}`, () => (Object.keys(sent) as Array<keyof typeof sent>).every((v) => received[v] >= sent[v]));
+    await until(`the frames of ${new Date(second.time).toISOString()}`, () => (Object.keys(sent) as Array<keyof typeof sent>).every((v) => received[v] >= sent[v]), { everyMs: 0 });
     for (const venue of ['binance', 'bybit', 'okx'] as const) for (const order of second.orders[venue]) streamedUsd += order.usd;
     trueUsd += second.trueUsd;
     if (second.time % 5_000 === 0) proc.manager.flush();

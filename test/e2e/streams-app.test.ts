@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { pino } from 'pino';
+import { until } from '../support/process.ts';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FakeTelegram, checkHtml, user } from './fake-telegram.ts';
@@ -50,21 +51,12 @@ after(async () => {
   await Promise.all([telegram.stop(), venues.stop()]);
 });
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    // A guard against a hung test, not a speed assertion.
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 test('serving a chat, the bot keeps the four streams up and /health says so', async () => {
   await until('four subscribed streams', () => venues.all.every((v) => v.live.length === 1));
   await until('four connected in /health', async () => {
     const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as { streams?: Array<{ connected: boolean }> };
     return health.streams?.length === 4 && health.streams.every((s) => s.connected);
-  });
+  }, { everyMs: 20 });
   const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as Record<string, any>;
   assert.deepEqual(health.streams.map((s: { venue: string }) => s.venue), ['binance', 'bybit', 'okx', 'hyperliquid']);
   assert.deepEqual(health.crash, { running: false, coins: [] });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { until } from '../support/process.ts';
 import { FakeVenues } from '../e2e/fake-venues.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/store/database.ts';
@@ -30,15 +31,6 @@ after(async () => {
   await venues.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, condition: () => boolean, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    // A guard against a hung test, not a speed assertion.
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function streams(db: Db, timing: Partial<ConnectionTiming> = FAST): { manager: StreamManager; events: StreamEvent[] } {
   const config = loadConfig({ ...venues.env(), STREAMS_SYMBOLS: 'BTC,ETH' });
@@ -220,7 +212,7 @@ test('a flood: 10,000 liquidations at once are all counted, and the connection s
     const opened = venues.binance.connections;
     const t = Date.now();
     for (let i = 0; i < 10_000; i++) venues.binance.liquidation({ symbol: i % 2 ? 'BTCUSDT' : 'SOLUSDT', side: 'SELL', qty: 1, price: 100, time: t });
-    await until('10,000 events', () => events.filter((e) => e.kind === 'liquidation').length >= 10_000, 20_000);
+    await until('10,000 events', () => events.filter((e) => e.kind === 'liquidation').length >= 10_000, { timeoutMs: 20_000 });
     const totals = manager.ledger.totals(t - 60_000, t + 60_000).byVenue.get('binance')!;
     assert.deepEqual(totals.long, { count: 10_000, usd: 1_000_000 });
     assert.equal(venues.binance.connections, opened);
