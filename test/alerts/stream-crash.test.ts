@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { CrashMonitor, type StreamReadings } from '../../src/alerts/stream-crash.ts';
 import { DEFAULT_STREAM_THRESHOLDS } from '../../src/core/stream-signals.ts';
+import { DEFAULT_THRESHOLDS, type VenueSignals } from '../../src/core/signals.ts';
+import { AlertService } from '../../src/alerts/service.ts';
+import type { MarketService } from '../../src/market/service.ts';
+import { AlertsRepository } from '../../src/store/alerts-repository.ts';
+import { PreferencesRepository } from '../../src/store/preferences.ts';
 import type { Venue } from '../../src/market/types.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { DigestRepository } from '../../src/store/digest-repository.ts';
@@ -120,4 +125,46 @@ test("the usual minute is the hour before the episode, not the cascade itself", 
   streams.set('ETH', { prices: falling(4_250, 4_350), liquidations: burst(5_000_000) });
   assert.equal(monitor.tick()?.type, 'update');
   assert.ok('ETH' in monitor.episode()!.coins);
+});
+
+test('the minute poll leaves crash alerts to the streams for the coins they cover, and stands in for the others', async () => {
+  const db = openDatabase(':memory:');
+  const alerts = new AlertsRepository(db);
+  alerts.subscribe({ platform: 'chat', chatId: 'c', kinds: ['crash'], symbols: ['BTC', 'ETH'], venues: ['*'], minSeverity: 'warning', createdBy: 'u', createdAt: '' });
+  const falling = (venue: string, symbol: string): VenueSignals => ({
+    venue,
+    symbol,
+    fundingApr: 0.1,
+    fundingZ: null,
+    oiChange1h: null,
+    oiChange4h: null,
+    oiChange24h: null,
+    priceChange5m: null,
+    priceChange15m: -0.08,
+    priceChange1h: -0.1,
+    crowding: null,
+    dropFromPeak: 0.08,
+    oiFlush: null,
+    adlRisk: null,
+    volume24hUsd: 10e9,
+  });
+  const market = {
+    poll: async () => ({ at: T0, venues: [], fresh: [] }),
+    signals: () => ['binance', 'bybit'].flatMap((venue) => [falling(venue, 'BTC'), falling(venue, 'ETH')]),
+    prune: () => ({ minutes: 0, hours: 0 }),
+  } as unknown as MarketService;
+  const service = new AlertService({
+    market,
+    repo: alerts,
+    preferences: new PreferencesRepository(db),
+    senders: new Map(),
+    thresholds: DEFAULT_THRESHOLDS,
+    cooldownMs: 4 * 3_600_000,
+    defaultSymbols: ['BTC'],
+    logger,
+    streamCrash: { covers: (symbol) => symbol === 'BTC' },
+  });
+  const report = await service.runCycle();
+  assert.deepEqual(report.candidates.map((c) => `${c.kind}:${c.symbol}`).sort(), ['crash:BTC', 'crash:ETH'], 'both judged');
+  assert.deepEqual(report.queued.map((q) => q.alert.symbol), ['ETH'], 'BTC is the streams\' to alert');
 });
