@@ -56,6 +56,7 @@ export class CrashMonitor implements CrashState {
   private baselines = new Map<string, { minute: number; perMinute: number }>();
   /** The last evaluation's crashes, for `/liquidations` and the CLI. */
   private latest = new Map<string, StreamCrash>();
+  private lastPrune = 0;
 
   constructor(private readonly options: CrashMonitorOptions) {
     this.current = options.repo.openEpisode();
@@ -95,6 +96,11 @@ export class CrashMonitor implements CrashState {
   tick(): CrashChange | undefined {
     const { streams, thresholds, repo } = this.options;
     const now = this.options.now();
+    if (now - this.lastPrune >= 60 * MINUTE) {
+      // Ended episodes and their digests are kept a week; only the open one matters to a restart.
+      this.lastPrune = now;
+      repo.prune(now - 7 * 24 * 60 * MINUTE);
+    }
     const liquidationVenues = streams.health().filter((h) => h.connected && h.liquidations).length;
     const found = new Map<string, { crash: StreamCrash; high: number; last: number; low: number }>();
     for (const symbol of streams.symbols) {
@@ -151,6 +157,7 @@ export class CrashMonitor implements CrashState {
     }
     repo.saveEpisode(episode);
     this.current = episode.endedAt === null ? episode : undefined;
+
     if (change) {
       const event = { type: change, episode };
       this.options.logger.info({ type: change, episode: episode.id, coins: Object.keys(episode.coins) }, 'crash: episode changed');

@@ -168,3 +168,18 @@ test('the minute poll leaves crash alerts to the streams for the coins they cove
   assert.deepEqual(report.candidates.map((c) => `${c.kind}:${c.symbol}`).sort(), ['crash:BTC', 'crash:ETH'], 'both judged');
   assert.deepEqual(report.queued.map((q) => q.alert.symbol), ['ETH'], 'BTC is the streams\' to alert');
 });
+
+test('ended episodes and their digests are kept a week', () => {
+  const db = openDatabase(':memory:');
+  const clock = new ManualClock(T0);
+  const repo = new DigestRepository(db);
+  const old = repo.startEpisode(T0 - 8 * 24 * 3_600_000, {});
+  repo.saveEpisode({ ...old, endedAt: T0 - 8 * 24 * 3_600_000 + 3_600_000 });
+  repo.openDigest(old.id, 'chat', 'c', T0);
+  const recent = repo.startEpisode(T0 - 24 * 3_600_000, {});
+  repo.saveEpisode({ ...recent, endedAt: T0 - 23 * 3_600_000 });
+  new CrashMonitor({ streams: readings(), repo, thresholds: DEFAULT_STREAM_THRESHOLDS, logger, now: clock.now }).tick();
+  assert.equal(repo.episode(old.id), undefined);
+  assert.deepEqual(repo.digests(old.id), []);
+  assert.ok(repo.episode(recent.id));
+});
