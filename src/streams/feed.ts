@@ -79,14 +79,16 @@ export class LiquidationFeed {
     const gaps = repo.gaps(from, to);
     const stored = new Map(repo.statuses().map((s) => [s.venue, s]));
     const live = manager.running ? new Map(manager.health().map((h) => [h.venue, h])) : undefined;
+    const noData = !manager.running && stored.size === 0;
     const venues = VENUES.map((venue) => {
       const status = stored.get(venue);
       const connected = live ? !!live.get(venue)?.connected : isFresh(status, to);
       const partial = (status ? status.coverageSince > from : true) || gaps.some((g) => g.venue === venue) || (!connected && !!status);
       const sides = totals.byVenue.get(venue) ?? { long: { count: 0, usd: 0 }, short: { count: 0, usd: 0 } };
-      return this.row(venue, symbol, connected, sides, totals.largest, partial);
+      const row = this.row(venue, symbol, connected, sides, totals.largest, partial);
+      // Nothing ever streamed here: the counts are unknown, not zero.
+      return noData ? { ...row, long: null, short: null, largest: null } : row;
     });
-    const noData = !manager.running && stored.size === 0;
     return { from, to, venues, largest: totals.largest.slice(0, 5), crashCoins: this.deps.crashCoins(), watched: manager.symbols, noData };
   }
 

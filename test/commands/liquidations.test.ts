@@ -106,6 +106,8 @@ test('nothing ever streamed into this database: the reply says so (and, in the t
   assert.match(JSON.stringify(reply.blocks), /have not recorded anything yet/);
   assert.match(JSON.stringify(reply.blocks), /npm run -s cli -- liquidations --symbol BTC --seconds 30/);
   assert.equal(reply.image, undefined);
+  const data = reply.data as { venues: Array<{ long: unknown; short: unknown; connected: boolean }> };
+  assert.ok(data.venues.every((v) => v.long === null && v.short === null && !v.connected), 'unknown, not zero');
 });
 
 test('npm run -s cli -- liquidations --symbol BTC --seconds 2 --json listens to the four streams and prints exactly the contract', async () => {
