@@ -47,6 +47,10 @@ export async function idleMemoryBench(): Promise<void> {
       BYBIT_BASE_URL: closed,
       OKX_BASE_URL: closed,
       HYPERLIQUID_BASE_URL: closed,
+      BINANCE_WS_URL: 'ws://127.0.0.1:9',
+      BYBIT_WS_URL: 'ws://127.0.0.1:9',
+      OKX_WS_URL: 'ws://127.0.0.1:9',
+      HYPERLIQUID_WS_URL: 'ws://127.0.0.1:9',
     },
   });
   const started = Date.now();

@@ -5,6 +5,7 @@ import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
 import { printDiscordLatency } from './discord.bench.ts';
 import { idleMemoryBench } from './idle.bench.ts';
 import { terminalLatencyBench } from './terminal.bench.ts';
+import { streamsBench } from './streams.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -33,6 +34,7 @@ const benches: Array<[string, () => unknown]> = [
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
   ['terminal: reply latency of the terminal chat', terminalLatencyBench],
   ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],
+  ['streams: throughput with all four streams, memory after an hour of 10 Oct, aggregate storage', streamsBench],
 ];
 for (const [name, run] of benches) {
   if (!wanted(name)) continue;

@@ -5,6 +5,7 @@ import { explainCommand } from './explain.ts';
 import { createHelpCommand } from './help.ts';
 import { langCommand } from './lang.ts';
 import { liqCommand } from './liq.ts';
+import { liquidationsCommand } from './liquidations.ts';
 import { marketCommand } from './market.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   simulateCommand,
   marketCommand,
+  liquidationsCommand,
   alertsCommand,
   langCommand,
   createHelpCommand(() => COMMANDS),

@@ -9,6 +9,7 @@ import { fundingOiChartPng } from '../src/market/chart.ts';
 import type { MarketRow, MarketService } from '../src/market/service.ts';
 import type { HourlyPoint } from '../src/store/market-repository.ts';
 import { VENUE_LABELS, VENUES, type Venue } from '../src/market/types.ts';
+import type { StreamHealth } from '../src/streams/types.ts';
 
 /** What `/market` reads (src/market/service.ts provides it, through src/app.ts). */
 export interface MarketData {
@@ -19,13 +20,18 @@ export interface MarketData {
   history(symbol: string, hours: number): Array<HourlyPoint & { venue: Venue }>;
   /** The last error of each venue that has one (when nothing is stored, the reply says why). */
   venueErrors(): string[];
+  /** The live streams' state (this bot's, or as the bot sharing the database last stored it); empty when none ever ran. */
+  streams?(): StreamStatus[];
 }
+
+export type StreamStatus = Pick<StreamHealth, 'venue' | 'connected' | 'liquidations' | 'lastMessageAt' | 'reconnects'>;
 
 export const MARKET_DATA = serviceKey<MarketData>('market-data');
 
-/** The market service as `/market` reads it. */
-export function marketData(market: MarketService): MarketData {
+/** The market service as `/market` reads it, with the streams' state when there are streams. */
+export function marketData(market: MarketService, streams?: { status(): StreamStatus[] }): MarketData {
   return {
+    ...(streams ? { streams: () => streams.status() } : {}),
     ensureFresh: () => market.ensureFresh(),
     knownSymbols: () => market.knownSymbols(),
     rowsFor: (symbol) => market.rowsFor(symbol),
@@ -65,11 +71,11 @@ export const marketCommand: Command = {
     const rows = market.rowsFor(symbol).filter((r) => !venue || r.venue === venue);
     if (rows.length === 0) throw new UserError('market.unknown-symbol', { symbol }, { key: 'market.hint-symbol' });
     const chart = fundingOiChartPng(symbol, market.history(symbol, 24).filter((p) => !venue || p.venue === venue), ctx.t);
-    return marketReply(symbol, rows, chart, ctx);
+    return marketReply(symbol, rows, chart, ctx, market.streams?.() ?? []);
   },
 };
 
-function marketReply(symbol: string, rows: MarketRow[], chart: Buffer | undefined, ctx: ChatContext): Reply {
+function marketReply(symbol: string, rows: MarketRow[], chart: Buffer | undefined, ctx: ChatContext, streams: readonly StreamStatus[]): Reply {
   const { t, lang } = ctx;
   const dash = '–';
   const table = rows.map((r) => [
@@ -93,6 +99,7 @@ function marketReply(symbol: string, rows: MarketRow[], chart: Buffer | undefine
     { kind: 'text', text: `_${t('market.legend')}_` },
   ];
   if (rows.some((r) => r.stale)) blocks.push({ kind: 'text', text: t('market.stale-note') });
+  if (streams.length > 0) blocks.push({ kind: 'text', text: streamsLine(streams, ctx) });
   return {
     title: t('market.title', { symbol }),
     tone: 'info',
@@ -115,6 +122,19 @@ function marketReply(symbol: string, rows: MarketRow[], chart: Buffer | undefine
       })),
     },
   };
+}
+
+/** `Live streams: Binance live (2 s ago) · Bybit down (3 reconnects) · …` */
+function streamsLine(streams: readonly StreamStatus[], ctx: ChatContext): string {
+  const { t, lang } = ctx;
+  const now = ctx.now().getTime();
+  const parts = streams.map((s) => {
+    const venue = VENUE_LABELS[s.venue];
+    const ago = s.lastMessageAt === null ? '–' : formatNumber(Math.max(0, Math.round((now - s.lastMessageAt) / 1000)), lang);
+    const state = s.connected ? t('market.stream-up', { venue, ago }) : t('market.stream-down', { venue, reconnects: formatNumber(s.reconnects, lang) });
+    return s.liquidations ? state : `${state} ${t('market.stream-prices-only')}`;
+  });
+  return `_${t('market.streams', { list: parts.join(' · ') })}_`;
 }
 
 /** Derived numbers to 12 significant digits: 0.1095, not 0.10950000000000001 (float noise of the arithmetic). */

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { ALERT_SUBSCRIPTIONS } from '../commands/alerts.ts';
 import { COMMANDS } from '../commands/index.ts';
+import { LIQUIDATIONS } from '../commands/liquidations.ts';
 import { MARKET_DATA, marketData } from '../commands/market.ts';
 import { SIMULATOR } from '../commands/simulate.ts';
 import { VENUE_TABLES } from '../commands/position-args.ts';
@@ -15,6 +16,11 @@ import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createAlertService } from './alerts/factory.ts';
 import type { AlertService } from './alerts/service.ts';
+import { createLiveCrashAlerts, createLiquidationFeed } from './alerts/live-factory.ts';
+import type { LiveCrashAlerts } from './alerts/live.ts';
+import { CRASH_STATE } from './alerts/stream-crash.ts';
+import { createStreamManager } from './streams/factory.ts';
+import type { StreamManager } from './streams/manager.ts';
 import { createMarketService } from './market/factory.ts';
 import { createVenueTableService } from './market/tiers/factory.ts';
 import type { MarketService } from './market/service.ts';
@@ -39,6 +45,8 @@ export interface AppOptions {
   terminal?: { input: Readable; output: Writable; locale?: string; interactive?: boolean; imageDir?: string } | false;
   /** Schedule the alert cycle (default: when a face is configured). */
   scheduleAlerts?: boolean;
+  /** Keep the venues' live streams up, with crash alerts and digests (default: as `scheduleAlerts`). */
+  streams?: boolean;
   commands?: readonly Command[];
   now?: () => Date;
 }
@@ -48,6 +56,9 @@ export interface App {
   db: Db;
   services: Services;
   alerts: AlertService;
+  /** The venues' live streams (running when `streams`) and the crash alerts and digests on them. */
+  streams: StreamManager;
+  live: LiveCrashAlerts;
   dispatcher: Dispatcher;
   faces: Face[];
   /** Resolves when the terminal chat ends (immediately when there is none). */
@@ -61,7 +72,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const db = openDatabase(config.databasePath);
   // Filled as the faces are built below, before anything is delivered.
   const senders = new Map<string, ReplySender>();
-  const { services: shared, alerts } = createServices(config, db, logger, senders);
+  const { services: shared, alerts, streams, live } = createServices(config, db, logger, senders);
   const services = shared.with(SIMULATOR, new SimulationRunner({ maxChatPositions: config.simulateMaxPositions, concurrency: 1 }));
   const dispatcher = new Dispatcher({
     commands: options.commands ?? COMMANDS,
@@ -96,6 +107,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await live.stop();
+    await streams.stop();
     await alerts.stop();
     for (const face of started.reverse()) {
       await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.profile.id }, 'face did not stop cleanly'));
@@ -110,12 +123,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       started.push(face);
       logger.info({ face: face.profile.id }, 'face started');
     }
-    if (options.scheduleAlerts ?? faces.length > 0) {
+    const scheduleAlerts = options.scheduleAlerts ?? faces.length > 0;
+    if (scheduleAlerts) {
       alerts.start(config.alertsSchedule);
       // Whatever a previous run queued but could not deliver goes out now.
       void alerts.drain().catch((error: unknown) => logger.warn({ err: error }, 'alerts: drain after start failed'));
     }
-    if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => ({ faces: started.map((f) => f.profile.id) }));
+    if (options.streams ?? scheduleAlerts) {
+      streams.start();
+      live.start();
+    }
+    if (config.healthPort > 0) {
+      health = await serveHealth(config.healthPort, () => ({
+        faces: started.map((f) => f.profile.id),
+        ...(streams.running ? { streams: streamsHealth(streams), crash: { running: live.monitor.isCrashRunning(), coins: Object.keys(live.monitor.episode()?.coins ?? {}) } } : {}),
+      }));
+    }
   } catch (error) {
     await stop();
     throw error;
@@ -124,7 +147,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const terminal = options.terminal ?? (faces.length === 0 ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false);
   const terminalDone = terminal ? runTerminal({ dispatcher, ...terminal }) : Promise.resolve();
 
-  return { config, db, services, alerts, dispatcher, faces, terminalDone, health, stop };
+  return { config, db, services, alerts, streams, live, dispatcher, faces, terminalDone, health, stop };
+}
+
+/** Each stream for GET /health: up or not, how fresh, how often it had to reconnect. */
+function streamsHealth(streams: StreamManager): Array<Record<string, unknown>> {
+  const now = streams.now();
+  return streams.health().map((h) => ({
+    venue: h.venue,
+    connected: h.connected,
+    liquidations: h.liquidations,
+    lastMessageSecondsAgo: h.lastMessageAt === null ? null : Math.round((now - h.lastMessageAt) / 1000),
+    reconnects: h.reconnects,
+    rotations: h.rotations,
+    messages: h.messages,
+    malformed: h.malformed,
+    downSinceSecondsAgo: h.downSince === null ? null : Math.round((now - h.downSince) / 1000),
+    lastError: h.lastError,
+  }));
 }
 
 /**
@@ -137,16 +177,31 @@ export function createServices(
   db: Db,
   logger: Logger,
   senders: ReadonlyMap<string, ReplySender> = new Map(),
-): { services: Services; market: MarketService; alerts: AlertService } {
+): { services: Services; market: MarketService; alerts: AlertService; streams: StreamManager; live: LiveCrashAlerts } {
   const preferences = new PreferencesRepository(db);
   const market = createMarketService(config, db, logger.child({ part: 'market' }));
-  const alerts = createAlertService({ config, db, market, preferences, senders, logger: logger.child({ part: 'alerts' }) });
+  // Built idle: nothing connects until the bot starts them (startApp).
+  const streams = createStreamManager(config, db, logger.child({ part: 'streams' }));
+  let live: LiveCrashAlerts | undefined;
+  const alerts = createAlertService({
+    config,
+    db,
+    market,
+    preferences,
+    senders,
+    logger: logger.child({ part: 'alerts' }),
+    streamCrash: { covers: (symbol) => streams.running && !!live?.monitor.covers(symbol) },
+  });
+  live = createLiveCrashAlerts({ config, db, streams, market, alerts, senders, logger: logger.child({ part: 'crash' }) });
+  const feed = createLiquidationFeed({ config, db, streams, monitor: live.monitor, logger });
   const services = Services.empty()
     .with(LANGUAGE_PREFERENCES, preferences)
-    .with(MARKET_DATA, marketData(market))
+    .with(MARKET_DATA, marketData(market, feed))
     .with(ALERT_SUBSCRIPTIONS, alerts)
-    .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' })));
-  return { services, market, alerts };
+    .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' })))
+    .with(LIQUIDATIONS, feed)
+    .with(CRASH_STATE, live.monitor);
+  return { services, market, alerts, streams, live };
 }
 
 function serveHealth(port: number, status: () => Record<string, unknown>): Promise<Server> {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import cron from 'node-cron';
 import { projectPath } from './paths.ts';
 import type { SignalThresholds } from './core/signals.ts';
+import type { StreamCrashThresholds } from './core/stream-signals.ts';
+import type { Venue } from './market/types.ts';
 
 /**
  * Environment → validated configuration, in one place. Every variable read anywhere is
@@ -33,6 +35,12 @@ const intWithDefault = (fallback: number, min: number, max: number) =>
         .optional(),
     )
     .transform((v) => v ?? fallback);
+
+const wsUrlWithDefault = (fallback: string) =>
+  optionalString
+    .pipe(z.url({ message: 'must be a websocket URL such as wss://example.com' }).optional())
+    .pipe(z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').optional())
+    .transform((v) => (v ?? fallback).replace(/\/+$/, ''));
 
 const numberWithDefault = (fallback: number, min: number, max: number) =>
   optionalString
@@ -83,6 +91,21 @@ const schema = z.object({
     .transform((v) => (v ?? 'on') === 'on'),
   TIER_TABLES_MAX_AGE_HOURS: intWithDefault(24, 1, 24 * 30),
   TIER_TABLES_TIMEOUT_MS: intWithDefault(3000, 200, 30_000),
+  BINANCE_WS_URL: wsUrlWithDefault('wss://fstream.binance.com'),
+  BYBIT_WS_URL: wsUrlWithDefault('wss://stream.bybit.com'),
+  OKX_WS_URL: wsUrlWithDefault('wss://ws.okx.com:8443'),
+  HYPERLIQUID_WS_URL: wsUrlWithDefault('wss://api.hyperliquid.xyz'),
+  STREAMS_SYMBOLS: optionalString
+    .pipe(z.string().regex(/^[A-Za-z0-9]+(,[A-Za-z0-9]+)*$/, 'must be coins separated by commas, such as BTC,ETH').optional())
+    .transform((v) => [...new Set((v ?? 'BTC,ETH,SOL,XRP,DOGE,BNB,SUI,ADA,LINK,AVAX,LTC,TRX,DOT,BCH,NEAR,APT,ARB,OP,HYPE,ENA').toUpperCase().split(','))])
+    .pipe(z.array(z.string()).max(100, 'may name at most 100 coins (one Bybit topic each)')),
+  STREAM_CRASH_DROP: numberWithDefault(0.005, 0.001, 0.5),
+  STREAM_CRASH_WINDOW_SECONDS: intWithDefault(300, 30, 3600),
+  STREAM_CRASH_MIN_VENUES: intWithDefault(2, 1, 2),
+  STREAM_CRASH_BURST_USD: intWithDefault(2_000_000, 10_000, 10_000_000_000),
+  STREAM_CRASH_BURST_MULTIPLE: numberWithDefault(10, 1, 1000),
+  STREAM_CRASH_CALM_MINUTES: intWithDefault(10, 1, 240),
+  DIGEST_EDIT_SECONDS: intWithDefault(10, 10, 600),
   ALERTS_SCHEDULE: optionalString
     .pipe(z.string().refine((v) => cron.validate(v), 'must be a cron expression such as "* * * * *" (every minute)').optional())
     .transform((v) => v ?? '* * * * *'),
@@ -122,6 +145,12 @@ export interface Config {
   alertsSchedule: string;
   alerts: { cooldownMs: number; defaultSymbols: string[]; maxPerChatPerCycle: number };
   market: { staleAfterMs: number; httpTimeoutMs: number; binanceOpenInterestTopN: number };
+  /** Public websocket hosts (each venue's route is appended) and the coins crash detection watches. */
+  streams: { urls: Record<Venue, string>; symbols: string[] };
+  /** Crash detection on the streams: heuristics, documented in src/core/stream-signals.ts and the README. */
+  streamCrash: StreamCrashThresholds;
+  /** The live digest edits its message at most once per `editIntervalMs` per chat. */
+  digest: { editIntervalMs: number };
   /** Crowding / crash thresholds: heuristics, documented in src/core/signals.ts. */
   signals: SignalThresholds;
   /** Values never to be printed (log redaction, error scrubbing). */
@@ -179,6 +208,19 @@ export function loadConfig(env: Env = process.env): Config {
       httpTimeoutMs: e.MARKET_HTTP_TIMEOUT_MS,
       binanceOpenInterestTopN: e.MARKET_BINANCE_OI_TOP_N,
     },
+    streams: {
+      urls: { binance: e.BINANCE_WS_URL, bybit: e.BYBIT_WS_URL, okx: e.OKX_WS_URL, hyperliquid: e.HYPERLIQUID_WS_URL },
+      symbols: e.STREAMS_SYMBOLS,
+    },
+    streamCrash: {
+      dropPct: e.STREAM_CRASH_DROP,
+      windowSeconds: e.STREAM_CRASH_WINDOW_SECONDS,
+      minPriceVenues: e.STREAM_CRASH_MIN_VENUES,
+      burstUsd: e.STREAM_CRASH_BURST_USD,
+      burstMultiple: e.STREAM_CRASH_BURST_MULTIPLE,
+      calmMinutes: e.STREAM_CRASH_CALM_MINUTES,
+    },
+    digest: { editIntervalMs: e.DIGEST_EDIT_SECONDS * 1000 },
     signals: {
       crowdingFundingAprMin: e.SIGNAL_CROWDING_FUNDING_APR,
       crowdingFundingZMin: e.SIGNAL_CROWDING_FUNDING_Z,

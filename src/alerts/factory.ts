@@ -16,6 +16,7 @@ export function createAlertService(options: {
   senders: ReadonlyMap<string, ReplySender>;
   logger: Logger;
   now?: () => number;
+  streamCrash?: { covers(symbol: string): boolean };
 }): AlertService {
   return new AlertService({
     market: options.market,
@@ -28,5 +29,6 @@ export function createAlertService(options: {
     maxPerChatPerCycle: options.config.alerts.maxPerChatPerCycle,
     logger: options.logger,
     now: options.now,
+    streamCrash: options.streamCrash,
   });
 }

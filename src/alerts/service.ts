@@ -36,6 +36,12 @@ export interface AlertServiceOptions {
   charts?: boolean;
   /** Undelivered alerts older than this are dropped, not sent late (default 30 min). */
   maxAlertAgeMs?: number;
+  /**
+   * Crash detection on the live streams (src/alerts/stream-crash.ts): for a coin it covers, the
+   * crash alert comes from the streams (in seconds, as a live digest) and this poll does not
+   * queue its own; when the streams are down, the poll's crash alert stands in.
+   */
+  streamCrash?: { covers(symbol: string): boolean };
 }
 
 export interface CycleReport {
@@ -158,7 +164,9 @@ export class AlertService {
     const { poll, candidates, subscriptions } = await this.evaluate();
     const now = poll.at;
     const queued: CycleReport['queued'] = [];
-    for (const { candidate, send } of this.plan(candidates, subscriptions, now)) {
+    const streamed = this.options.streamCrash;
+    const polled = streamed ? candidates.filter((c) => !(c.kind === 'crash' && streamed.covers(c.symbol))) : candidates;
+    for (const { candidate, send } of this.plan(polled, subscriptions, now)) {
       for (const sub of send) {
         const key = { platform: sub.platform, chatId: sub.chatId, venueGroup: venueGroup(sub.venues), symbol: candidate.symbol, kind: candidate.kind };
         // The same check again, written together with the outbox row in one transaction.

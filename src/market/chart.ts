@@ -58,7 +58,7 @@ export function fundingOiChartOption(symbol: string, points: ReadonlyArray<Hourl
 }
 
 /** Axis ticks only (language-neutral): 1.2B, 350M. */
-function compactUsd(value: number): string {
+export function compactUsd(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 1e9) return `${(value / 1e9).toFixed(1)}B`;
   if (abs >= 1e6) return `${(value / 1e6).toFixed(0)}M`;

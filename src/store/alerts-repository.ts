@@ -132,6 +132,23 @@ export class AlertsRepository {
     })();
   }
 
+  /**
+   * Records an alert as delivered without queueing it (a live digest posts and edits its own
+   * message), so a poll cycle does not send the same alert again within the cooldown. Keeps the
+   * higher severity of the two.
+   */
+  recordSent(key: AlertKey, severity: Severity, now: number): void {
+    this.db.transaction(() => {
+      const last = this.db
+        .prepare('SELECT severity FROM alert_sent WHERE platform = ? AND chat_id = ? AND venue_group = ? AND symbol = ? AND kind = ?')
+        .get(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind) as { severity: Severity } | undefined;
+      const kept = last && severityRank(last.severity) > severityRank(severity) ? last.severity : severity;
+      this.db
+        .prepare('INSERT OR REPLACE INTO alert_sent (platform, chat_id, venue_group, symbol, kind, severity, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(key.platform, key.chatId, key.venueGroup, key.symbol, key.kind, kept, now);
+    })();
+  }
+
   /** Would `enqueueUnlessDuplicate` refuse this alert now? (Read-only: what `alerts run-once` shows.) */
   isDuplicate(key: AlertKey, severity: Severity, now: number, cooldownMs: number): boolean {
     const last = this.db

@@ -181,4 +181,70 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 500,
+    name: 'liquidation stream aggregates',
+    sql: `
+      -- per minute, venue, coin and liquidated side, from the venues' public liquidation streams;
+      -- kept as long as the market minutes (48 h). Keyed by minute first: pruning and "the last
+      -- hour" are range scans.
+      CREATE TABLE stream_liquidation_minutes (
+        minute INTEGER NOT NULL,
+        venue TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('long', 'short')),
+        count INTEGER NOT NULL,
+        usd REAL NOT NULL,
+        largest_usd REAL NOT NULL,
+        largest_price REAL NOT NULL,
+        PRIMARY KEY (minute, venue, symbol, side)
+      ) WITHOUT ROWID;
+      -- when a venue's stream was down (or the bot was): totals across a gap are partial
+      CREATE TABLE stream_gaps (
+        venue TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (venue, started_at)
+      ) WITHOUT ROWID;
+      -- each venue's stream as last seen by the bot (the CLI and /health of another process read it)
+      CREATE TABLE stream_status (
+        venue TEXT PRIMARY KEY,
+        coverage_since INTEGER NOT NULL,
+        connected INTEGER NOT NULL,
+        last_message_at INTEGER,
+        reconnects INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 501,
+    name: 'crash episodes and live digests',
+    sql: `
+      -- a crash seen on the streams, from its first trigger until it has been calm for a while
+      CREATE TABLE stream_crash_episodes (
+        id INTEGER PRIMARY KEY,
+        started_at INTEGER NOT NULL,
+        last_active_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        state TEXT NOT NULL
+      );
+      -- the one message per chat and episode that the bot edits, so a restart continues it
+      CREATE TABLE stream_digests (
+        episode_id INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message_id TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'live', 'final', 'failed')),
+        versions INTEGER NOT NULL DEFAULT 0,
+        last_sent_at INTEGER,
+        next_at INTEGER NOT NULL,
+        content_hash TEXT,
+        last_error TEXT,
+        PRIMARY KEY (episode_id, platform, chat_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

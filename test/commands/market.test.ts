@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeExchange, sampleMarket } from '../e2e/fake-exchange.ts';
 import { ManualClock, makeMarketService } from '../support/market.ts';
 import { makeTestContext, makeTestServices } from '../support/context.ts';
-import { marketCommand, normalizeSymbol } from '../../commands/market.ts';
+import { MARKET_DATA, marketCommand, marketData, normalizeSymbol } from '../../commands/market.ts';
 import { UserError } from '../../src/chat/errors.ts';
 import type { MarketService } from '../../src/market/service.ts';
 
@@ -71,6 +71,24 @@ test('a venue that stopped answering is marked stale', async () => {
   assert.equal(venues.find((v) => v.venue === 'okx')!.stale, true);
   assert.deepEqual(venues.filter((v) => v.stale).map((v) => v.venue), ['okx'], 'the venues that answered are fresh');
   assert.ok(reply.blocks.some((b) => b.kind === 'text' && b.text.includes('(stale)')));
+});
+
+test('/market shows the live streams: which are up and how fresh, which went down, Hyperliquid with prices only', async () => {
+  const now = clock.now();
+  const streams = {
+    status: () => [
+      { venue: 'binance' as const, connected: true, liquidations: true, lastMessageAt: now - 2_000, reconnects: 0 },
+      { venue: 'okx' as const, connected: false, liquidations: true, lastMessageAt: now - 90_000, reconnects: 3 },
+      { venue: 'hyperliquid' as const, connected: true, liquidations: false, lastMessageAt: now - 1_000, reconnects: 1 },
+    ],
+  };
+  const services = makeTestServices().with(MARKET_DATA, marketData(market, streams));
+  const en = await marketCommand.run({ symbol: 'BTC' }, makeTestContext({ services, now: new Date(now) }));
+  assert.ok(en.blocks.some((b) => b.kind === 'text' && b.text === '_Live streams: Binance live (last message 2 s ago) · OKX down (3 reconnects) · Hyperliquid live (last message 1 s ago) (prices only)_'));
+  const vi = await marketCommand.run({ symbol: 'BTC' }, makeTestContext({ services, lang: 'vi', now: new Date(now) }));
+  assert.ok(vi.blocks.some((b) => b.kind === 'text' && b.text.startsWith('_Luồng dữ liệu trực tiếp: Binance đang chạy (tin gần nhất 2 giây trước)')));
+  const none = await marketCommand.run({ symbol: 'BTC' }, context());
+  assert.ok(!none.blocks.some((b) => b.kind === 'text' && b.text.includes('Live streams')), 'no line where nothing ever streamed');
 });
 
 test('an unknown coin gets a clear error with what to type instead', async () => {

@@ -171,6 +171,13 @@ export class FakeDiscord extends EventEmitter {
   readonly dmChannels = new Map<string, string>();
   /** Users whose privacy settings refuse DMs from the bot (Discord answers 50007 on the first message). */
   readonly closedDms = new Set<string>();
+  /**
+   * Discord's per-channel limit on posting and editing messages, when set: more than `count`
+   * within `windowMs` of `now()` (a clock the test may move) answers 429 with `retry_after`
+   * (https://discord.com/developers/docs/topics/rate-limits: 5 per 5 s per channel).
+   */
+  channelLimit: { count: number; windowMs: number; now: () => number } | undefined;
+  private readonly channelPosts = new Map<string, number[]>();
   private readonly interactions = new Map<string, { payload: any; acknowledged: boolean; original?: string }>();
   private readonly callbackFailures = new Map<string, DiscordErrorReply[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -693,6 +700,11 @@ export class FakeDiscord extends EventEmitter {
       return reply(200, { id: channel, type: 1, last_message_id: null, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}`, discriminator: '0', avatar: null }] });
     }
 
+    if (parts[0] === 'channels' && parts[2] === 'messages' && (method === 'POST' || method === 'PATCH')) {
+      const limited = this.overChannelLimit(parts[1]);
+      if (limited) return error(limited);
+    }
+
     // Editing a message the bot posted in a channel (https://discord.com/developers/docs/resources/message#edit-message).
     if (method === 'PATCH' && parts[0] === 'channels' && parts[2] === 'messages' && parts.length === 4) {
       const message = this.messages.get(parts[3]);
@@ -714,6 +726,19 @@ export class FakeDiscord extends EventEmitter {
     }
 
     return error({ status: 404, code: 0, message: '404: Not Found' });
+  }
+
+  private overChannelLimit(channelId: string): DiscordErrorReply | undefined {
+    const limit = this.channelLimit;
+    if (!limit) return undefined;
+    const now = limit.now();
+    const recent = (this.channelPosts.get(channelId) ?? []).filter((t) => t > now - limit.windowMs);
+    if (recent.length >= limit.count) {
+      return { status: 429, message: 'You are being rate limited.', retryAfter: Math.max(0.1, (recent[0] + limit.windowMs - now) / 1000) };
+    }
+    recent.push(now);
+    this.channelPosts.set(channelId, recent);
+    return undefined;
   }
 
   private createMessage(channelId: string, body: any, files: RecordedRequest['files']): StoredMessage {

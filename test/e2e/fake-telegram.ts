@@ -62,6 +62,13 @@ export class FakeTelegram {
   private readonly members = new Map<string, string>();
   private readonly failures: Array<{ method: string; match?: (params: Json) => boolean; failure: TelegramFailure; times: number }> = [];
   webhook: { url: string; secret_token?: string } | undefined;
+  /**
+   * Telegram's per-chat limit on messages and edits, when set: more than `perMinute` in a chat
+   * within a minute of `now()` (a clock the test may move) answers 429 with `retry_after`
+   * (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this: about 20 a minute in a group).
+   */
+  chatLimit: { perMinute: number; now: () => number } | undefined;
+  private readonly chatPosts = new Map<string, number[]>();
 
   constructor(readonly token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi') {
     this.events.setMaxListeners(100);
@@ -205,7 +212,7 @@ export class FakeTelegram {
     }
     const call: Call = { method, params, files, at };
     if (method === 'getUpdates') return void this.getUpdates(req, res, call);
-    const failure = this.takeFailure(method, params);
+    const failure = this.takeFailure(method, params) ?? this.overChatLimit(method, params);
     let answer: { ok: true; result: unknown } | ({ ok: false } & TelegramFailure);
     if (failure) answer = { ok: false, ...failure };
     else {
@@ -220,6 +227,21 @@ export class FakeTelegram {
     this.calls.push(call);
     send(res, answer.ok ? 200 : answer.error_code, answer);
     this.events.emit('call', call);
+  }
+
+  private overChatLimit(method: string, params: Json): TelegramFailure | undefined {
+    const limit = this.chatLimit;
+    if (!limit || !/^(sendMessage|sendPhoto|editMessageText|editMessageCaption)$/.test(method)) return undefined;
+    const key = String(params.chat_id);
+    const now = limit.now();
+    const recent = (this.chatPosts.get(key) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= limit.perMinute) {
+      const retryAfter = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
+      return { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } };
+    }
+    recent.push(now);
+    this.chatPosts.set(key, recent);
+    return undefined;
   }
 
   private takeFailure(method: string, params: Json): TelegramFailure | undefined {

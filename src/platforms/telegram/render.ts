@@ -106,7 +106,8 @@ function titleLine(reply: Reply, lang: Lang): Line | undefined {
   const t = translator(lang);
   const line: Line = [];
   if (reply.title) {
-    line.push({ text: `${TONE_ICON[reply.tone ?? 'info']} `, wraps: [] });
+    // A title that opens with its own icon (alerts, digests) is not given a second one.
+    if (!/^\p{Extended_Pictographic}/u.test(reply.title)) line.push({ text: `${TONE_ICON[reply.tone ?? 'info']} `, wraps: [] });
     for (const run of markupLines(reply.title.replace(/\n+/g, ' '), [{ tag: 'b' }])[0] ?? []) line.push(run);
   }
   if (reply.page) {

@@ -6,7 +6,7 @@ import type { Reply } from '../../chat/reply.ts';
 import { classifyTelegramError, describeError, isNotModified, isTelegramError } from './errors.ts';
 import { postPlan, withPlainFallback } from './post.ts';
 import { TELEGRAM_PROFILE } from './profile.ts';
-import { htmlToText, planReply } from './render.ts';
+import { CAPTION_LIMIT, htmlToText, planReply } from './render.ts';
 
 /**
  * Alerts to Telegram chats (src/alerts/delivery.ts drives it): the reply rendered as for a
@@ -15,8 +15,10 @@ import { htmlToText, planReply } from './render.ts';
  * forbidden; 400 "chat not found" or a group upgraded to a supergroup → gone; other 400s → retry.
  * Alert buttons carry full payloads already (`explain:funding`) and are sent as they are.
  *
- * `edit` replaces the text and buttons of a text message it sent (a digest); `privateChatOf` is
- * the user's own id, which is their private chat with the bot once they have started it.
+ * `edit` replaces the text and buttons of a message it sent (a digest): editMessageText, or, when
+ * that message is a picture, editMessageCaption (the text as its caption, when it fits 1,024
+ * characters); `privateChatOf` is the user's own id, which is their private chat with the bot once
+ * they have started it.
  */
 export class TelegramSender implements ReplySender {
   readonly platform = TELEGRAM_PROFILE.id;
@@ -59,9 +61,32 @@ export class TelegramSender implements ReplySender {
       return { ok: true, messageId };
     } catch (error) {
       if (isNotModified(error)) return { ok: true, messageId };
+      if (isTelegramError(error, 400, /there is no text in the message/i) && htmlToText(html).length <= CAPTION_LIMIT) {
+        return this.editCaption(chatId, messageId, html, plan.keyboard);
+      }
       if (isTelegramError(error, 400, /message to edit not found|there is no text in the message/i)) {
         return { ok: false, reason: 'missing', detail: classifyTelegramError(error, this.secrets).detail };
       }
+      return this.failed(chatId, error);
+    }
+  }
+
+  /** The message is a picture: its caption becomes the new text. */
+  private async editCaption(chatId: string, messageId: string, html: string, keyboard: ReturnType<typeof planReply>['keyboard']): Promise<EditResult> {
+    const chat = toChatId(chatId);
+    const id = Number(messageId);
+    const markup = keyboard ? { reply_markup: keyboard } : {};
+    try {
+      await withPlainFallback(
+        { api: this.api, logger: this.logger, secrets: this.secrets },
+        'editMessageCaption',
+        () => this.api.editMessageCaption(chat, id, { caption: html, parse_mode: 'HTML', ...markup }),
+        () => this.api.editMessageCaption(chat, id, { caption: htmlToText(html), ...markup }),
+      );
+      return { ok: true, messageId };
+    } catch (error) {
+      if (isNotModified(error)) return { ok: true, messageId };
+      if (isTelegramError(error, 400, /message to edit not found/i)) return { ok: false, reason: 'missing', detail: classifyTelegramError(error, this.secrets).detail };
       return this.failed(chatId, error);
     }
   }

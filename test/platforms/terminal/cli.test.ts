@@ -1,15 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { projectPath } from '../../../src/paths.ts';
+import { runProcess, type Run } from '../../support/process.ts';
 
 /** The one-shot CLI and `npm start` as users run them: real processes, no network. */
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const ENV = {
   ...process.env,
   DATABASE_PATH: ':memory:',
@@ -26,20 +19,8 @@ const ENV = {
   DYDX_BASE_URL: 'http://127.0.0.1:9',
 };
 
-/** A child that hangs is killed, so its test fails with what it printed instead of stalling the run. */
-const CHILD_TIMEOUT_MS = 60_000;
-
 function run(command: string, args: string[], stdin = '', env: NodeJS.ProcessEnv = ENV): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: projectPath(), env, timeout: CHILD_TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  return runProcess(command, args, env, stdin);
 }
 const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/platforms/terminal/cli.ts', ...args]);
 
