@@ -27,7 +27,8 @@ export function formatExample(command: Command, example: CommandExample, face: F
   const given = (o: OptionSpec) => example.args[o.name] !== undefined;
   const name = `${syntax.prefix}${syntax.name(command.name)}`;
   if (syntax.options === 'named') {
-    const parts = command.options.filter(given).map((o) => `${o.name}:${example.args[o.name]}`);
+    // A subcommand is typed bare (`/watch add venue:hyperliquid …`), the options by name.
+    const parts = command.options.filter(given).map((o) => (o.subcommand ? example.args[o.name] : `${o.name}:${example.args[o.name]}`));
     return [name, ...parts].join(' ');
   }
   const flags = syntax.options === 'flags';
@@ -66,6 +67,10 @@ export function optionHelpLines(command: Command, lang: Lang, face: FaceProfile)
     const facts: string[] = [t(`chat.kind.${option.kind}`)];
     if (option.choices?.length) facts[0] = option.choices.join(' | ');
     if (option.required) facts.push(t('chat.help.required'));
+    else if (option.requiredFor?.length) facts.push(t('chat.help.required-for', { subcommands: option.requiredFor.join(', ') }));
+    const sameList = (a: readonly string[] = [], b: readonly string[] = []) => a.length === b.length && a.every((x) => b.includes(x));
+    // "required with add" already says which subcommand it goes with.
+    if (option.for?.length && !sameList(option.for, option.requiredFor)) facts.push(t('chat.help.for', { subcommands: option.for.join(', ') }));
     if (option.default !== undefined) facts.push(t('chat.help.default', { value: String(option.default) }));
     const aliases = option.aliases?.length ? ` (${option.aliases.join(', ')})` : '';
     const name = face.syntax.options === 'flags' ? `--${option.name}` : option.name;
