@@ -32,6 +32,12 @@ export interface PositionInput {
   liquidationFeeRateOverride?: Decimal;
   /** Defaults to the entry price. */
   markPrice?: Decimal;
+  /**
+   * The symbol's tier table as the venue itself publishes it now (Hyperliquid's `marginTables`
+   * for the coin, read live), used instead of the dated table in data/venues/. It must be that
+   * symbol's own table.
+   */
+  rules?: SymbolRules;
 }
 
 /** A validated position with every derived amount the formulas need. */
@@ -69,7 +75,7 @@ function checkAmount(name: string, value: Decimal | undefined, options: { allowZ
 
 export function resolvePosition(input: PositionInput): ResolvedPosition & { overrideTier?: Tier } {
   const venue = getVenue(input.venue);
-  const rules = symbolRules(venue, input.symbol ?? 'BTCUSDT');
+  const rules = input.rules ?? symbolRules(venue, input.symbol ?? 'BTCUSDT');
   const mode: MarginMode = input.mode ?? 'isolated';
   if (input.side !== 'long' && input.side !== 'short') throw new CalculationInputError('not-finite', { field: 'side', value: String(input.side) });
   const sign = input.side === 'long' ? 1 : -1;
