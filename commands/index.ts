@@ -7,6 +7,7 @@ import { langCommand } from './lang.ts';
 import { liqCommand } from './liq.ts';
 import { marketCommand } from './market.ts';
 import { simulateCommand } from './simulate.ts';
+import { watchCommand } from './watch.ts';
 
 /**
  * The registry: every command, in the order /help lists them. A command listed here is served
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   simulateCommand,
   marketCommand,
   alertsCommand,
+  watchCommand,
   langCommand,
   createHelpCommand(() => COMMANDS),
 ];

@@ -5,6 +5,7 @@ import { ALERT_SUBSCRIPTIONS } from '../commands/alerts.ts';
 import { COMMANDS } from '../commands/index.ts';
 import { MARKET_DATA, marketData } from '../commands/market.ts';
 import { SIMULATOR } from '../commands/simulate.ts';
+import { WATCH_LIST } from '../commands/watch.ts';
 import type { Command } from './chat/command.ts';
 import type { ReplySender } from './chat/delivery.ts';
 import { Dispatcher } from './chat/dispatcher.ts';
@@ -22,6 +23,8 @@ import { runTerminal } from './platforms/terminal/repl.ts';
 import { SimulationRunner } from './simulator/runner.ts';
 import { openDatabase, type Db } from './store/database.ts';
 import { PreferencesRepository } from './store/preferences.ts';
+import { createWatchService, hyperliquidLedger } from './watch/factory.ts';
+import type { WatchService } from './watch/service.ts';
 
 /**
  * The composition root: one database, the services, one dispatcher over the registry, and a
@@ -37,6 +40,10 @@ export interface AppOptions {
   terminal?: { input: Readable; output: Writable; locale?: string; interactive?: boolean; imageDir?: string } | false;
   /** Schedule the alert cycle (default: when a face is configured). */
   scheduleAlerts?: boolean;
+  /** Run the watch list's poller (default: when a face is configured). */
+  runWatch?: boolean;
+  /** The watch poller's tick (tests shorten it). */
+  watchTickMs?: number;
   commands?: readonly Command[];
   now?: () => Date;
 }
@@ -46,6 +53,7 @@ export interface App {
   db: Db;
   services: Services;
   alerts: AlertService;
+  watch: WatchService;
   dispatcher: Dispatcher;
   faces: Face[];
   /** Resolves when the terminal chat ends (immediately when there is none). */
@@ -59,7 +67,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const db = openDatabase(config.databasePath);
   // Filled as the faces are built below, before anything is delivered.
   const senders = new Map<string, ReplySender>();
-  const { services: shared, alerts } = createServices(config, db, logger, senders);
+  const { services: shared, alerts, watch } = createServices(config, db, logger, senders, { watchTickMs: options.watchTickMs });
   const services = shared.with(SIMULATOR, new SimulationRunner({ maxChatPositions: config.simulateMaxPositions, concurrency: 1 }));
   const dispatcher = new Dispatcher({
     commands: options.commands ?? COMMANDS,
@@ -81,7 +89,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger: logger.child({ face: id }),
       secrets: config.secrets,
       suggestions: (source) => (source === 'symbol' ? market.knownSymbols() : []),
-      chatClosed: (chatId, reason) => alerts.pause(id, chatId, reason),
+      chatClosed: (chatId, reason) => {
+        alerts.pause(id, chatId, reason);
+        // A private chat the user closed (blocked the bot): their watch alerts stop too.
+        watch.repo.pause(id, chatId, reason, new Date());
+      },
     };
     const face = await build(deps);
     faces.push(face);
@@ -95,6 +107,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (stopped) return;
     stopped = true;
     await alerts.stop();
+    await watch.stop();
     for (const face of started.reverse()) {
       await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.profile.id }, 'face did not stop cleanly'));
     }
@@ -113,6 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Whatever a previous run queued but could not deliver goes out now.
       void alerts.drain().catch((error: unknown) => logger.warn({ err: error }, 'alerts: drain after start failed'));
     }
+    if (options.runWatch ?? faces.length > 0) watch.start();
     if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => ({ faces: started.map((f) => f.profile.id) }));
   } catch (error) {
     await stop();
@@ -122,28 +136,43 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const terminal = options.terminal ?? (faces.length === 0 ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false);
   const terminalDone = terminal ? runTerminal({ dispatcher, ...terminal }) : Promise.resolve();
 
-  return { config, db, services, alerts, dispatcher, faces, terminalDone, health, stop };
+  return { config, db, services, alerts, watch, dispatcher, faces, terminalDone, health, stop };
 }
 
 /**
  * The services every entry point shares (the bot and the one-shot CLI): stored language choices,
- * market data and alert subscriptions on the one database. `senders` (by face id) are where alerts
- * go; the CLI passes none, since it posts nothing. The bot adds the simulation worker pool.
+ * market data, alert subscriptions and the watch list on the one database. `senders` (by face id)
+ * are where alerts go; the CLI passes none, since it posts nothing. The bot adds the simulation
+ * worker pool. Hyperliquid's per-IP request weight is one ledger, shared by the market poll and
+ * the watch list.
  */
 export function createServices(
   config: Config,
   db: Db,
   logger: Logger,
   senders: ReadonlyMap<string, ReplySender> = new Map(),
-): { services: Services; market: MarketService; alerts: AlertService } {
+  options: { watchTickMs?: number } = {},
+): { services: Services; market: MarketService; alerts: AlertService; watch: WatchService } {
   const preferences = new PreferencesRepository(db);
-  const market = createMarketService(config, db, logger.child({ part: 'market' }));
+  const ledger = hyperliquidLedger();
+  const market = createMarketService(config, db, logger.child({ part: 'market' }), undefined, { hyperliquid: ledger });
   const alerts = createAlertService({ config, db, market, preferences, senders, logger: logger.child({ part: 'alerts' }) });
+  const watch = createWatchService({
+    config,
+    db,
+    ledger,
+    senders,
+    market: market.repo,
+    crashRunning: (coin, now) => alerts.crashRunning(coin, now),
+    logger: logger.child({ part: 'watch' }),
+    tickMs: options.watchTickMs,
+  });
   const services = Services.empty()
     .with(LANGUAGE_PREFERENCES, preferences)
     .with(MARKET_DATA, marketData(market))
-    .with(ALERT_SUBSCRIPTIONS, alerts);
-  return { services, market, alerts };
+    .with(ALERT_SUBSCRIPTIONS, alerts)
+    .with(WATCH_LIST, watch);
+  return { services, market, alerts, watch };
 }
 
 function serveHealth(port: number, status: () => Record<string, unknown>): Promise<Server> {
