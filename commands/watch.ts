@@ -8,7 +8,7 @@ import { serviceKey } from '../src/chat/services.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../src/core/numbers.ts';
 import type { WatchOwner, WatchRow } from '../src/store/watch-repository.ts';
 import type { AccountReport, PositionReport } from '../src/watch/evaluate.ts';
-import { adviceData, adviceLine, shortAddress, timeText, venueName } from '../src/watch/messages.ts';
+import { adviceData, adviceLine, priceText, shortAddress, timeText, venueName } from '../src/watch/messages.ts';
 import { WatchBusyError, type AccountCheck } from '../src/watch/service.ts';
 import { AccountError, WATCH_VENUES, type ForcedFill, type WatchVenue } from '../src/watch/types.ts';
 import { assumptionLines, decimalString } from './position-args.ts';
@@ -331,15 +331,15 @@ function positionText(p: PositionReport, ctx: ChatContext): string {
     coin: p.coin,
     side,
     size: formatNumber(p.size, lang, { maxDecimals: 6 }),
-    entry: formatUsd(p.entryPrice, lang),
-    mark: formatUsd(p.markPrice, lang),
+    entry: priceText(p.entryPrice, lang),
+    mark: priceText(p.markPrice, lang),
     leverage: formatLeverage(p.leverage, lang),
     mode: t(`watch.mode-${p.marginMode}`),
   });
-  const ours = p.ourLiquidationPrice ? formatUsd(p.ourLiquidationPrice, lang) : t(`watch.ours-missing-${ourMissingKey(p.ourMissing)}`);
+  const ours = p.ourLiquidationPrice ? priceText(p.ourLiquidationPrice, lang) : t(`watch.ours-missing-${ourMissingKey(p.ourMissing)}`);
   let liquidation: string;
   if (p.liquidationPrice) {
-    liquidation = t(p.pricesDiffer ? 'watch.liq-differs' : 'watch.liq-agrees', { price: formatUsd(p.liquidationPrice, lang), venue, ours });
+    liquidation = t(p.pricesDiffer ? 'watch.liq-differs' : 'watch.liq-agrees', { price: priceText(p.liquidationPrice, lang), venue, ours });
     if (p.pricesDiffer) liquidation += ` ${t(p.marginMode === 'cross' ? 'watch.liq-differs-cross' : 'watch.liq-differs-isolated')}`;
   } else {
     liquidation = p.ourLiquidationPrice ? t('watch.liq-venue-none-ours', { venue, ours }) : t('watch.liq-none', { venue, ours });
@@ -378,8 +378,8 @@ function eventsText(c: AccountCheck, ctx: ChatContext): string {
       coin: f.coin,
       side: t(`watch.side-${f.side}`),
       size: formatNumber(f.size, lang, { maxDecimals: 6 }),
-      price: formatUsd(f.price, lang),
-      mark: f.markPrice ? formatUsd(f.markPrice, lang) : '—',
+      price: priceText(f.price, lang),
+      mark: f.markPrice ? priceText(f.markPrice, lang) : '—',
       pnl: formatUsd(f.closedPnl, lang, { signed: true }),
       time: timeText(f.time, lang),
     }),

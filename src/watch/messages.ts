@@ -211,6 +211,16 @@ export function receiptNotice(watch: WatchRef, fills: readonly ForcedFill[]): Re
   };
 }
 
+/**
+ * A fill or mark price as the venue gave it: its own decimals, 2 to 4 (22.075 stays 22.075, not
+ * 22.08), the usual automatic precision below 1 and cents from 1,000 up.
+ */
+export function priceText(value: Decimal.Value, lang: Lang): string {
+  const d = new Decimal(value);
+  if (d.abs().lt(1) || d.abs().gte(1000)) return formatUsd(d, lang);
+  return formatUsd(d, lang, { decimals: Math.min(4, Math.max(2, d.decimalPlaces())) });
+}
+
 const VENUE_NAMES: Record<string, string> = { hyperliquid: 'Hyperliquid' };
 export const venueName = (venue: string) => VENUE_NAMES[venue] ?? venue;
 
@@ -223,10 +233,10 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   if (notice.type === 'liquidation-distance') {
     const fields = [
       { label: t('watch.field-distance'), value: formatPercent(notice.distance, lang), inline: true },
-      { label: t('watch.field-mark'), value: formatUsd(notice.markPrice, lang), inline: true },
+      { label: t('watch.field-mark'), value: priceText(notice.markPrice, lang), inline: true },
       {
         label: t(notice.liquidationFrom === 'venue' ? 'watch.field-liq-venue' : 'watch.field-liq-ours', { venue: venueName(notice.venue) }),
-        value: formatUsd(notice.liquidationPrice, lang),
+        value: priceText(notice.liquidationPrice, lang),
         inline: true,
       },
       { label: t('watch.field-leverage'), value: `${formatLeverage(notice.leverage, lang)} ${t(`watch.mode-${notice.marginMode}`)}`, inline: true },
@@ -272,13 +282,13 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   }
   const vsMark = notice.markPrice
     ? t('watch.receipt-vs-mark', {
-        mark: formatUsd(notice.markPrice, lang),
+        mark: priceText(notice.markPrice, lang),
         gap: formatPercent(new Decimal(notice.price).div(notice.markPrice).minus(1), lang, { signed: true }),
       })
     : t('watch.receipt-no-mark');
   const fields = [
     { label: t('watch.field-closed'), value: `${formatNumber(notice.size, lang, { maxDecimals: 6 })} ${notice.coin} (${side})`, inline: true },
-    { label: t('watch.field-price'), value: `${formatUsd(notice.price, lang)} ${vsMark}`, inline: true },
+    { label: t('watch.field-price'), value: `${priceText(notice.price, lang)} ${vsMark}`, inline: true },
     { label: t('watch.field-realized'), value: formatUsd(notice.closedPnl, lang, { signed: true }), inline: true },
   ];
   const method = notice.method === 'backstop' || notice.method === 'market' ? notice.method : 'unknown';
