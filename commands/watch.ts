@@ -295,7 +295,8 @@ function checkReply(checks: ReadonlyArray<{ label?: string; check: AccountCheck 
     footer: [
       t('watch.check-footer-estimate'),
       ...[...tables].map((source) => t('watch.check-footer-table', { source })),
-      ...assumptionLines([...assumptions], ctx),
+      // Said in the watch's own words: the figures come from the account, not from what someone typed.
+      ...[...assumptions].map((id) => (id === 'cross-others-fixed' ? t('watch.assumption-cross-others-fixed') : assumptionLines([id], ctx)[0])),
       t('watch.disclaimer'),
     ].join('\n'),
     data: checks.length === 1 ? checkData(only.check) : { accounts: checks.map(({ label, check: c }) => ({ label: label ?? null, ...checkData(c) })) },
@@ -336,7 +337,7 @@ function positionText(p: PositionReport, ctx: ChatContext): string {
     leverage: formatLeverage(p.leverage, lang),
     mode: t(`watch.mode-${p.marginMode}`),
   });
-  const ours = p.ourLiquidationPrice ? priceText(p.ourLiquidationPrice, lang) : t(`watch.ours-missing-${ourMissingKey(p.ourMissing)}`);
+  const ours = p.ourLiquidationPrice ? formatUsd(p.ourLiquidationPrice, lang) : t(`watch.ours-missing-${ourMissingKey(p.ourMissing)}`);
   let liquidation: string;
   if (p.liquidationPrice) {
     liquidation = t(p.pricesDiffer ? 'watch.liq-differs' : 'watch.liq-agrees', { price: priceText(p.liquidationPrice, lang), venue, ours });

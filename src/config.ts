@@ -105,7 +105,7 @@ const schema = z.object({
   WATCH_ADL_MOVE: numberWithDefault(0.05, 0.005, 0.9),
   WATCH_ADL_MOVE_MINUTES: intWithDefault(5, 1, 60),
   WATCH_WEIGHT_SHARE: numberWithDefault(0.5, 0.05, 0.9),
-  WATCH_RISKY_SECONDS: intWithDefault(30, 5, 3600),
+  WATCH_RISKY_SECONDS: intWithDefault(30, 2, 3600),
   WATCH_CALM_SECONDS: intWithDefault(600, 30, 86_400),
   WATCH_FILLS_EVERY_HOURS: numberWithDefault(6, 0.25, 168),
 });

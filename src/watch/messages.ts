@@ -243,7 +243,7 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
       { label: t('watch.field-upnl'), value: formatUsd(notice.unrealizedPnl, lang, { signed: true }), inline: true },
     ];
     return {
-      title: `⚠️ ${t('watch.distance-title', { coin: notice.coin, side, tier: formatPercent(notice.tier, lang, { decimals: 0 }) })}`,
+      title: t('watch.distance-title', { coin: notice.coin, side, tier: formatPercent(notice.tier, lang, { decimals: 0 }) }),
       tone: notice.tier <= 0.05 ? 'error' : 'warn',
       blocks: [
         { kind: 'text', text: t('watch.distance-what', { who, coin: notice.coin, side, distance: formatPercent(notice.distance, lang) }) },
@@ -261,7 +261,7 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
         ? t('watch.adl-why-crash', { coin: notice.coin })
         : t(`watch.adl-why-move-${notice.signal.direction}`, { coin: notice.coin, move: formatPercent(notice.signal.move, lang), minutes: notice.signal.minutes });
     return {
-      title: `🚨 ${t('watch.adl-title', { coin: notice.coin, side, lights: notice.lights })}`,
+      title: t('watch.adl-title', { coin: notice.coin, side, lights: notice.lights }),
       tone: notice.lights >= 5 ? 'error' : 'warn',
       blocks: [
         { kind: 'text', text: `${t('watch.adl-what', { who, coin: notice.coin, side, lights: notice.lights, pct: formatPercent(notice.percentile, lang, { decimals: 0 }) })}\n${why}` },
@@ -294,7 +294,7 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   const method = notice.method === 'backstop' || notice.method === 'market' ? notice.method : 'unknown';
   const explain = notice.kind === 'adl' ? 'adl' : 'liquidation';
   return {
-    title: `${notice.kind === 'adl' ? '⚡' : '💥'} ${t(`watch.receipt-title-${notice.kind}`, { coin: notice.coin, side, venue: venueName(notice.venue) })}`,
+    title: t(`watch.receipt-title-${notice.kind}`, { coin: notice.coin, side, venue: venueName(notice.venue) }),
     tone: 'warn',
     blocks: [
       { kind: 'text', text: t(`watch.receipt-what-${notice.kind}`, { who, time: timeText(notice.time, lang), fills: notice.fills }) },

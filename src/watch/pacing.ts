@@ -68,7 +68,8 @@ const CLASS_ORDER: Record<RiskClass, number> = { new: 0, risky: 1, elevated: 2, 
  * position shrank rank above everything.
  */
 export function planTick(accounts: readonly AccountRow[], now: number, available: number, rules: PacingRules, costs: Costs): PlannedRead[] {
-  const tickShare = (rules.budgetPerMinute * rules.tickMs * rules.burst) / 60_000;
+  // A tick may always afford its dearest read (a fills read), or short ticks would never reach one.
+  const tickShare = Math.max((rules.budgetPerMinute * rules.tickMs * rules.burst) / 60_000, costs.state, costs.fills);
   let left = Math.min(available, tickShare);
   const jobs: Array<{ row: AccountRow; urgency: number; state: boolean; fills: boolean }> = [];
   for (const row of accounts) {

@@ -88,19 +88,19 @@ test('every alert and receipt reads fully in English and Vietnamese: no missing 
 test('the ADL receipt of 10 Oct 2025 (recorded fill): what was closed, price against the mark, realized PnL, why, in both languages', () => {
   const receipt = NOTICES[3];
   const en = text(noticeReply(receipt, 'en'));
-  assert.match(en, /⚡ Auto-deleveraged: AVAX short on Hyperliquid/);
+  assert.match(en, /^Auto-deleveraged: AVAX short on Hyperliquid/);
   assert.match(en, /main \(0xe92d…22d3\) · Hyperliquid: your position was closed by auto-deleveraging \(ADL\) at 2025-10-10 21:16 UTC/);
   assert.match(en, /Closed: 28\.53 AVAX \(short\)/);
   assert.match(en, /Price: \$22\.075 \(\+0\.227% vs mark \$22\.025 then\)/);
   assert.match(en, /Realized PnL: \+\$194\.28/);
   assert.match(en, /liquidator vault took the position over/);
   const vi = text(noticeReply(receipt, 'vi'));
-  assert.match(vi, /⚡ Bị ADL: AVAX Short trên Hyperliquid/);
+  assert.match(vi, /^Bị ADL: AVAX Short trên Hyperliquid/);
   assert.match(vi, /lúc 10\/10\/2025 21:16 UTC/);
   assert.match(vi, /Giá: 22,075 USD \(\+0,227% so với giá đánh dấu 22,025 USD lúc đó\)/);
   assert.match(vi, /PnL đã ghi nhận: \+194,28 USD/);
   assert.deepEqual(noticeReply(receipt, 'vi').actions, [{ label: 'ADL hoạt động thế nào', payload: 'explain:adl', style: 'primary' }]);
-  assert.match(text(noticeReply(NOTICES[4], 'en')), /💥 Liquidated: AVAX long .*sent market orders to the order book/s);
+  assert.match(text(noticeReply(NOTICES[4], 'en')), /^Liquidated: AVAX long .*sent market orders to the order book/s);
 });
 
 test('fills of one forced close make one receipt (volume-weighted price, summed size and PnL); a later one its own', () => {
