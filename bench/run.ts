@@ -5,6 +5,7 @@ import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
 import { printDiscordLatency } from './discord.bench.ts';
 import { idleMemoryBench } from './idle.bench.ts';
 import { terminalLatencyBench } from './terminal.bench.ts';
+import { watchBench } from './watch.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -30,6 +31,7 @@ if (wanted('simulator')) {
 const benches: Array<[string, () => unknown]> = [
   ['market: one cycle over ~1,500 symbols', cycleBench],
   ['market: SQLite size for one day', storageBench],
+  ['watch: Hyperliquid weight budget and refresh cadence of the watch list', watchBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
   ['terminal: reply latency of the terminal chat', terminalLatencyBench],
   ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],

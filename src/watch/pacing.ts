@@ -61,11 +61,19 @@ export interface Costs {
 }
 
 const CLASS_ORDER: Record<RiskClass, number> = { new: 0, risky: 1, elevated: 2, calm: 3, idle: 4 };
+/**
+ * How much an overdue read of each class counts when the budget cannot serve everyone: a risky
+ * account twice overdue ranks with a calm one 8 times overdue. Risky accounts keep closer to
+ * their interval while calm ones stretch more, and no class starves (an overdue read keeps rising).
+ * A new account ranks as a risky one due since it was added: nothing is known about it yet, but a
+ * long list added at once does not hold back the accounts already known to be risky.
+ */
+export const CLASS_WEIGHT: Record<RiskClass, number> = { new: 4, risky: 4, elevated: 2, calm: 1, idle: 1 };
 
 /**
  * The reads of one tick. `available` is what the budget leaves now (limit − weight spent in the
- * last minute by everyone). Overdue reads, most overdue first; fills that are due because a
- * position shrank rank above everything.
+ * last minute by everyone). Overdue reads (elapsed ≥ their interval), ranked by how overdue they
+ * are times their class weight; fills due because a position shrank come first.
  */
 export function planTick(accounts: readonly AccountRow[], now: number, available: number, rules: PacingRules, costs: Costs): PlannedRead[] {
   // A tick may always afford its dearest read (a fills read), or short ticks would never reach one.
@@ -74,12 +82,14 @@ export function planTick(accounts: readonly AccountRow[], now: number, available
   const jobs: Array<{ row: AccountRow; urgency: number; state: boolean; fills: boolean }> = [];
   for (const row of accounts) {
     if (row.retryAt > now) continue;
-    const interval = row.risk === 'new' ? 0 : rules.intervalsMs[row.risk];
-    const stateUrgency = row.checkedAt === null || interval === 0 ? Number.POSITIVE_INFINITY : (now - row.checkedAt) / interval;
+    const interval = rules.intervalsMs[row.risk === 'new' ? 'risky' : row.risk];
+    // A new account's watch started at `fillsFrom`; it is due at once.
+    const stateUrgency = row.checkedAt === null ? 1 + (now - row.fillsFrom) / interval : (now - row.checkedAt) / interval;
     const fillsUrgency = row.fillsDue
       ? Number.MAX_VALUE
       : (now - (row.fillsCheckedAt ?? row.fillsFrom)) / rules.fillsEveryMs;
-    if (stateUrgency >= 1) jobs.push({ row, urgency: stateUrgency, state: true, fills: false });
+    if (stateUrgency >= 1) jobs.push({ row, urgency: stateUrgency * CLASS_WEIGHT[row.risk], state: true, fills: false });
+    // The routine sweep for fills ranks as a calm read; a shrunk position's fills before anything.
     if (fillsUrgency >= 1) jobs.push({ row, urgency: fillsUrgency, state: false, fills: true });
   }
   jobs.sort((a, b) => b.urgency - a.urgency || CLASS_ORDER[a.row.risk] - CLASS_ORDER[b.row.risk]);

@@ -11,14 +11,14 @@ function row(account: string, risk: RiskClass, checkedAt: number | null, extra: 
   return { venue: 'hyperliquid', account, checkedAt, risk, positions: {}, fillsFrom: 0, fillsCheckedAt: 0, fillsDue: false, failures: 0, retryAt: 0, lastError: null, ...extra };
 }
 
-test('a tick reads what is overdue, new and shrunk accounts first, then the most overdue relative to its interval', () => {
+test('a tick reads what is overdue: a shrunk position’s fills first, then by how overdue times the class weight (a new account counts as risky)', () => {
   const now = 10_000_000;
   const plan = planTick(
     [
       row('calm-due', 'calm', now - 700_000, { fillsCheckedAt: now }),
       row('risky-due', 'risky', now - 45_000, { fillsCheckedAt: now }),
       row('risky-fresh', 'risky', now - 5_000, { fillsCheckedAt: now }),
-      row('new', 'new', null, { fillsCheckedAt: now }),
+      row('new', 'new', null, { fillsFrom: now - 1_000, fillsCheckedAt: now }),
       row('shrunk', 'calm', now - 1_000, { fillsDue: true, fillsCheckedAt: now }),
       row('failing', 'risky', now - 600_000, { retryAt: now + 10_000, fillsCheckedAt: now }),
     ],
@@ -30,10 +30,10 @@ test('a tick reads what is overdue, new and shrunk accounts first, then the most
   assert.deepEqual(
     plan.map((p) => [p.account, p.state, p.fills]),
     [
-      ['new', true, false],
       ['shrunk', false, true],
-      ['risky-due', true, false],
-      ['calm-due', true, false],
+      ['risky-due', true, false], // 1.5 × overdue × 4
+      ['new', true, false], // just added: 1.03 × 4
+      ['calm-due', true, false], // 1.17 × 1
     ],
   );
 });
