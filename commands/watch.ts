@@ -63,7 +63,8 @@ export const watchCommand: Command = {
       choiceDescriptions: Object.fromEntries(ACTIONS.map((a) => [a, localized(`watch.action-${a}`)])),
     },
     { name: 'watch', kind: 'string', for: ['remove', 'check'], requiredFor: ['remove'], positional: true, description: localized('watch.opt-watch') },
-    { name: 'venue', kind: 'enum', choices: WATCH_VENUES, default: 'hyperliquid', for: ['add', 'check'], positional: true, description: localized('watch.opt-venue') },
+    // Named with `add` as the venue's own word (`/watch add hyperliquid 0x…`), so an address typed first is not read as a venue.
+    { name: 'venue', kind: 'enum', choices: WATCH_VENUES, default: 'hyperliquid', for: ['add', 'check'], requiredFor: ['add'], positional: true, description: localized('watch.opt-venue') },
     { name: 'address', kind: 'string', for: ['add', 'check'], requiredFor: ['add'], positional: true, description: localized('watch.opt-address') },
     { name: 'label', kind: 'string', for: ['add'], positional: true, description: localized('watch.opt-label') },
   ],
@@ -72,6 +73,7 @@ export const watchCommand: Command = {
     { args: { action: 'check', watch: 'main' } },
     { args: { action: 'list' } },
     { args: { action: 'remove', watch: 'main' } },
+    { args: { action: 'check', venue: 'hyperliquid', address: '0x2ea18c23f72a4b6172c55b411823cdc5335923f4' } },
   ],
   cost: 'light',
   slow: true,

@@ -68,7 +68,7 @@ test('/watch add in a server: registered with subcommands, answered to the trade
   account.positions = [{ coin: 'SOL', szi: 100, entryPx: 200, markPx: 189, leverage: 10, type: 'isolated', liquidationPx: 181.5 }];
 
   const trader = fake.user(snowflake(), 'trader');
-  const ask = fake.slash('watch', { address: ADDRESS, label: 'main' }, { user: trader }, 'add');
+  const ask = fake.slash('watch', { venue: 'hyperliquid', address: ADDRESS, label: 'main' }, { user: trader }, 'add');
   assert.equal((await fake.callbackOf(ask)).json.type, 5, 'deferred: it reads the venue first');
   const answer = await fake.webhookOf(ask, 'POST', false);
   assert.equal(answer.json.flags & 64, 64, 'ephemeral: nobody else in the server sees the address');
@@ -102,7 +102,7 @@ test('/watch check in a DM shows positions and the last 24 h of ADL; /watch remo
   account.positions = [{ coin: 'BTC', szi: -1, entryPx: 122_000, markPx: 104_800, leverage: 20, type: 'cross', liquidationPx: 140_000 }];
   account.crossAccountValue = 24_000;
   account.fills.push(adlFill({ coin: 'BTC', side: 'short', size: 0.4, px: 99_100, markPx: 99_000, closedPnl: 9_160, time: Date.now() - 60_000, tid: 778 }));
-  const added = fake.slash('watch', { address: ADDRESS, label: 'cold' }, { user: trader, dm: true }, 'add');
+  const added = fake.slash('watch', { venue: 'hyperliquid', address: ADDRESS, label: 'cold' }, { user: trader, dm: true }, 'add');
   await fake.callbackOf(added);
   await fake.webhookOf(added, 'PATCH');
 

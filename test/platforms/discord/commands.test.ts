@@ -177,7 +177,7 @@ test('discord commands: a subcommand option becomes one SUB_COMMAND per choice w
   const byName = Object.fromEntries(def.options.map((o: any) => [o.name, o]));
   assert.deepEqual(Object.keys(byName), ['add', 'list', 'remove', 'check']);
   for (const o of def.options) assert.equal(o.type, SUBCOMMAND);
-  assert.deepEqual(byName.add.options.map((o: any) => [o.name, o.required]), [['address', true], ['venue', false], ['label', false]], 'required first');
+  assert.deepEqual(byName.add.options.map((o: any) => [o.name, o.required]), [['venue', true], ['address', true], ['label', false]], 'required first');
   assert.deepEqual(byName.list.options, []);
   assert.deepEqual(byName.remove.options.map((o: any) => [o.name, o.required]), [['watch', true]]);
   assert.deepEqual(byName.check.options.map((o: any) => [o.name, o.required]), [['watch', false], ['venue', false], ['address', false]]);
