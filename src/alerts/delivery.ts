@@ -3,7 +3,7 @@ import type { Lang } from '../chat/command.ts';
 import type { ReplySender } from '../chat/delivery.ts';
 import type { Pacing } from '../chat/profile.ts';
 import type { Reply } from '../chat/reply.ts';
-import type { OutboxItem } from '../store/alerts-repository.ts';
+import type { OutboxItem } from '../store/outbox-table.ts';
 
 /**
  * Drains the persisted outbox through the faces' senders, paced to each face's limits (the

@@ -1,5 +1,5 @@
 import type { Lang } from '../chat/command.ts';
-import type { OutboxItem } from './alerts-repository.ts';
+import { OutboxTable, type OutboxItem } from './outbox-table.ts';
 import type { Db } from './database.ts';
 
 /**
@@ -116,7 +116,11 @@ const toAccount = (r: AccountDbRow): AccountRow => ({
 });
 
 export class WatchRepository {
-  constructor(readonly db: Db) {}
+  private readonly outboxRows: OutboxTable;
+
+  constructor(readonly db: Db) {
+    this.outboxRows = new OutboxTable(db, 'watch_outbox', 'item');
+  }
 
   // ---- owners -----------------------------------------------------------------------------
 
@@ -307,24 +311,19 @@ export class WatchRepository {
   // ---- the outbox, as the delivery queue drains it (src/alerts/delivery.ts) -------------------
 
   due<T>(now: number): Array<OutboxItem<T>> {
-    const rows = this.db
-      .prepare(`SELECT id, platform, chat_id, item, attempts, created_at FROM watch_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-      .all(now) as Array<{ id: number; platform: string; chat_id: string; item: string; attempts: number; created_at: number }>;
-    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.item) as T, attempts: r.attempts, createdAt: r.created_at }));
+    return this.outboxRows.due<T>(now);
   }
 
   markSent(id: number, attempts: number): void {
-    this.db.prepare(`UPDATE watch_outbox SET status = 'sent', attempts = ?, last_error = NULL WHERE id = ?`).run(attempts, id);
+    this.outboxRows.markSent(id, attempts);
   }
 
   retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
-    this.db
-      .prepare('UPDATE watch_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?')
-      .run(giveUp ? 'failed' : 'pending', attempts, nextAttemptAt, error, id);
+    this.outboxRows.retryLater(id, attempts, nextAttemptAt, error, giveUp);
   }
 
   expire(id: number, reason: string): void {
-    this.db.prepare(`UPDATE watch_outbox SET status = 'dropped', last_error = ? WHERE id = ?`).run(reason, id);
+    this.outboxRows.expire(id, reason);
   }
 
   /** The private chat is gone or blocks the bot: its owners' watches stop until they write again. */
@@ -345,7 +344,7 @@ export class WatchRepository {
 
   /** Sent and dropped messages older than `before`, and settled fills older than `before`. */
   prune(before: number): void {
-    this.db.prepare(`DELETE FROM watch_outbox WHERE status != 'pending' AND created_at < ?`).run(before);
+    this.outboxRows.pruneSettled(before);
     // A fill behind its account's cursor is never read again; kept until `before` for the 24 h view.
     this.db
       .prepare('DELETE FROM watch_fills WHERE time < ? AND time < (SELECT a.fills_from FROM watch_accounts a WHERE a.venue = watch_fills.venue AND a.account = watch_fills.account)')

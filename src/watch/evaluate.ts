@@ -4,7 +4,7 @@ import { isCalculationInputError } from '../core/errors.ts';
 import { computeLiquidation } from '../core/liquidation.ts';
 import type { PositionInput } from '../core/position.ts';
 import { maintenanceMargin, tierFor, type SymbolRules } from '../core/venues.ts';
-import type { AccountPosition, AccountState, Side } from './types.ts';
+import type { AccountPosition, AccountState } from './types.ts';
 
 /**
  * One account as the trader should read it: per position the venue's liquidation price beside
@@ -22,12 +22,8 @@ export interface AdlEstimate {
   populationSize: number;
 }
 
-export interface PositionReport {
-  coin: string;
-  side: Side;
-  size: Decimal;
-  entryPrice: Decimal;
-  markPrice: Decimal;
+export interface PositionReport
+  extends Pick<AccountPosition, 'coin' | 'side' | 'size' | 'entryPrice' | 'markPrice' | 'leverage' | 'marginMode' | 'unrealizedPnl' | 'positionValue'> {
   /** The venue's own; null when it shows none. */
   liquidationPrice: Decimal | null;
   ourLiquidationPrice: Decimal | null;
@@ -38,10 +34,6 @@ export interface PositionReport {
   /** (mark − LP)/mark for longs, (LP − mark)/mark for shorts, from the venue's price, else ours; null without either. */
   distanceFromMarkPct: Decimal | null;
   distanceFrom: 'venue' | 'ours' | null;
-  leverage: Decimal;
-  marginMode: 'cross' | 'isolated';
-  unrealizedPnl: Decimal;
-  positionValue: Decimal;
   adl: AdlEstimate | null;
   /** The table behind ours and the ADL estimate. */
   table: { name: string; source: string } | null;

@@ -129,16 +129,15 @@ interface WatchRef {
   label: string;
 }
 
+function noticeBase(watch: WatchRef, p: Pick<PositionReport, 'coin' | 'side'>, time: number): NoticeBase {
+  return { venue: watch.venue, account: watch.account, label: watch.label, coin: p.coin, side: p.side, time };
+}
+
 export function distanceNotice(watch: WatchRef, p: PositionReport, tier: number, time: number): DistanceNotice {
   const liquidation = (p.liquidationPrice ?? p.ourLiquidationPrice)!;
   return {
     type: 'liquidation-distance',
-    venue: watch.venue,
-    account: watch.account,
-    label: watch.label,
-    coin: p.coin,
-    side: p.side,
-    time,
+    ...noticeBase(watch, p, time),
     tier,
     distance: plain(p.distanceFromMarkPct!),
     markPrice: plain(p.markPrice),
@@ -155,12 +154,7 @@ export function adlNotice(watch: WatchRef, p: PositionReport, tier: number, sign
   const adl = p.adl!;
   return {
     type: 'adl-queue',
-    venue: watch.venue,
-    account: watch.account,
-    label: watch.label,
-    coin: p.coin,
-    side: p.side,
-    time,
+    ...noticeBase(watch, p, time),
     tier,
     lights: adl.lights,
     percentile: adl.percentile,
@@ -195,12 +189,7 @@ export function receiptNotice(watch: WatchRef, fills: readonly ForcedFill[]): Re
   const value = fills.reduce((sum, f) => sum.plus(f.size.times(f.price)), new Decimal(0));
   return {
     type: 'receipt',
-    venue: watch.venue,
-    account: watch.account,
-    label: watch.label,
-    coin: first.coin,
-    side: first.side,
-    time: first.time,
+    ...noticeBase(watch, first, first.time),
     kind: first.kind,
     size: plain(size),
     price: plain(size.isZero() ? first.price : value.div(size).toSignificantDigits(12)),

@@ -148,42 +148,48 @@ function zeros(): Record<string, string> {
   return { accountValue: '0.0', totalMarginUsed: '0.0', totalNtlPos: '0.0', totalRawUsd: '0.0' };
 }
 
-/**
- * An ADL fill of `address`'s position, cloned from the recorded 10 Oct 2025 AVAX fill: the
- * `liquidation` object names the account it absorbed (not `address`), `dir` is "Auto-Deleveraging".
- */
-export function adlFill(values: { coin: string; side: 'long' | 'short'; size: number; px: number; markPx: number; closedPnl: number; time: number; tid: number }): any {
-  const [template] = fixture('hyperliquid_userFills_adl_2025-10-10.json');
+interface ClosingFill {
+  coin: string;
+  /** The side of the position that was closed. */
+  side: 'long' | 'short';
+  size: number;
+  px: number;
+  markPx: number;
+  closedPnl: number;
+  time: number;
+  tid: number;
+}
+
+/** A recorded forced fill with its values replaced: closing a short buys (B), closing a long sells (A). */
+function closing(template: any, values: ClosingFill): any {
   return {
     ...template,
     coin: values.coin,
     px: s(values.px),
     sz: s(values.size),
-    // Closing a short buys; closing a long sells.
     side: values.side === 'short' ? 'B' : 'A',
     startPosition: s(values.side === 'short' ? -values.size : values.size),
     closedPnl: s(values.closedPnl),
     time: values.time,
     tid: values.tid,
-    oid: values.tid + 7,
-    liquidation: { ...template.liquidation, markPx: s(values.markPx) },
   };
 }
 
+/**
+ * An ADL fill of an account's position, cloned from the recorded 10 Oct 2025 AVAX fill: the
+ * `liquidation` object names the account it absorbed (not this one), `dir` is "Auto-Deleveraging".
+ */
+export function adlFill(values: ClosingFill): any {
+  const [template] = fixture('hyperliquid_userFills_adl_2025-10-10.json');
+  return { ...closing(template, values), oid: values.tid + 7, liquidation: { ...template.liquidation, markPx: s(values.markPx) } };
+}
+
 /** The liquidated user's own fill of a liquidation, cloned from the recorded 2025-06-21 ETH backstop liquidation. */
-export function liquidationFill(address: string, values: { coin: string; side: 'long' | 'short'; size: number; px: number; markPx: number; closedPnl: number; time: number; tid: number; method?: 'market' | 'backstop' }): any {
+export function liquidationFill(address: string, values: ClosingFill & { method?: 'market' | 'backstop' }): any {
   const [template] = fixture('hyperliquid_userFills_liquidation_2025-06-21.json');
   return {
-    ...template,
-    coin: values.coin,
-    px: s(values.px),
-    sz: s(values.size),
-    side: values.side === 'short' ? 'B' : 'A',
-    startPosition: s(values.side === 'short' ? -values.size : values.size),
+    ...closing(template, values),
     dir: `Liquidated Isolated ${values.side === 'short' ? 'Short' : 'Long'}`,
-    closedPnl: s(values.closedPnl),
-    time: values.time,
-    tid: values.tid,
     liquidation: { liquidatedUser: address.toLowerCase(), markPx: s(values.markPx), method: values.method ?? template.liquidation.method },
   };
 }
