@@ -2,7 +2,7 @@ import type { Command, Lang } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
 import type { DeliveryResult } from '../src/chat/delivery.ts';
 import { UserError } from '../src/chat/errors.ts';
-import { localized } from '../src/chat/i18n.ts';
+import { catalog, localized } from '../src/chat/i18n.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { serviceKey } from '../src/chat/services.ts';
 import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../src/core/numbers.ts';
@@ -102,7 +102,13 @@ async function privately(reply: Reply, watch: WatchList, owner: WatchOwner, ctx:
   if (ctx.face.ephemeralReplies) return { ...reply, ephemeral: true };
   const sent = await watch.sendPrivately(owner, reply, ctx.lang);
   if (sent.ok) return { tone: 'info', blocks: [{ kind: 'text', text: ctx.t('watch.sent-privately') }] };
-  return { tone: 'warn', blocks: [{ kind: 'text', text: ctx.t('watch.open-private-chat') }] };
+  return { tone: 'warn', blocks: [{ kind: 'text', text: ctx.t('watch.open-private-chat', { how: privateChatHow(ctx) }) }] };
+}
+
+/** How to open a private chat with the bot on this face: its own words (`<face>.private-chat-how`), else a general one. */
+function privateChatHow(ctx: ChatContext): string {
+  const own = `${ctx.face.id}.private-chat-how`;
+  return catalog().has(own) ? ctx.t(own) : ctx.t('watch.private-chat-how');
 }
 
 function checkedAddress(input: string): string {
@@ -159,7 +165,7 @@ async function add(watch: WatchList, owner: WatchOwner, args: Record<string, unk
       minutes: adlMoveMinutes,
     }),
   );
-  if (!reach.ok) lines.push(t('watch.cannot-reach-privately'));
+  if (!reach.ok) lines.push(t('watch.cannot-reach-privately', { how: privateChatHow(ctx) }));
   const blocks: Reply['blocks'] = [{ kind: 'text', text: lines.join('\n\n') }];
   if (first) blocks.push(...accountBlocks(first, ctx));
   return {
