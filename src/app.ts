@@ -162,6 +162,7 @@ export function createServices(
     db,
     ledger,
     senders,
+    preferences,
     market: market.repo,
     crashRunning: (coin, now) => alerts.crashRunning(coin, now),
     logger: logger.child({ part: 'watch' }),

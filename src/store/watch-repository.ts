@@ -147,9 +147,10 @@ export class WatchRepository {
     return this.db.prepare('UPDATE watch_owners SET paused_at = NULL, paused_reason = NULL WHERE platform = ? AND user_id = ? AND paused_at IS NOT NULL').run(owner.platform, owner.userId).changes > 0;
   }
 
-  langOfChat(platform: string, chatId: string): Lang | undefined {
-    const r = this.db.prepare('SELECT lang FROM watch_owners WHERE platform = ? AND private_chat_id = ?').get(platform, chatId) as { lang: Lang } | undefined;
-    return r?.lang;
+  /** The owner a private chat reaches, with the language they last used with /watch. */
+  ownerOfChat(platform: string, chatId: string): { userId: string; lang: Lang } | undefined {
+    const r = this.db.prepare('SELECT user_id, lang FROM watch_owners WHERE platform = ? AND private_chat_id = ?').get(platform, chatId) as { user_id: string; lang: Lang } | undefined;
+    return r && { userId: r.user_id, lang: r.lang };
   }
 
   // ---- watches ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ReplySender } from '../chat/delivery.ts';
+import type { LanguagePreferences } from '../chat/preferences.ts';
 import type { Config } from '../config.ts';
 import { VenueHttp, SYSTEM_CLOCK, type HttpClock } from '../market/http.ts';
 import { HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE } from '../market/hyperliquid.ts';
@@ -23,6 +24,7 @@ export function createWatchService(options: {
   db: Db;
   ledger: WeightLedger;
   senders: ReadonlyMap<string, ReplySender>;
+  preferences?: Pick<LanguagePreferences, 'userLang'>;
   market?: MarketRepository;
   /** A crash alert is running for the coin (src/alerts/service.ts: `crashRunning`). */
   crashRunning?: (coin: string, now: number) => boolean;
@@ -47,6 +49,7 @@ export function createWatchService(options: {
     clients: new Map([['hyperliquid', new HyperliquidAccountClient(http)]]),
     ledgers: new Map([['hyperliquid', ledger]]),
     senders: options.senders,
+    preferences: options.preferences,
     conditions: new MarketMoves({
       movePct: watch.adlMovePct,
       windowMs: watch.adlMoveMinutes * MINUTE_MS,

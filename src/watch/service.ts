@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { Logger } from 'pino';
 import type { Lang } from '../chat/command.ts';
 import type { DeliveryResult, ReplySender } from '../chat/delivery.ts';
+import type { LanguagePreferences } from '../chat/preferences.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { SymbolRules } from '../core/venues.ts';
 import { DeliveryQueue, type DrainReport } from '../alerts/delivery.ts';
@@ -29,6 +30,8 @@ export interface WatchServiceOptions {
   ledgers: ReadonlyMap<WatchVenue, WeightLedger>;
   /** By face id; the composition root adds each face's sender as it builds the face. */
   senders: ReadonlyMap<string, ReplySender>;
+  /** The users' stored language choices (/lang). */
+  preferences?: Pick<LanguagePreferences, 'userLang'>;
   conditions: AdlConditions;
   maxPerUser: number;
   tiers: TierRules;
@@ -90,7 +93,11 @@ export class WatchService {
     this.queue = new DeliveryQueue<WatchNotice>({
       repo: options.repo,
       senders: options.senders,
-      langOf: (platform, chatId) => options.repo.langOfChat(platform, chatId) ?? 'en',
+      // The owner's language: their stored choice (/lang) if any, else the one they last used /watch in.
+      langOf: (platform, chatId) => {
+        const owner = options.repo.ownerOfChat(platform, chatId);
+        return (owner && options.preferences?.userLang(platform, owner.userId)) ?? owner?.lang ?? 'en';
+      },
       render: (notice, lang) => noticeReply(notice, lang),
       logger: options.logger,
       now: this.now,

@@ -27,7 +27,7 @@ test('two people may watch one account: one polling state (its fills count from 
     [b.id, 'dm-2', 'en'],
   ]);
   assert.throws(() => repo.add({ ...ALICE, venue: 'hyperliquid', account: `0x${'b'.repeat(40)}`, label: 'main', createdAt: 3_000 }), /UNIQUE/);
-  assert.equal(repo.langOfChat('discord', 'dm-2'), 'en');
+  assert.deepEqual(repo.ownerOfChat('discord', 'dm-2'), { userId: '2', lang: 'en' });
 });
 
 test('a private chat that is gone or blocks the bot pauses its owner: their queued messages are dropped, the account is polled for the others only; writing again resumes', () => {

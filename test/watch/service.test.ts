@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { Lang } from '../../src/chat/command.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { HttpClock } from '../../src/market/http.ts';
 import { openDatabase, type Db } from '../../src/store/database.ts';
@@ -43,13 +44,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function build(db: Db, sender: RecordingSender): WatchService {
+function build(db: Db, sender: RecordingSender, preferences?: { userLang(face: string, userId: string): Lang | undefined }): WatchService {
   const config = loadConfig({ HYPERLIQUID_BASE_URL: exchange.baseUrl('hyperliquid'), DATABASE_PATH: ':memory:' });
   return createWatchService({
     config,
     db,
     ledger: hyperliquidLedger(),
     senders: new Map([['telegram', sender]]),
+    preferences,
     logger: pino({ level: 'silent' }),
     clock,
   });
@@ -181,4 +183,21 @@ test('remove deletes what was stored: the watch, its tiers and messages, and the
   assert.equal(service.remove(watch.id), true);
   for (const table of ['watches', 'watch_tiers', 'watch_outbox', 'watch_accounts', 'watch_fills', 'watch_owners']) assert.equal(count(table), 0, table);
   db.close();
+});
+
+test('alerts come in the owner’s stored language (/lang) when they chose one, else the one they used /watch in', async () => {
+  const address = `0x${'c'.repeat(40)}`;
+  const account = accounts.account(address);
+  account.crossAccountValue = 1000;
+  account.positions = [{ coin: 'ETH', szi: 1, entryPx: 4000, markPx: 3900, leverage: 10, type: 'isolated', liquidationPx: 3700 }];
+  for (const [stored, expected] of [[undefined, 'vi'], ['en', 'en']] as const) {
+    const db = openDatabase(':memory:');
+    const sender = new RecordingSender('telegram', { globalMs: 0, perChatMs: 0 });
+    const service = build(db, sender, { userLang: (face, userId) => (face === 'telegram' && userId === OWNER.userId ? stored : undefined) });
+    service.touch(OWNER, 'vi', '7001');
+    service.add(OWNER, { venue: 'hyperliquid', account: address, label: 'lang' });
+    await advance(service, 2_000);
+    assert.deepEqual(sender.sent.map((s) => s.lang), [expected]);
+    db.close();
+  }
 });
