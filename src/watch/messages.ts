@@ -217,7 +217,7 @@ export const venueName = (venue: string) => VENUE_NAMES[venue] ?? venue;
 export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   const t = translator(lang);
   const side = t(`watch.side-${notice.side}`);
-  const who = t('watch.account-name', { label: notice.label, address: shortAddress(notice.account), venue: venueName(notice.venue) });
+  const who = t('watch.account-in', { label: notice.label, address: shortAddress(notice.account), venue: venueName(notice.venue) });
   const footer = [t('watch.notice-footer', { time: timeText(notice.time, lang) }), t('watch.disclaimer')].join('\n');
   if (notice.type === 'liquidation-distance') {
     const fields = [

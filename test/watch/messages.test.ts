@@ -89,7 +89,7 @@ test('the ADL receipt of 10 Oct 2025 (recorded fill): what was closed, price aga
   const receipt = NOTICES[3];
   const en = text(noticeReply(receipt, 'en'));
   assert.match(en, /^Auto-deleveraged: AVAX short on Hyperliquid/);
-  assert.match(en, /main \(0xe92d…22d3\) · Hyperliquid: your position was closed by auto-deleveraging \(ADL\) at 2025-10-10 21:16 UTC/);
+  assert.match(en, /Hyperliquid \(“main”, 0xe92d…22d3\): your position was closed by auto-deleveraging \(ADL\) at 2025-10-10 21:16 UTC/);
   assert.match(en, /Closed: 28\.53 AVAX \(short\)/);
   assert.match(en, /Price: \$22\.075 \(\+0\.227% vs mark \$22\.025 then\)/);
   assert.match(en, /Realized PnL: \+\$194\.28/);
