@@ -326,13 +326,15 @@ function accountBlocks(c: AccountCheck, ctx: ChatContext): Reply['blocks'] {
       text: t('watch.account-summary', { value: formatUsd(r.accountValue, lang), count: r.positions.length, time: timeText(r.time, lang) }),
     },
   ];
-  for (const p of r.positions.slice(0, MAX_SHOWN_POSITIONS)) blocks.push({ kind: 'text', text: positionText(p, ctx) });
+  const crossPositions = r.positions.filter((p) => p.marginMode === 'cross').length;
+  for (const p of r.positions.slice(0, MAX_SHOWN_POSITIONS)) blocks.push({ kind: 'text', text: positionText(p, crossPositions > 1, ctx) });
   if (r.positions.length > MAX_SHOWN_POSITIONS) blocks.push({ kind: 'text', text: t('watch.more-positions', { count: r.positions.length - MAX_SHOWN_POSITIONS }) });
   blocks.push({ kind: 'text', text: eventsText(c, ctx) });
   return blocks;
 }
 
-function positionText(p: PositionReport, ctx: ChatContext): string {
+/** `sharesCross`: other cross positions back the same margin (ours holds them still, the venue's does not). */
+function positionText(p: PositionReport, sharesCross: boolean, ctx: ChatContext): string {
   const { t, lang } = ctx;
   const side = t(`watch.side-${p.side}`);
   const venue = venueName('hyperliquid');
@@ -349,7 +351,7 @@ function positionText(p: PositionReport, ctx: ChatContext): string {
   let liquidation: string;
   if (p.liquidationPrice) {
     liquidation = t(p.pricesDiffer ? 'watch.liq-differs' : 'watch.liq-agrees', { price: priceText(p.liquidationPrice, lang), venue, ours });
-    if (p.pricesDiffer) liquidation += ` ${t(p.marginMode === 'cross' ? 'watch.liq-differs-cross' : 'watch.liq-differs-isolated')}`;
+    if (p.pricesDiffer) liquidation += ` ${t(p.marginMode === 'cross' && sharesCross ? 'watch.liq-differs-cross' : 'watch.liq-differs-isolated')}`;
   } else {
     liquidation = p.ourLiquidationPrice ? t('watch.liq-venue-none-ours', { venue, ours }) : t('watch.liq-none', { venue, ours });
   }
