@@ -201,3 +201,26 @@ test('alerts come in the owner’s stored language (/lang) when they chose one, 
     db.close();
   }
 });
+
+test('a private chat that blocks the bot pauses the owner’s watches (no more reads for them) until they use /watch in private again', async () => {
+  const address = `0x${'d'.repeat(40)}`;
+  const account = accounts.account(address);
+  account.crossAccountValue = 1000;
+  account.positions = [{ coin: 'ETH', szi: 1, entryPx: 4000, markPx: 3900, leverage: 10, type: 'isolated', liquidationPx: 3700 }];
+  const db = openDatabase(':memory:');
+  const sender = new RecordingSender('telegram', { globalMs: 0, perChatMs: 0 });
+  sender.dead.set('7001', { ok: false, reason: 'forbidden', detail: '403: Forbidden: bot was blocked by the user' });
+  const service = build(db, sender);
+  service.touch(OWNER, 'en', '7001');
+  service.add(OWNER, { venue: 'hyperliquid', account: address, label: 'blocked' });
+  await advance(service, 2_000);
+  assert.ok(service.repo.owner(OWNER)!.pausedAt, 'paused by the refused delivery');
+  assert.deepEqual(service.repo.accountsToPoll(), []);
+  const reads = accounts.calls.length;
+  await advance(service, 120_000);
+  assert.equal(accounts.calls.length, reads, 'not read while nobody can be told');
+  service.touch(OWNER, 'en', '7001');
+  assert.equal(service.repo.owner(OWNER)!.pausedAt, null);
+  assert.equal(service.repo.accountsToPoll().length, 1);
+  db.close();
+});
