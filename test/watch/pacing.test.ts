@@ -89,3 +89,20 @@ test('with 1,000 accounts the budget holds in every minute and risky accounts ar
   assert.ok(risky <= 40_000, `risky every ${risky} ms`);
   assert.ok(calm >= 4 * risky, `calm every ${calm} ms vs risky ${risky} ms`);
 });
+
+test('the market poll charges its Hyperliquid weight to the ledger the watch list spends from', async () => {
+  const { FakeExchange, sampleMarket } = await import('../e2e/fake-exchange.ts');
+  const { createVenueClients } = await import('../../src/market/factory.ts');
+  const { loadConfig } = await import('../../src/config.ts');
+  const exchange = new FakeExchange(sampleMarket());
+  await exchange.start();
+  try {
+    const ledger = new WeightLedger(1200);
+    const config = loadConfig({ HYPERLIQUID_BASE_URL: exchange.baseUrl('hyperliquid') });
+    const hyperliquid = createVenueClients(config, undefined, { hyperliquid: ledger }).find((c) => c.venue === 'hyperliquid')!;
+    await hyperliquid.fetchSnapshots();
+    assert.deepEqual(ledger.bySource(Date.now()), { market: 20 }, 'metaAndAssetCtxs: weight 20');
+  } finally {
+    await exchange.stop();
+  }
+});
