@@ -6,6 +6,7 @@ import { printDiscordLatency } from './discord.bench.ts';
 import { idleMemoryBench } from './idle.bench.ts';
 import { terminalLatencyBench } from './terminal.bench.ts';
 import { streamsBench } from './streams.bench.ts';
+import { watchBench } from './watch.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -31,6 +32,7 @@ if (wanted('simulator')) {
 const benches: Array<[string, () => unknown]> = [
   ['market: one cycle over ~1,500 symbols', cycleBench],
   ['market: SQLite size for one day', storageBench],
+  ['watch: Hyperliquid weight budget and refresh cadence of the watch list', watchBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
   ['terminal: reply latency of the terminal chat', terminalLatencyBench],
   ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],

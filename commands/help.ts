@@ -4,7 +4,7 @@ import { UserError } from '../src/chat/errors.ts';
 import { localized } from '../src/chat/i18n.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { commandLabel } from '../src/chat/profile.ts';
-import { chatNames, formatExample, helpCall, optionHelpLines, usageLine } from '../src/chat/usage.ts';
+import { chatNames, formatExample, helpCall, optionHelpLines, usageLines } from '../src/chat/usage.ts';
 import { nearestWord } from '../src/core/text.ts';
 
 /**
@@ -66,7 +66,7 @@ function commandHelp(command: Command, ctx: ChatContext): Reply {
   const { t } = ctx;
   const examples = command.examples.map((e) => `\`${formatExample(command, e, ctx.face)}\``);
   const blocks: Reply['blocks'] = [
-    { kind: 'text', text: `${command.description[ctx.lang]}\n\n${t('chat.help.usage')}\n\`${usageLine(command, ctx.face, ctx.lang)}\`` },
+    { kind: 'text', text: `${command.description[ctx.lang]}\n\n${t('chat.help.usage')}\n${usageLines(command, ctx.face, ctx.lang).map((line) => `\`${line}\``).join('\n')}` },
   ];
   if (command.options.length) blocks.push({ kind: 'text', text: `${t('chat.help.options')}\n${optionHelpLines(command, ctx.lang, ctx.face).join('\n')}` });
   if (examples.length) blocks.push({ kind: 'text', text: `${t('chat.help.examples')}\n${examples.join('\n')}` });

@@ -8,6 +8,7 @@ import { liqCommand } from './liq.ts';
 import { liquidationsCommand } from './liquidations.ts';
 import { marketCommand } from './market.ts';
 import { simulateCommand } from './simulate.ts';
+import { watchCommand } from './watch.ts';
 
 /**
  * The registry: every command, in the order /help lists them. A command listed here is served
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   marketCommand,
   liquidationsCommand,
   alertsCommand,
+  watchCommand,
   langCommand,
   createHelpCommand(() => COMMANDS),
 ];

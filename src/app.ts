@@ -7,6 +7,7 @@ import { LIQUIDATIONS } from '../commands/liquidations.ts';
 import { MARKET_DATA, marketData } from '../commands/market.ts';
 import { SIMULATOR } from '../commands/simulate.ts';
 import { VENUE_TABLES } from '../commands/position-args.ts';
+import { WATCH_LIST } from '../commands/watch.ts';
 import type { Command } from './chat/command.ts';
 import type { ReplySender } from './chat/delivery.ts';
 import { Dispatcher } from './chat/dispatcher.ts';
@@ -30,6 +31,8 @@ import { runTerminal } from './platforms/terminal/repl.ts';
 import { SimulationRunner } from './simulator/runner.ts';
 import { openDatabase, type Db } from './store/database.ts';
 import { PreferencesRepository } from './store/preferences.ts';
+import { createWatchService, hyperliquidLedger } from './watch/factory.ts';
+import type { WatchService } from './watch/service.ts';
 
 /**
  * The composition root: one database, the services, one dispatcher over the registry, and a
@@ -47,6 +50,10 @@ export interface AppOptions {
   scheduleAlerts?: boolean;
   /** Keep the venues' live streams up, with crash alerts and digests (default: as `scheduleAlerts`). */
   streams?: boolean;
+  /** Run the watch list's poller (default: when a face is configured). */
+  runWatch?: boolean;
+  /** The watch poller's tick (tests shorten it). */
+  watchTickMs?: number;
   commands?: readonly Command[];
   now?: () => Date;
 }
@@ -59,6 +66,7 @@ export interface App {
   /** The venues' live streams (running when `streams`) and the crash alerts and digests on them. */
   streams: StreamManager;
   live: LiveCrashAlerts;
+  watch: WatchService;
   dispatcher: Dispatcher;
   faces: Face[];
   /** Resolves when the terminal chat ends (immediately when there is none). */
@@ -72,7 +80,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const db = openDatabase(config.databasePath);
   // Filled as the faces are built below, before anything is delivered.
   const senders = new Map<string, ReplySender>();
-  const { services: shared, alerts, streams, live } = createServices(config, db, logger, senders);
+  const { services: shared, alerts, streams, live, watch } = createServices(config, db, logger, senders, { watchTickMs: options.watchTickMs });
   const services = shared.with(SIMULATOR, new SimulationRunner({ maxChatPositions: config.simulateMaxPositions, concurrency: 1 }));
   const dispatcher = new Dispatcher({
     commands: options.commands ?? COMMANDS,
@@ -94,7 +102,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger: logger.child({ face: id }),
       secrets: config.secrets,
       suggestions: (source) => (source === 'symbol' ? market.knownSymbols() : []),
-      chatClosed: (chatId, reason) => alerts.pause(id, chatId, reason),
+      chatClosed: (chatId, reason) => {
+        alerts.pause(id, chatId, reason);
+        // A private chat the user closed (blocked the bot): their watch alerts stop too.
+        watch.repo.pause(id, chatId, reason, new Date());
+      },
     };
     const face = await build(deps);
     faces.push(face);
@@ -110,6 +122,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await live.stop();
     await streams.stop();
     await alerts.stop();
+    await watch.stop();
     for (const face of started.reverse()) {
       await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.profile.id }, 'face did not stop cleanly'));
     }
@@ -133,6 +146,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       streams.start();
       live.start();
     }
+    if (options.runWatch ?? faces.length > 0) watch.start();
     if (config.healthPort > 0) {
       health = await serveHealth(config.healthPort, () => ({
         faces: started.map((f) => f.profile.id),
@@ -147,7 +161,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const terminal = options.terminal ?? (faces.length === 0 ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false);
   const terminalDone = terminal ? runTerminal({ dispatcher, ...terminal }) : Promise.resolve();
 
-  return { config, db, services, alerts, streams, live, dispatcher, faces, terminalDone, health, stop };
+  return { config, db, services, alerts, streams, live, watch, dispatcher, faces, terminalDone, health, stop };
 }
 
 /** Each stream for GET /health: up or not, how fresh, how often it had to reconnect. */
@@ -169,17 +183,22 @@ function streamsHealth(streams: StreamManager): Array<Record<string, unknown>> {
 
 /**
  * The services every entry point shares (the bot and the one-shot CLI): stored language choices,
- * market data and alert subscriptions on the one database. `senders` (by face id) are where alerts
- * go; the CLI passes none, since it posts nothing. The bot adds the simulation worker pool.
+ * market data, alert subscriptions and the watch list on the one database. `senders` (by face id)
+ * are where alerts go; the CLI passes none, since it posts nothing. The bot adds the simulation
+ * worker pool. Hyperliquid's per-IP request weight is one ledger, shared by the market poll and
+ * the watch list.
  */
 export function createServices(
   config: Config,
   db: Db,
   logger: Logger,
   senders: ReadonlyMap<string, ReplySender> = new Map(),
-): { services: Services; market: MarketService; alerts: AlertService; streams: StreamManager; live: LiveCrashAlerts } {
+  options: { watchTickMs?: number } = {},
+): { services: Services; market: MarketService; alerts: AlertService; streams: StreamManager; live: LiveCrashAlerts; watch: WatchService } {
   const preferences = new PreferencesRepository(db);
-  const market = createMarketService(config, db, logger.child({ part: 'market' }));
+  // Hyperliquid's per-IP weight budget, shared by the market poll and the watch list.
+  const ledger = hyperliquidLedger();
+  const market = createMarketService(config, db, logger.child({ part: 'market' }), undefined, { hyperliquid: ledger });
   // Built idle: nothing connects until the bot starts them (startApp).
   const streams = createStreamManager(config, db, logger.child({ part: 'streams' }));
   let live: LiveCrashAlerts | undefined;
@@ -193,15 +212,29 @@ export function createServices(
     streamCrash: { covers: (symbol) => streams.running && !!live?.monitor.covers(symbol) },
   });
   live = createLiveCrashAlerts({ config, db, streams, market, alerts, senders, logger: logger.child({ part: 'crash' }) });
-  const feed = createLiquidationFeed({ config, db, streams, monitor: live.monitor, logger });
+  const monitor = live.monitor;
+  const feed = createLiquidationFeed({ config, db, streams, monitor, logger });
+  const watch = createWatchService({
+    config,
+    db,
+    ledger,
+    senders,
+    preferences,
+    market: market.repo,
+    // ADL is plausible while a crash runs: the streams' crash state when they run, else the minute poll's crash alerts.
+    crashRunning: (coin, now) => (streams.running ? monitor.isCrashRunning(coin) : alerts.crashRunning(coin, now)),
+    logger: logger.child({ part: 'watch' }),
+    tickMs: options.watchTickMs,
+  });
   const services = Services.empty()
     .with(LANGUAGE_PREFERENCES, preferences)
     .with(MARKET_DATA, marketData(market, feed))
     .with(ALERT_SUBSCRIPTIONS, alerts)
     .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' })))
     .with(LIQUIDATIONS, feed)
-    .with(CRASH_STATE, live.monitor);
-  return { services, market, alerts, streams, live };
+    .with(CRASH_STATE, monitor)
+    .with(WATCH_LIST, watch);
+  return { services, market, alerts, streams, live, watch };
 }
 
 function serveHealth(port: number, status: () => Record<string, unknown>): Promise<Server> {

@@ -127,6 +127,17 @@ const schema = z.object({
   SIGNAL_CRASH_MIN_VENUES: intWithDefault(2, 1, 4),
   SIGNAL_OI_FLUSH: numberWithDefault(0.1, 0.01, 0.9),
   SIGNAL_MIN_VOLUME_USD: intWithDefault(50_000_000, 0, 1_000_000_000_000),
+  WATCH_MAX_PER_USER: intWithDefault(10, 1, 100),
+  WATCH_LIQ_DISTANCE_TIERS: optionalString
+    .pipe(z.string().regex(/^0?\.\d+(,0?\.\d+)*$/, 'must be fractions separated by commas, such as 0.2,0.1,0.05').optional())
+    .transform((v) => (v ?? '0.2,0.1,0.05').split(',').map(Number)),
+  WATCH_REARM_FACTOR: numberWithDefault(1.25, 1, 3),
+  WATCH_ADL_MOVE: numberWithDefault(0.05, 0.005, 0.9),
+  WATCH_ADL_MOVE_MINUTES: intWithDefault(5, 1, 60),
+  WATCH_WEIGHT_SHARE: numberWithDefault(0.5, 0.05, 0.9),
+  WATCH_RISKY_SECONDS: intWithDefault(30, 2, 3600),
+  WATCH_CALM_SECONDS: intWithDefault(600, 30, 86_400),
+  WATCH_FILLS_EVERY_HOURS: numberWithDefault(6, 0.25, 168),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -153,8 +164,29 @@ export interface Config {
   digest: { editIntervalMs: number };
   /** Crowding / crash thresholds: heuristics, documented in src/core/signals.ts. */
   signals: SignalThresholds;
+  /** /watch: per-user cap, alert tiers, pacing (see .env.example and the README's /watch section). */
+  watch: WatchConfig;
   /** Values never to be printed (log redaction, error scrubbing). */
   secrets: string[];
+}
+
+export interface WatchConfig {
+  maxPerUser: number;
+  /** Distances to liquidation (fractions) that alert, e.g. [0.2, 0.1, 0.05]. */
+  distanceTiers: number[];
+  /** A tier alerts again only after the distance was back above tier × this. */
+  rearmFactor: number;
+  /** ADL is plausible when the coin moved at least this fraction … */
+  adlMovePct: number;
+  /** … within this many minutes. */
+  adlMoveMinutes: number;
+  /** Share of Hyperliquid's per-IP weight limit the watch list and the market poll may use together. */
+  weightShare: number;
+  /** Wanted refresh interval of an account near liquidation or at the front of the ADL queue, and of a calm one. */
+  riskySeconds: number;
+  calmSeconds: number;
+  /** Fills are read at least this often per account even when no position shrank. */
+  fillsEveryHours: number;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -232,6 +264,17 @@ export function loadConfig(env: Env = process.env): Config {
       crashMinVenues: e.SIGNAL_CRASH_MIN_VENUES,
       oiFlushPct: e.SIGNAL_OI_FLUSH,
       minVolumeUsd: e.SIGNAL_MIN_VOLUME_USD,
+    },
+    watch: {
+      maxPerUser: e.WATCH_MAX_PER_USER,
+      distanceTiers: e.WATCH_LIQ_DISTANCE_TIERS,
+      rearmFactor: e.WATCH_REARM_FACTOR,
+      adlMovePct: e.WATCH_ADL_MOVE,
+      adlMoveMinutes: e.WATCH_ADL_MOVE_MINUTES,
+      weightShare: e.WATCH_WEIGHT_SHARE,
+      riskySeconds: e.WATCH_RISKY_SECONDS,
+      calmSeconds: e.WATCH_CALM_SECONDS,
+      fillsEveryHours: e.WATCH_FILLS_EVERY_HOURS,
     },
     secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DISCORD_TOKEN].filter((s): s is string => !!s),
   };

@@ -3,15 +3,29 @@ import type { Lang } from '../chat/command.ts';
 import type { ReplySender } from '../chat/delivery.ts';
 import type { Pacing } from '../chat/profile.ts';
 import type { Reply } from '../chat/reply.ts';
-import type { AlertsRepository } from '../store/alerts-repository.ts';
+import type { OutboxItem } from '../store/outbox-table.ts';
 
 /**
  * Drains the persisted outbox through the faces' senders, paced to each face's limits (the
  * sender's `pacing`, from its profile), retrying rate limits and server errors, and pausing a
  * subscription whose chat is gone or forbids the bot (instead of retrying forever).
  */
+/**
+ * A persisted outbox the queue drains: the alerts' (src/store/alerts-repository.ts) and the
+ * watch list's (src/store/watch-repository.ts) keep their rows in their own tables.
+ */
+export interface OutboxStore {
+  due<T>(now: number): Array<OutboxItem<T>>;
+  markSent(id: number, attempts: number): void;
+  retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void;
+  /** Dropped unsent: too old to be news. */
+  expire(id: number, reason: string): void;
+  /** The chat is gone or forbids the bot: stop sending there and drop what was queued for it. */
+  pause(platform: string, chatId: string, reason: string, now: Date): void;
+}
+
 export interface DeliveryOptions<T> {
-  repo: AlertsRepository;
+  repo: OutboxStore;
   /** By face id; filled by the composition root as the faces are built. */
   senders: ReadonlyMap<string, ReplySender>;
   /** The chat's language (stored chat preference, else en). */
@@ -27,9 +41,10 @@ export interface DeliveryOptions<T> {
   maxInlineWaitMs?: number;
   /**
    * An alert still undelivered this long after it was queued (the bot was down, the platform
-   * kept answering 429) is dropped, not sent: a market alert that late would mislead.
+   * kept answering 429) is dropped, not sent: a market alert that late would mislead. A function
+   * gives each item its own limit (a receipt of a fill stays worth sending much longer).
    */
-  maxAgeMs?: number;
+  maxAgeMs?: number | ((alert: T) => number);
 }
 
 export const DEFAULT_MAX_ALERT_AGE_MS = 30 * 60_000;
@@ -48,12 +63,13 @@ export class DeliveryQueue<T> {
   private readonly nextChat = new Map<string, number>();
   private readonly maxAttempts: number;
   private readonly maxInlineWaitMs: number;
-  private readonly maxAgeMs: number;
+  private readonly maxAgeOf: (alert: T) => number;
 
   constructor(private readonly options: DeliveryOptions<T>) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxInlineWaitMs = options.maxInlineWaitMs ?? 5_000;
-    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_ALERT_AGE_MS;
+    const maxAge = options.maxAgeMs ?? DEFAULT_MAX_ALERT_AGE_MS;
+    this.maxAgeOf = typeof maxAge === 'function' ? maxAge : () => maxAge;
   }
 
   async drain(): Promise<DrainReport> {
@@ -65,8 +81,9 @@ export class DeliveryQueue<T> {
       const chatKey = `${item.platform}:${item.chatId}`;
       if (pausedNow.has(chatKey)) continue;
       const age = this.options.now() - item.createdAt;
-      if (age > this.maxAgeMs) {
-        repo.expire(item.id, `expired: not delivered within ${Math.round(this.maxAgeMs / 60_000)} min`);
+      const maxAgeMs = this.maxAgeOf(item.alert);
+      if (age > maxAgeMs) {
+        repo.expire(item.id, `expired: not delivered within ${Math.round(maxAgeMs / 60_000)} min`);
         report.expired++;
         logger.warn({ platform: item.platform, chatId: item.chatId, ageMinutes: Math.round(age / 60_000) }, 'alerts: dropped an alert too old to send');
         continue;

@@ -67,6 +67,8 @@ export class AlertService {
   private readonly now: () => number;
   private running: Promise<CycleReport> | undefined;
   private task: ScheduledTask | undefined;
+  /** When each coin last raised a crash candidate (whoever subscribed): the watch list reads it as "ADL plausible". */
+  private readonly lastCrash = new Map<string, number>();
 
   constructor(private readonly options: AlertServiceOptions) {
     this.repo = options.repo;
@@ -120,7 +122,14 @@ export class AlertService {
     const signals = this.options.market.signals(poll, this.options.thresholds);
     const marks = new Map(poll.fresh.map(({ snapshot: s }) => [`${s.venue}:${s.symbol}`, s.mark]));
     const candidates = evaluateAlerts(signals, marks, groups, this.options.thresholds, poll.at);
+    for (const c of candidates) if (c.kind === 'crash') this.lastCrash.set(c.symbol.toUpperCase(), poll.at);
     return { poll, candidates, subscriptions };
+  }
+
+  /** Did the last `withinMs` raise a crash candidate for `symbol` (default: the crash window)? */
+  crashRunning(symbol: string, now: number, withinMs = this.options.thresholds.crashWindowMinutes * 60_000): boolean {
+    const at = this.lastCrash.get(symbol.toUpperCase());
+    return at !== undefined && now - at <= withinMs;
   }
 
   /** Which subscribed chats a candidate goes to (before dedup). */

@@ -46,6 +46,33 @@ export interface OptionSpec {
   cliPositional?: boolean;
   /** Discord autocomplete source. */
   autocomplete?: 'symbol';
+  /**
+   * This `enum` option picks the command's subcommand (`/watch add …`, `/watch list`): chats and
+   * the CLI write it as the first bare word, Discord registers each choice as a subcommand with
+   * the options whose `for` names it. At most one per command, declared first.
+   */
+  subcommand?: boolean;
+  /** For a subcommand option: what each choice does (Discord shows it under the subcommand). */
+  choiceDescriptions?: Readonly<Record<string, Localized>>;
+  /** Only with these subcommands (absent: with every one). Positional slots are filled per subcommand. */
+  for?: readonly string[];
+  /** Required with these subcommands only (`required` makes it required with all of them). */
+  requiredFor?: readonly string[];
+}
+
+/** The command's subcommand option, if it has one. */
+export function subcommandOption(command: Pick<Command, 'options'>): OptionSpec | undefined {
+  return command.options.find((o) => o.subcommand);
+}
+
+/** Does `option` go with `subcommand` (undefined: the command has none)? */
+export function optionApplies(option: OptionSpec, subcommand: string | undefined): boolean {
+  return option.subcommand || subcommand === undefined || !option.for || option.for.includes(subcommand);
+}
+
+/** Is `option` required with `subcommand`? */
+export function optionRequired(option: OptionSpec, subcommand: string | undefined): boolean {
+  return Boolean(option.required || (subcommand !== undefined && option.requiredFor?.includes(subcommand)));
 }
 
 /** Parsed option values, keyed by canonical option name. */

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { Command, Lang, OptionSpec, OptionValue, ParsedArgs } from './command.ts';
+import { optionApplies, optionRequired, subcommandOption, type Command, type Lang, type OptionSpec, type OptionValue, type ParsedArgs } from './command.ts';
 import { UserError } from './errors.ts';
 import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../core/numbers.ts';
 import { nearestWord } from '../core/text.ts';
@@ -123,25 +123,42 @@ export function parseArgs(command: Command, raw: RawArgs, lang: Lang): ParsedArg
     }
     given.set(option.name, value);
   }
-  const slots = command.options.filter((o) => o.positional && !given.has(o.name));
-  if (raw.positional.length > slots.length) {
-    const extra = raw.positional.slice(slots.length);
+  const positional = [...raw.positional];
+  // A subcommand (`/watch add …`) is the first bare word unless named; it decides which options follow.
+  const sub = subcommandOption(command);
+  let subcommand: string | undefined;
+  if (sub) {
+    if (!given.has(sub.name) && positional.length > 0) given.set(sub.name, positional.shift()!);
+    const typed = given.get(sub.name);
+    subcommand = typed === undefined || typed.trim() === '' ? undefined : (parseValue(sub, typed, lang) as string);
+    if (subcommand !== undefined) {
+      const stray = command.options.find((o) => given.has(o.name) && !optionApplies(o, subcommand));
+      if (stray) {
+        throw new UserError('chat.error.not-for-subcommand', { option: stray.name, subcommand, subcommands: (stray.for ?? []).join(', ') });
+      }
+    }
+  }
+  const applies = (o: OptionSpec) => optionApplies(o, subcommand);
+  const slots = command.options.filter((o) => o.positional && !o.subcommand && applies(o) && !given.has(o.name));
+  if (positional.length > slots.length) {
+    const extra = positional.slice(slots.length);
     throw new UserError('chat.error.extra-words', {
       words: extra.join(' '),
-      positional: command.options.filter((o) => o.positional).map((o) => o.name).join(' ') || '–',
+      positional: command.options.filter((o) => o.positional && applies(o)).map((o) => o.name).join(' ') || '–',
     });
   }
-  raw.positional.forEach((word, i) => given.set(slots[i].name, word));
+  positional.forEach((word, i) => given.set(slots[i].name, word));
 
   const args: ParsedArgs = {};
   for (const option of command.options) {
+    if (!applies(option)) continue;
     const text = given.get(option.name);
     if (text === undefined || text.trim() === '') {
-      if (option.required) throw new UserError('chat.error.missing', { option: option.name });
+      if (optionRequired(option, subcommand)) throw new UserError('chat.error.missing', { option: option.name });
       if (option.default !== undefined) args[option.name] = parseValue(option, String(option.default), 'en');
       continue;
     }
-    args[option.name] = parseValue(option, text, lang);
+    args[option.name] = option === sub ? subcommand : parseValue(option, text, lang);
   }
   return args;
 }

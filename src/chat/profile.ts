@@ -21,6 +21,11 @@ export interface FaceProfile {
   readonly oneShot: boolean;
   /** Present when the bot can post here without being asked (alerts, digests). */
   readonly push?: PushProfile;
+  /**
+   * A reply marked `ephemeral` is seen by the asker alone, even in a shared chat (Discord). Where
+   * it is not, a private answer asked for in a group goes to the asker's private chat instead.
+   */
+  readonly ephemeralReplies?: boolean;
 }
 
 export interface CommandSyntax {

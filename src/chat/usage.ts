@@ -1,4 +1,4 @@
-import type { Command, CommandExample, Lang, OptionSpec } from './command.ts';
+import { optionApplies, optionRequired, subcommandOption, type Command, type CommandExample, type Lang, type OptionSpec } from './command.ts';
 import { translator } from './i18n.ts';
 import { commandLabel, type FaceProfile } from './profile.ts';
 
@@ -27,14 +27,18 @@ export function formatExample(command: Command, example: CommandExample, face: F
   const given = (o: OptionSpec) => example.args[o.name] !== undefined;
   const name = `${syntax.prefix}${syntax.name(command.name)}`;
   if (syntax.options === 'named') {
-    const parts = command.options.filter(given).map((o) => `${o.name}:${example.args[o.name]}`);
+    // A subcommand is typed bare (`/watch add venue:hyperliquid …`), the options by name.
+    const parts = command.options.filter(given).map((o) => (o.subcommand ? example.args[o.name] : `${o.name}:${example.args[o.name]}`));
     return [name, ...parts].join(' ');
   }
   const flags = syntax.options === 'flags';
   const bare: string[] = [];
   const named: OptionSpec[] = [];
   let inOrder = true;
-  for (const option of command.options) {
+  // Only the options of the example's subcommand take positional slots (`/watch add hyperliquid 0x…`).
+  const sub = subcommandOption(command);
+  const subcommand = sub ? example.args[sub.name] : undefined;
+  for (const option of command.options.filter((o) => optionApplies(o, subcommand))) {
     if (!given(option)) {
       if (option.positional) inOrder = false;
       continue;
@@ -65,7 +69,10 @@ export function optionHelpLines(command: Command, lang: Lang, face: FaceProfile)
   return command.options.map((option) => {
     const facts: string[] = [t(`chat.kind.${option.kind}`)];
     if (option.choices?.length) facts[0] = option.choices.join(' | ');
+    // With some subcommands only; "required with add" where it must be given.
+    if (option.for?.length) facts.push(t('chat.help.for', { subcommands: option.for.join(', ') }));
     if (option.required) facts.push(t('chat.help.required'));
+    else if (option.requiredFor?.length) facts.push(t('chat.help.required-for', { subcommands: option.requiredFor.join(', ') }));
     if (option.default !== undefined) facts.push(t('chat.help.default', { value: String(option.default) }));
     const aliases = option.aliases?.length ? ` (${option.aliases.join(', ')})` : '';
     const name = face.syntax.options === 'flags' ? `--${option.name}` : option.name;
@@ -73,14 +80,26 @@ export function optionHelpLines(command: Command, lang: Lang, face: FaceProfile)
   });
 }
 
-/** The positional order, as this face types it: `/liq <venue> <side> <entry> [qty] [leverage] [name=value …]`. */
-export function usageLine(command: Command, face: FaceProfile, lang: Lang): string {
+/**
+ * The positional order, as this face types it: `/liq <venue> <side> <entry> [qty] [leverage] [name=value …]`.
+ * A command with subcommands gets one line each (`/watch add <venue> <address> [label]`, `/watch list`, …).
+ */
+export function usageLines(command: Command, face: FaceProfile, lang: Lang): string[] {
+  const sub = subcommandOption(command);
+  if (!sub) return [usageOf(command, face, lang, undefined)];
+  return (sub.choices ?? []).map((choice) => usageOf(command, face, lang, choice));
+}
+
+function usageOf(command: Command, face: FaceProfile, lang: Lang, subcommand: string | undefined): string {
   const { syntax } = face;
-  const name = `${syntax.prefix}${syntax.name(command.name)}`;
+  const name = [`${syntax.prefix}${syntax.name(command.name)}`, ...(subcommand ? [subcommand] : [])].join(' ');
+  const options = command.options.filter((o) => !o.subcommand && optionApplies(o, subcommand));
+  const required = (o: OptionSpec) => optionRequired(o, subcommand);
   if (syntax.options === 'named') return name;
-  if (syntax.options === 'flags') return `${name} ${command.options.filter((o) => o.required).map((o) => `--${o.name} <${o.name}>`).join(' ')}`.trim();
-  const slots = command.options.filter((o) => o.positional).map((o) => (o.required ? `<${o.name}>` : `[${o.name}]`));
-  return [name, ...slots, translator(lang)('chat.help.named-slot')].join(' ');
+  if (syntax.options === 'flags') return `${name} ${options.filter(required).map((o) => `--${o.name} <${o.name}>`).join(' ')}`.trim();
+  const slots = options.filter((o) => o.positional).map((o) => (required(o) ? `<${o.name}>` : `[${o.name}]`));
+  const named = options.some((o) => !o.positional) || !subcommand ? [translator(lang)('chat.help.named-slot')] : [];
+  return [name, ...slots, ...named].join(' ');
 }
 
 /**

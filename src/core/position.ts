@@ -44,6 +44,12 @@ export interface PositionInput {
   liquidationFeeRateOverride?: Decimal;
   /** Defaults to the entry price. */
   markPrice?: Decimal;
+  /**
+   * A position the venue already holds (read from the account, as /watch does), not one being opened:
+   * the opening limit (leverage above the tier's maximum) does not refuse it. In cross, profit already
+   * taken out of the wallet can leave the wallet below the initial margin of the leverage setting.
+   */
+  held?: boolean;
 }
 
 /** A validated position with every derived amount the formulas need. */
@@ -183,7 +189,7 @@ export function resolvePosition(input: PositionInput): ResolvedPosition {
     initialMargin = notional.div(leverage);
     assumptions.push('cross-others-fixed');
   }
-  if (entryTier.maxLeverage !== null && leverage.gt(entryTier.maxLeverage)) {
+  if (entryTier.maxLeverage !== null && leverage.gt(entryTier.maxLeverage) && !input.held) {
     const walletDecides = mode === 'cross' && (leverageRequested === undefined || leverage.gt(leverageRequested));
     throw new CalculationInputError(walletDecides ? 'wallet-too-small' : 'leverage-above-max', {
       leverage: leverage.toDecimalPlaces(2).toString(),

@@ -10,11 +10,21 @@ import { OkxClient } from './okx.ts';
 import { MarketService } from './service.ts';
 import type { VenueClient } from './client.ts';
 import type { Venue } from './types.ts';
+import type { WeightLedger } from './weight-ledger.ts';
+
+/** Per venue, the ledger of the IP's request weight its clients share (Hyperliquid: with the watch list). */
+export type VenueLedgers = Partial<Record<Venue, WeightLedger>>;
 
 /** The four venue clients on the configured base URLs. */
-export function createVenueClients(config: { exchanges: Record<Venue, string>; market: Config['market'] }, clock: HttpClock = SYSTEM_CLOCK): VenueClient[] {
-  const http = (venue: 'binance' | 'bybit' | 'okx' | 'hyperliquid') =>
-    new VenueHttp({ venue, baseUrl: config.exchanges[venue], timeoutMs: config.market.httpTimeoutMs, clock });
+export function createVenueClients(
+  config: { exchanges: Record<Venue, string>; market: Config['market'] },
+  clock: HttpClock = SYSTEM_CLOCK,
+  ledgers: VenueLedgers = {},
+): VenueClient[] {
+  const http = (venue: 'binance' | 'bybit' | 'okx' | 'hyperliquid') => {
+    const ledger = ledgers[venue];
+    return new VenueHttp({ venue, baseUrl: config.exchanges[venue], timeoutMs: config.market.httpTimeoutMs, clock, ...(ledger ? { ledger: { ledger, source: 'market' } } : {}) });
+  };
   return [
     new BinanceClient(http('binance'), { openInterestTopN: config.market.binanceOpenInterestTopN }),
     new BybitClient(http('bybit')),
@@ -28,9 +38,10 @@ export function createMarketService(
   db: Db,
   logger: Logger,
   clock: HttpClock = SYSTEM_CLOCK,
+  ledgers: VenueLedgers = {},
 ): MarketService {
   return new MarketService({
-    clients: createVenueClients(config, clock),
+    clients: createVenueClients(config, clock, ledgers),
     repo: new MarketRepository(db),
     logger,
     now: clock.now,

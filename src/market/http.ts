@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Venue } from './types.ts';
+import type { WeightLedger } from './weight-ledger.ts';
 
 /** Venues this client talks to: the four polled ones, and the two asked only for tier tables. */
 export type HttpVenue = Venue | 'bitmex' | 'dydx';
@@ -34,6 +35,8 @@ export interface VenueHttpOptions {
   /** A 429 asking to wait longer than this ends the venue's cycle instead of sleeping. */
   maxInlineWaitMs?: number;
   clock?: HttpClock;
+  /** Where every request's weight is also recorded, under `source`: clients sharing one IP budget. */
+  ledger?: { ledger: WeightLedger; source: string };
 }
 
 export class VenueHttpError extends Error {
@@ -62,6 +65,7 @@ export class VenueHttp {
   private readonly backoffMs: number;
   private readonly maxInlineWaitMs: number;
   readonly clock: HttpClock;
+  private readonly ledger?: { ledger: WeightLedger; source: string };
   /** Epoch ms until which the venue asked us to stay away (ban, long 429): requests fail at once. */
   blockedUntil = 0;
   /**
@@ -79,6 +83,7 @@ export class VenueHttp {
     this.backoffMs = options.backoffMs ?? 500;
     this.maxInlineWaitMs = options.maxInlineWaitMs ?? 5_000;
     this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.ledger = options.ledger;
     this.axios = axios.create({
       baseURL: options.baseUrl,
       timeout: options.timeoutMs ?? 8_000,
@@ -115,7 +120,7 @@ export class VenueHttp {
       }
       if (now < this.coolUntil) await this.clock.sleep(this.coolUntil - now);
       this.requests++;
-      this.weight += weight;
+      this.charge(weight);
       let retryAfterMs: number | undefined;
       let problem: string;
       try {
@@ -153,6 +158,12 @@ export class VenueHttp {
       // After a 429 the cool-down gate at the top of the loop does the waiting.
       if (retryAfterMs === undefined) await this.clock.sleep(this.backoff(attempt));
     }
+  }
+
+  /** Weight the venue charges beyond a request's base (Hyperliquid: per 20 items returned). */
+  charge(weight: number): void {
+    this.weight += weight;
+    this.ledger?.ledger.record(weight, this.clock.now(), this.ledger.source);
   }
 
   private backoff(attempt: number): number {

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { OutboxTable, type OutboxItem } from './outbox-table.ts';
 import { severityRank, type AlertKind, type Severity } from '../core/signals.ts';
 
 /** Alert subscriptions, the dedup/cooldown record and the persisted delivery queue. */
@@ -29,15 +30,7 @@ export interface AlertKey {
   kind: AlertKind;
 }
 
-export interface OutboxItem<T> {
-  id: number;
-  platform: string;
-  chatId: string;
-  alert: T;
-  attempts: number;
-  /** Epoch ms the alert was queued. */
-  createdAt: number;
-}
+export type { OutboxItem } from './outbox-table.ts';
 
 interface SubscriptionRow {
   platform: string;
@@ -66,7 +59,11 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 });
 
 export class AlertsRepository {
-  constructor(readonly db: Db) {}
+  private readonly outbox: OutboxTable;
+
+  constructor(readonly db: Db) {
+    this.outbox = new OutboxTable(db, 'alert_outbox', 'alert');
+  }
 
   /** Creates or replaces the chat's subscription (and resumes it if it was paused). */
   subscribe(sub: Omit<Subscription, 'pausedAt' | 'pausedReason'>): void {
@@ -158,29 +155,24 @@ export class AlertsRepository {
   }
 
   due<T>(now: number): Array<OutboxItem<T>> {
-    const rows = this.db
-      .prepare(`SELECT id, platform, chat_id, alert, attempts, created_at FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-      .all(now) as Array<{ id: number; platform: string; chat_id: string; alert: string; attempts: number; created_at: number }>;
-    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts, createdAt: r.created_at }));
+    return this.outbox.due<T>(now);
   }
 
   /** An alert that could not go out while it was news (long downtime, long retry): never sent late. */
   expire(id: number, reason: string): void {
-    this.db.prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE id = ?`).run(reason, id);
+    this.outbox.expire(id, reason);
   }
 
   markSent(id: number, attempts: number): void {
-    this.db.prepare(`UPDATE alert_outbox SET status = 'sent', attempts = ?, last_error = NULL WHERE id = ?`).run(attempts, id);
+    this.outbox.markSent(id, attempts);
   }
 
   retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
-    this.db
-      .prepare('UPDATE alert_outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?')
-      .run(giveUp ? 'failed' : 'pending', attempts, nextAttemptAt, error, id);
+    this.outbox.retryLater(id, attempts, nextAttemptAt, error, giveUp);
   }
 
   /** Delivered rows older than the cooldown have done their job. */
   pruneOutbox(before: number): number {
-    return this.db.prepare(`DELETE FROM alert_outbox WHERE status != 'pending' AND created_at < ?`).run(before).changes;
+    return this.outbox.pruneSettled(before);
   }
 }

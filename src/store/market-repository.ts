@@ -185,6 +185,14 @@ export class MarketRepository {
     return new Map(rows.map((r) => [r.id, { maxMark: r.maxMark, maxOpenInterest: r.maxOi }]));
   }
 
+  /** The lowest and highest mark of one instrument in minutes [fromMinute, toMinute]; undefined when none is stored. */
+  markRange(instrumentId: number, fromMinute: number, toMinute: number): { low: number; high: number } | undefined {
+    const row = this.db
+      .prepare('SELECT min(mark) AS low, max(mark) AS high FROM market_minutes WHERE minute BETWEEN ? AND ? AND instrument_id = ?')
+      .get(fromMinute, toMinute, instrumentId) as { low: number | null; high: number | null };
+    return row.low === null || row.high === null ? undefined : { low: row.low, high: row.high };
+  }
+
   /** Mean and standard deviation of each instrument's hourly funding APR in hours [fromHour, toHour). */
   fundingBaselines(fromHour: number, toHour: number): Map<number, FundingBaseline> {
     const rows = this.db

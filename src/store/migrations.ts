@@ -182,6 +182,89 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 400,
+    name: 'watch list',
+    sql: `
+      -- a person who watches accounts: where their alerts go and in which language
+      CREATE TABLE watch_owners (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        -- the chat that reaches them privately (Telegram: their user id; Discord: the DM channel), once known
+        private_chat_id TEXT,
+        lang TEXT NOT NULL CHECK (lang IN ('en', 'vi')),
+        paused_at INTEGER,
+        paused_reason TEXT,
+        PRIMARY KEY (platform, user_id)
+      );
+      CREATE INDEX watch_owners_chat ON watch_owners (platform, private_chat_id);
+      -- one watched account of one person
+      CREATE TABLE watches (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        account TEXT NOT NULL,
+        label TEXT NOT NULL,
+        -- keyed venues: the stored (encrypted) read-only key this watch reads with; NULL for public accounts
+        key_id INTEGER,
+        created_at INTEGER NOT NULL,
+        UNIQUE (platform, user_id, venue, account),
+        UNIQUE (platform, user_id, label COLLATE NOCASE)
+      );
+      CREATE INDEX watches_account ON watches (venue, account);
+      -- polling state per venue account, shared by everyone watching it
+      CREATE TABLE watch_accounts (
+        venue TEXT NOT NULL,
+        account TEXT NOT NULL,
+        checked_at INTEGER,
+        risk TEXT NOT NULL DEFAULT 'new',
+        -- last seen sizes by coin and side (JSON), to notice a position shrinking or vanishing
+        positions TEXT NOT NULL DEFAULT '{}',
+        -- forced fills before this time are settled (receipted, or older than the watch)
+        fills_from INTEGER NOT NULL,
+        fills_checked_at INTEGER,
+        fills_due INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        retry_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        PRIMARY KEY (venue, account)
+      );
+      -- forced fills (ADL, liquidation) seen, by the venue's fill id: one receipt each
+      CREATE TABLE watch_fills (
+        venue TEXT NOT NULL,
+        account TEXT NOT NULL,
+        fill_id TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        fill TEXT NOT NULL,
+        PRIMARY KEY (venue, account, fill_id)
+      ) WITHOUT ROWID;
+      -- alert tiers per position: armed again only after the reading moves back past the hysteresis
+      CREATE TABLE watch_tiers (
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        position TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        tier REAL NOT NULL,
+        armed INTEGER NOT NULL,
+        sent_at INTEGER,
+        PRIMARY KEY (watch_id, position, kind, tier)
+      ) WITHOUT ROWID;
+      -- alerts and receipts on their way to private chats, written with the decision that made them
+      CREATE TABLE watch_outbox (
+        id INTEGER PRIMARY KEY,
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        item TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'dropped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX watch_outbox_pending ON watch_outbox (status, next_attempt_at);
+    `,
+  },
+  {
     version: 500,
     name: 'liquidation stream aggregates',
     sql: `

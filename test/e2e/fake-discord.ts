@@ -80,8 +80,15 @@ export function commandProblem(command: any): string | undefined {
   for (const [locale, text] of Object.entries(command.description_localizations ?? {})) {
     if (typeof text !== 'string' || text.length < 1 || text.length > 100) return `${command.name}: description_localizations.${locale}`;
   }
-  const options: any[] = command.options ?? [];
+  return optionsProblem(command.name, command.options ?? []);
+}
+
+/** Discord's checks on one level of options; a SUB_COMMAND (type 1) holds its own, and may not sit beside plain options. */
+function optionsProblem(where: string, options: any[]): string | undefined {
+  const command = { name: where };
   if (options.length > 25) return `${command.name}: more than 25 options`;
+  const subcommands = options.filter((o) => o.type === 1);
+  if (subcommands.length > 0 && subcommands.length !== options.length) return `${command.name}: subcommands beside other options`;
   let optionalSeen = false;
   const names = new Set<string>();
   for (const option of options) {
@@ -91,6 +98,12 @@ export function commandProblem(command: any): string | undefined {
     if (typeof option.description !== 'string' || option.description.length < 1 || option.description.length > 100) return `${command.name}.${option.name}: description length`;
     for (const [locale, text] of Object.entries(option.description_localizations ?? {})) {
       if (typeof text !== 'string' || text.length < 1 || text.length > 100) return `${command.name}.${option.name}: description_localizations.${locale}`;
+    }
+    if (option.type === 1) {
+      if (option.required) return `${command.name}.${option.name}: a subcommand cannot be required`;
+      const inner = optionsProblem(`${command.name}.${option.name}`, option.options ?? []);
+      if (inner) return inner;
+      continue;
     }
     if (option.required && optionalSeen) return `${command.name}: required option ${option.name} after an optional one`;
     if (!option.required) optionalSeen = true;
@@ -373,17 +386,23 @@ export class FakeDiscord extends EventEmitter {
     return { id, token, sentAt, payload };
   }
 
-  /** `/name option:value …` typed by a user (STRING options as strings, INTEGER as numbers). */
-  slash(name: string, options: Record<string, string | number> = {}, place: InteractionPlace = {}): SentInteraction {
+  /**
+   * `/name option:value …` typed by a user (STRING options as strings, INTEGER as numbers);
+   * `/name sub option:value …` when `subcommand` is given (one SUB_COMMAND option holding the rest).
+   */
+  slash(name: string, options: Record<string, string | number> = {}, place: InteractionPlace = {}, subcommand?: string): SentInteraction {
     const definition = this.commands.get('global')?.find((c) => c.name === name) ?? [...this.commands.values()].flat().find((c) => c.name === name);
-    const typeOf = (option: string) => definition?.options?.find((o: any) => o.name === option)?.type ?? (typeof options[option] === 'number' ? 4 : 3);
+    const level = subcommand ? definition?.options?.find((o: any) => o.type === 1 && o.name === subcommand)?.options : definition?.options;
+    const typeOf = (option: string) => level?.find((o: any) => o.name === option)?.type ?? (typeof options[option] === 'number' ? 4 : 3);
+    const values = Object.entries(options).map(([n, value]) => ({ name: n, type: typeOf(n), value }));
+    const data = subcommand ? [{ name: subcommand, type: 1, ...(values.length ? { options: values } : {}) }] : values;
     return this.dispatchInteraction(
       2,
       {
         id: this.commandId(name),
         name,
         type: 1,
-        ...(Object.keys(options).length ? { options: Object.entries(options).map(([n, value]) => ({ name: n, type: typeOf(n), value })) } : {}),
+        ...(data.length ? { options: data } : {}),
       },
       place,
     );

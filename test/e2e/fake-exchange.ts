@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Venue } from '../../src/market/types.ts';
+import { FakeHyperliquidAccounts } from '../support/fake-hyperliquid.ts';
 
 /**
  * One local HTTP server on 127.0.0.1 that plays Binance, Bybit, OKX and Hyperliquid.
@@ -71,6 +72,8 @@ export class FakeExchange {
   quirks: Quirks = { malformed: false, extraContracts: true };
   /** Requests served, by venue then path. */
   readonly hits = new Map<string, number>();
+  /** Hyperliquid accounts, fills and margin tables (test/support/fake-hyperliquid.ts). */
+  readonly hyperliquidAccounts = new FakeHyperliquidAccounts();
   private readonly faults = new Map<string, Fault[]>();
   private server: Server | undefined;
   private port = 0;
@@ -125,7 +128,8 @@ export class FakeExchange {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     this.hits.set(url.pathname, (this.hits.get(url.pathname) ?? 0) + 1);
-    for await (const _ of req); // drain the body (Hyperliquid POST)
+    let requestBody = '';
+    for await (const chunk of req) requestBody += String(chunk); // Hyperliquid POSTs its request
     const fault = this.takeFault(url.pathname);
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault && 'status' in fault) {
@@ -138,7 +142,7 @@ export class FakeExchange {
     let status = 200;
     let body: string;
     try {
-      body = JSON.stringify(this.route(url));
+      body = JSON.stringify(this.route(url, requestBody));
     } catch (error) {
       status = 400;
       body = JSON.stringify(fixture('binance_error.json'));
@@ -153,7 +157,7 @@ export class FakeExchange {
     return this.market.coins.filter((c) => !c.venues || c.venues.includes(venue));
   }
 
-  private route(url: URL): unknown {
+  private route(url: URL, requestBody = ''): unknown {
     const [, venue, ...rest] = url.pathname.split('/');
     const path = '/' + rest.join('/');
     const key = `${venue}:${path}`;
@@ -180,8 +184,16 @@ export class FakeExchange {
         return this.okx('tickers');
       case 'okx:/api/v5/public/mark-price':
         return this.okx('mark');
-      case 'hyperliquid:/info':
+      case 'hyperliquid:/info': {
+        // Account requests (clearinghouseState, userFillsByTime, meta) go to the scripted accounts.
+        const request = requestBody ? JSON.parse(requestBody) : {};
+        if (request.type !== undefined && request.type !== 'metaAndAssetCtxs') {
+          const answer = this.hyperliquidAccounts.handle(request);
+          if (answer === undefined) throw new Error(`unknown hyperliquid request ${request.type}`);
+          return answer;
+        }
         return this.hyperliquid();
+      }
       default:
         throw new Error(`unknown route ${key}`);
     }

@@ -73,7 +73,7 @@ describe('Telegram face over long polling', () => {
     const vi = menus.find((c) => c.params.language_code === 'vi')!;
     assert.ok(en && vi);
     const names = (call: Call) => (call.params.commands as Json[]).map((c) => c.command);
-    assert.deepEqual(names(en), ['liq', 'adl_rank', 'explain', 'simulate', 'market', 'liquidations', 'alerts', 'lang', 'help']);
+    assert.deepEqual(names(en), ['liq', 'adl_rank', 'explain', 'simulate', 'market', 'liquidations', 'alerts', 'watch', 'lang', 'help']);
     assert.deepEqual(names(vi), names(en));
     const lang = (call: Call) => (call.params.commands as Json[]).find((c) => c.command === 'lang')?.description;
     assert.equal(lang(en), 'Answer in English or Vietnamese');

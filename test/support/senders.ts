@@ -36,6 +36,15 @@ export class RecordingSender implements ReplySender {
     return { ok: true, messageId: String(this.sent.length) };
   }
 
+  /** Users who never opened a private chat with the bot (Discord refuses to open a DM with them). */
+  readonly unreachableUsers = new Set<string>();
+
+  /** As the faces do it: Telegram's private chat is the user id; Discord opens a DM channel. */
+  async privateChatOf(userId: string): Promise<{ ok: true; chatId: string } | (DeliveryResult & { ok: false })> {
+    if (this.unreachableUsers.has(userId)) return { ok: false, reason: 'forbidden', detail: 'Cannot send messages to this user' };
+    return { ok: true, chatId: this.platform === 'telegram' ? userId : `dm-${userId}` };
+  }
+
   titlesFor(chatId: string): string[] {
     return this.sent.filter((s) => s.chatId === chatId).map((s) => s.reply.title ?? '');
   }

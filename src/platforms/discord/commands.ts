@@ -6,10 +6,12 @@ import {
   InteractionContextType,
   PermissionFlagsBits,
   type APIApplicationCommandBasicOption,
+  type APIApplicationCommandOption,
+  type APIApplicationCommandSubcommandOption,
   type APIApplicationCommandOptionChoice,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Command, Localized, OptionSpec } from '../../chat/command.ts';
+import { optionApplies, optionRequired, subcommandOption, type Command, type Localized, type OptionSpec } from '../../chat/command.ts';
 import { translator } from '../../chat/i18n.ts';
 
 /**
@@ -71,7 +73,7 @@ function assertName(name: string, what: string): void {
   if (!NAME_PATTERN.test(name)) throw new Error(`discord: ${what} name "${name}" must match ${NAME_PATTERN} (lowercase letters, digits, hyphens, ≤32)`);
 }
 
-export function optionDefinition(spec: OptionSpec): APIApplicationCommandBasicOption {
+export function optionDefinition(spec: OptionSpec, subcommand?: string): APIApplicationCommandBasicOption {
   assertName(spec.name, 'option');
   const defaultNote =
     spec.default !== undefined
@@ -82,7 +84,7 @@ export function optionDefinition(spec: OptionSpec): APIApplicationCommandBasicOp
     name: spec.name,
     description: text.en,
     description_localizations: { vi: text.vi },
-    required: spec.required ?? false,
+    required: optionRequired(spec, subcommand),
   };
   if (spec.kind === 'integer') {
     return {
@@ -116,14 +118,12 @@ export function commandDefinition(command: Command, scope: CommandScope = 'globa
     throw new Error(`discord: /${command.name} has ${command.options.length} options; Discord allows ${DISCORD_LIMITS.options}`);
   }
   const text = describe(command.description);
-  // Stable sort: required options first, each group in declaration order.
-  const options = [...command.options.filter((o) => o.required), ...command.options.filter((o) => !o.required)].map(optionDefinition);
   return {
     type: ApplicationCommandType.ChatInput,
     name: command.name,
     description: text.en,
     description_localizations: { vi: text.vi },
-    options,
+    options: commandOptions(command),
     // Alerts change the server's settings: offered to Manage Channels by default (the face checks again at run time).
     default_member_permissions: command.managesChat ? String(PermissionFlagsBits.ManageChannels) : null,
     nsfw: false,
@@ -131,6 +131,33 @@ export function commandDefinition(command: Command, scope: CommandScope = 'globa
       ? { contexts: [InteractionContextType.Guild, InteractionContextType.BotDM], integration_types: [ApplicationIntegrationType.GuildInstall] }
       : {}),
   };
+}
+
+/** Stable sort: required options first (Discord refuses a required option after an optional one), each group in declaration order. */
+function basicOptions(specs: readonly OptionSpec[], subcommand?: string): APIApplicationCommandBasicOption[] {
+  const required = (o: OptionSpec) => optionRequired(o, subcommand);
+  return [...specs.filter(required), ...specs.filter((o) => !required(o))].map((o) => optionDefinition(o, subcommand));
+}
+
+/**
+ * A command's options, or with a subcommand option (`/watch add …`) one SUB_COMMAND per choice
+ * holding the options that go with it (Discord allows no other top-level option beside subcommands).
+ */
+function commandOptions(command: Command): APIApplicationCommandOption[] {
+  const sub = subcommandOption(command);
+  if (!sub) return basicOptions(command.options);
+  return (sub.choices ?? []).map((choice): APIApplicationCommandSubcommandOption => {
+    assertName(choice, 'subcommand');
+    const text = describe(sub.choiceDescriptions?.[choice] ?? sub.description);
+    const specs = command.options.filter((o) => !o.subcommand && optionApplies(o, choice));
+    return {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: choice,
+      description: text.en,
+      description_localizations: { vi: text.vi },
+      options: basicOptions(specs, choice),
+    };
+  });
 }
 
 export function commandDefinitions(commands: readonly Command[], scope: CommandScope = 'global'): CommandDefinition[] {
@@ -199,11 +226,26 @@ export function definitionsHash(commands: readonly object[], scope: CommandScope
 // ---------------------------------------------------------------------------------------------
 // Interactions → dispatcher input.
 
-/** Option values as the dispatcher takes them (`runNamed`): name → value, absent options left out. */
-export function namedValues(options: ReadonlyArray<{ name: string; value?: string | number | boolean | null }>): Record<string, string | number | boolean> {
+export interface InteractionOption {
+  name: string;
+  type?: number;
+  value?: string | number | boolean | null;
+  options?: readonly InteractionOption[];
+}
+
+/**
+ * Option values as the dispatcher takes them (`runNamed`): name → value, absent options left out.
+ * A subcommand (`/watch add …` arrives as one SUB_COMMAND option holding the others) becomes the
+ * value of the command's subcommand option, beside its own options.
+ */
+export function namedValues(options: readonly InteractionOption[], command?: Pick<Command, 'options'>): Record<string, string | number | boolean> {
   const named: Record<string, string | number | boolean> = {};
+  const sub = command && subcommandOption(command);
   for (const option of options) {
-    if (option.value !== undefined && option.value !== null) named[option.name] = option.value;
+    if (sub && option.type === ApplicationCommandOptionType.Subcommand) {
+      named[sub.name] = option.name;
+      Object.assign(named, namedValues(option.options ?? []));
+    } else if (option.value !== undefined && option.value !== null) named[option.name] = option.value;
   }
   return named;
 }

@@ -152,7 +152,7 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
       // A registration older than this build: answer like a chat line naming no command.
       result = await dispatcher.runLine(invocation, `/${interaction.commandName}`);
     } else {
-      const named = namedValues(interaction.options.data);
+      const named = namedValues(interaction.options.data, command);
       if (command.slow) await interaction.deferReply();
       result = await dispatcher.runNamed(invocation, command, named);
     }

@@ -15,4 +15,5 @@ export const DISCORD_PROFILE: FaceProfile = {
   operator: false,
   oneShot: false,
   push: { pacing: { globalMs: 25, perChatMs: 1_100 }, canEdit: true, privateChats: true },
+  ephemeralReplies: true,
 };

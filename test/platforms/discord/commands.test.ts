@@ -13,6 +13,7 @@ import {
 } from '../../../src/platforms/discord/commands.ts';
 import { commandProblem } from '../../e2e/fake-discord.ts';
 
+const SUBCOMMAND = 1;
 const STRING = 3;
 const INTEGER = 4;
 const NAME = /^[a-z0-9-]{1,32}$/;
@@ -28,23 +29,29 @@ test('discord commands: every registered command maps to a valid Discord definit
     assert.ok(def.description_localizations?.vi, `${def.name} has a vi description`);
     assert.ok(def.description_localizations.vi.length <= 100);
     assert.ok((def.options ?? []).length <= 25);
-    let optionalSeen = false;
-    for (const option of def.options ?? []) {
-      const o = option as any;
-      assert.match(o.name, NAME);
-      assert.ok(o.description.length >= 1 && o.description.length <= 100, `${def.name}.${o.name}`);
-      assert.ok(o.description_localizations?.vi && o.description_localizations.vi.length <= 100, `${def.name}.${o.name} vi`);
-      if (o.required) assert.ok(!optionalSeen, `${def.name}: required ${o.name} after an optional option`);
-      else optionalSeen = true;
-      if (o.choices) assert.ok(o.choices.length <= 25);
-      assert.ok(!(o.choices && o.autocomplete), 'choices and autocomplete exclude each other');
-    }
+    const checkOptions = (options: readonly any[], where: string) => {
+      let optionalSeen = false;
+      for (const o of options) {
+        assert.match(o.name, NAME);
+        assert.ok(o.description.length >= 1 && o.description.length <= 100, `${where}.${o.name}`);
+        assert.ok(o.description_localizations?.vi && o.description_localizations.vi.length <= 100, `${where}.${o.name} vi`);
+        if (o.type === SUBCOMMAND) {
+          checkOptions(o.options ?? [], `${where}.${o.name}`);
+          continue;
+        }
+        if (o.required) assert.ok(!optionalSeen, `${where}: required ${o.name} after an optional option`);
+        else optionalSeen = true;
+        if (o.choices) assert.ok(o.choices.length <= 25);
+        assert.ok(!(o.choices && o.autocomplete), 'choices and autocomplete exclude each other');
+      }
+    };
+    checkOptions(def.options ?? [], def.name);
     assert.equal(commandProblem(def), undefined, `${def.name}: the fake Discord's checks`);
-    assert.deepEqual(
-      new Set((def.options ?? []).map((o) => o.name)),
-      new Set(command.options.map((o) => o.name)),
-      'every option is offered',
-    );
+    // A subcommand option is offered as its choices, each holding the options that go with it.
+    const sub = command.options.find((o) => o.subcommand);
+    const offered = (def.options ?? []).flatMap((o: any) => (o.type === SUBCOMMAND ? [sub!.name, ...(o.options ?? []).map((n: any) => n.name)] : [o.name]));
+    assert.deepEqual(new Set(offered), new Set(command.options.map((o) => o.name)), 'every option is offered');
+    if (sub) assert.deepEqual((def.options ?? []).map((o) => o.name), sub.choices, 'one subcommand per choice');
   }
   assert.ok(definitions.some((d) => d.name === 'adl-rank'));
 });
@@ -162,4 +169,28 @@ test('discord commands: symbol autocomplete by prefix, then contains, ≤25, def
   const venue: OptionSpec = { name: 'venue', kind: 'enum', choices: ['binance', 'bybit', 'okx'], description: { en: 'x', vi: 'x' } };
   assert.deepEqual(autocompleteChoices(venue, 'B', {}).map((c) => c.value), ['binance', 'bybit']);
   assert.deepEqual(autocompleteChoices(undefined, 'b', {}), []);
+});
+
+test('discord commands: a subcommand option becomes one SUB_COMMAND per choice with its own options, required per subcommand', () => {
+  const watch = COMMANDS.find((c) => c.name === 'watch')!;
+  const def = commandDefinition(watch) as any;
+  const byName = Object.fromEntries(def.options.map((o: any) => [o.name, o]));
+  assert.deepEqual(Object.keys(byName), ['add', 'list', 'remove', 'check']);
+  for (const o of def.options) assert.equal(o.type, SUBCOMMAND);
+  assert.deepEqual(byName.add.options.map((o: any) => [o.name, o.required]), [['venue', true], ['address', true], ['label', false]], 'required first');
+  assert.deepEqual(byName.list.options, []);
+  assert.deepEqual(byName.remove.options.map((o: any) => [o.name, o.required]), [['watch', true]]);
+  assert.deepEqual(byName.check.options.map((o: any) => [o.name, o.required]), [['watch', false], ['venue', false], ['address', false]]);
+  assert.match(byName.add.description, /private chat/);
+  assert.ok(byName.add.description_localizations.vi);
+  assert.equal(commandProblem(def), undefined);
+});
+
+test('discord commands: the options of an interaction with a subcommand reach the dispatcher as named values', () => {
+  const watch = COMMANDS.find((c) => c.name === 'watch')!;
+  const data = [{ name: 'add', type: SUBCOMMAND, options: [{ name: 'address', type: STRING, value: '0xabc' }, { name: 'label', type: STRING, value: 'main' }] }];
+  assert.deepEqual(namedValues(data, watch), { action: 'add', address: '0xabc', label: 'main' });
+  assert.deepEqual(namedValues([{ name: 'list', type: SUBCOMMAND }], watch), { action: 'list' });
+  // Commands without subcommands are read as before.
+  assert.deepEqual(namedValues([{ name: 'topic', type: STRING, value: 'adl' }]), { topic: 'adl' });
 });

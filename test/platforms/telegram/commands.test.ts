@@ -46,7 +46,7 @@ test('other lines are not commands; arguments keep their quotes and line breaks'
 test('the command menu: Telegram names, descriptions in each language within 256 characters', () => {
   const en = menuCommands(COMMANDS, 'en');
   const vi = menuCommands(COMMANDS, 'vi');
-  assert.deepEqual(en.map((c) => c.command), ['liq', 'adl_rank', 'explain', 'simulate', 'market', 'liquidations', 'alerts', 'lang', 'help']);
+  assert.deepEqual(en.map((c) => c.command), ['liq', 'adl_rank', 'explain', 'simulate', 'market', 'liquidations', 'alerts', 'watch', 'lang', 'help']);
   assert.deepEqual(vi.map((c) => c.command), en.map((c) => c.command));
   for (const c of [...en, ...vi]) {
     assert.match(c.command, /^[a-z0-9_]{1,32}$/);
