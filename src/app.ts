@@ -18,6 +18,7 @@ import { createMarketService } from './market/factory.ts';
 import type { MarketService } from './market/service.ts';
 import type { Face, FaceDependencies, FaceModule } from './platforms/face.ts';
 import { CHAT_FACES } from './platforms/registry.ts';
+import { DEFAULT_RETRY, FaceSupervisor, type RetryPolicy } from './platforms/supervisor.ts';
 import { runTerminal } from './platforms/terminal/repl.ts';
 import { SimulationRunner } from './simulator/runner.ts';
 import { openDatabase, type Db } from './store/database.ts';
@@ -37,6 +38,8 @@ export interface AppOptions {
   terminal?: { input: Readable; output: Writable; locale?: string; interactive?: boolean; imageDir?: string } | false;
   /** Schedule the alert cycle (default: when a face is configured). */
   scheduleAlerts?: boolean;
+  /** How faces that cannot start are retried (default: 2 s doubling to 5 min, 30 s per attempt). */
+  faceRetry?: Partial<RetryPolicy>;
   commands?: readonly Command[];
   now?: () => Date;
 }
@@ -48,6 +51,8 @@ export interface App {
   alerts: AlertService;
   dispatcher: Dispatcher;
   faces: Face[];
+  /** Each face's state (serving, retrying …), as /health reports it. */
+  supervisors: FaceSupervisor[];
   /** Resolves when the terminal chat ends (immediately when there is none). */
   terminalDone: Promise<void>;
   health?: Server;
@@ -71,6 +76,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const market = services.require(MARKET_DATA);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.faceRetry };
   const faces: Face[] = [];
   for (const module of options.faces ?? CHAT_FACES) {
     const build = module.configure(config);
@@ -80,6 +86,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       dispatcher,
       logger: logger.child({ face: id }),
       secrets: config.secrets,
+      attemptTimeoutMs: retry.attemptTimeoutMs,
       suggestions: (source) => (source === 'symbol' ? market.knownSymbols() : []),
       chatClosed: (chatId, reason) => alerts.pause(id, chatId, reason),
     };
@@ -88,32 +95,30 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (face.sender) senders.set(id, face.sender);
   }
 
-  const started: Face[] = [];
+  // A face that cannot start is retried in the background; the others, the terminal and the
+  // alert schedule do not wait for it.
+  const supervisors = faces.map((face) => new FaceSupervisor(face, { logger, policy: retry, secrets: config.secrets }));
   let health: Server | undefined;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await alerts.stop();
-    for (const face of started.reverse()) {
-      await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.profile.id }, 'face did not stop cleanly'));
+    for (const supervisor of [...supervisors].reverse()) {
+      await supervisor.stop().catch((error: unknown) => logger.warn({ err: error, face: supervisor.id }, 'face did not stop cleanly'));
     }
     await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
     db.close();
   };
 
   try {
-    for (const face of faces) {
-      await face.start();
-      started.push(face);
-      logger.info({ face: face.profile.id }, 'face started');
-    }
+    await Promise.all(supervisors.map((supervisor) => supervisor.start()));
     if (options.scheduleAlerts ?? faces.length > 0) {
       alerts.start(config.alertsSchedule);
       // Whatever a previous run queued but could not deliver goes out now.
       void alerts.drain().catch((error: unknown) => logger.warn({ err: error }, 'alerts: drain after start failed'));
     }
-    if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => ({ faces: started.map((f) => f.profile.id) }));
+    if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => healthReport(supervisors, alerts));
   } catch (error) {
     await stop();
     throw error;
@@ -122,7 +127,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const terminal = options.terminal ?? (faces.length === 0 ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false);
   const terminalDone = terminal ? runTerminal({ dispatcher, ...terminal }) : Promise.resolve();
 
-  return { config, db, services, alerts, dispatcher, faces, terminalDone, health, stop };
+  return { config, db, services, alerts, dispatcher, faces, supervisors, terminalDone, health, stop };
 }
 
 /**
@@ -146,11 +151,31 @@ export function createServices(
   return { services, market, alerts };
 }
 
-function serveHealth(port: number, status: () => Record<string, unknown>): Promise<Server> {
+/**
+ * `GET /health`: each face's state, and whether the alert cycle is scheduled. 200 while the bot
+ * serves somewhere (a face serving, or no face configured); 503 when every configured face is down.
+ */
+function healthReport(supervisors: readonly FaceSupervisor[], alerts: AlertService): { status: number; body: Record<string, unknown> } {
+  const serving = supervisors.filter((s) => s.status().state === 'serving').length;
+  const ok = supervisors.length === 0 || serving > 0;
+  return {
+    status: ok ? 200 : 503,
+    body: {
+      ok,
+      degraded: serving < supervisors.length,
+      uptimeSeconds: Math.round(process.uptime()),
+      faces: Object.fromEntries(supervisors.map((s) => [s.id, s.status()])),
+      alerts: { scheduled: alerts.scheduled },
+    },
+  };
+}
+
+function serveHealth(port: number, report: () => { status: number; body: Record<string, unknown> }): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, uptimeSeconds: Math.round(process.uptime()), ...status() }));
+      const { status, body } = report();
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
       return;
     }
     res.writeHead(404).end();

@@ -202,6 +202,11 @@ export class AlertService {
     );
   }
 
+  /** Whether the cycle runs on its schedule (`start`ed and not stopped). */
+  get scheduled(): boolean {
+    return this.task !== undefined;
+  }
+
   async stop(): Promise<void> {
     await this.task?.destroy();
     this.task = undefined;

@@ -205,7 +205,8 @@ export class FakeDiscord extends EventEmitter {
     return `ws://127.0.0.1:${this.port}/gateway`;
   }
 
-  async start(): Promise<void> {
+  /** `port` 0 picks a free one; a test may start the fake late on a port the bot already uses. */
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       socket.setNoDelay(true);
@@ -217,7 +218,7 @@ export class FakeDiscord extends EventEmitter {
       if (!req.url?.startsWith('/gateway')) return socket.destroy();
       this.wss!.handleUpgrade(req, socket, head, (ws) => this.onGateway(ws, req));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 

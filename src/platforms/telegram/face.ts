@@ -39,6 +39,8 @@ export function createTelegramFace(config: TelegramConfig, deps: FaceDependencie
   return new GrammyFace(config, deps);
 }
 
+type ApiSignal = Parameters<Api['getMe']>[0];
+
 const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_member'] as const;
 /** Telegram shows "typing…" for 5 s; a longer command renews it. */
 const TYPING_RENEW_MS = 4_500;
@@ -88,28 +90,37 @@ class GrammyFace implements TelegramFace {
     return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
   }
 
+  /** One attempt (the supervisor retries); a failed attempt leaves the face ready for the next. */
   start(): Promise<void> {
-    this.starting ??= this.connect();
+    this.starting ??= this.connect().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
     return this.starting;
   }
 
   private async connect(): Promise<void> {
+    // grammY types its signal with a shim; Node's own AbortSignal is what it listens to.
+    const signal = AbortSignal.timeout(this.deps.attemptTimeoutMs) as unknown as ApiSignal;
     try {
-      await this.bot.init(); // getMe: checks the token, learns @username for /cmd@BotName
+      // getMe checks the token and learns @username for /cmd@BotName. Called once here rather
+      // than through bot.init(), which would retry it forever on its own.
+      this.bot.botInfo = await this.bot.api.getMe(signal);
     } catch (error) {
-      throw new Error(`Telegram: getMe failed (${describeError(error, this.secrets).message})`);
+      const { message, cause } = describeError(error, this.secrets);
+      throw new Error(`Telegram: getMe failed (${message}${cause ? `: ${String(cause)}` : ''})`);
     }
-    await this.registerCommands();
+    await this.registerCommands(signal);
     if (this.config.webhook) await this.serveWebhook(this.config.webhook);
     else await this.startPolling();
     this.logger.info({ username: this.bot.botInfo.username, mode: this.config.webhook ? 'webhook' : 'polling' }, 'telegram: serving');
   }
 
-  private async registerCommands(): Promise<void> {
+  private async registerCommands(signal: ApiSignal): Promise<void> {
     const commands = this.deps.dispatcher.commands;
     try {
-      await this.bot.api.setMyCommands(menuCommands(commands, 'en'));
-      await this.bot.api.setMyCommands(menuCommands(commands, 'vi'), { language_code: 'vi' });
+      await this.bot.api.setMyCommands(menuCommands(commands, 'en'), undefined, signal);
+      await this.bot.api.setMyCommands(menuCommands(commands, 'vi'), { language_code: 'vi' }, signal);
     } catch (error) {
       // The bot works without its menu; a later start registers it again.
       this.logger.warn({ err: describeError(error, this.secrets) }, 'telegram: setMyCommands failed');
