@@ -16,7 +16,8 @@ import { DeliveryQueue, type DrainReport } from './delivery.ts';
 
 /**
  * The alert cycle: poll → store → evaluate → dedup → deliver, on a node-cron schedule with no
- * overlapping runs. Dedup and the outbox live in SQLite, so a restart neither repeats nor loses.
+ * overlapping runs. Dedup and the outbox live in SQLite; how often an alert reaches a chat is
+ * stated per platform in src/alerts/delivery.ts and the README ("Alert guarantees").
  */
 export interface AlertServiceOptions {
   market: MarketService;

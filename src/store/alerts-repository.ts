@@ -37,7 +37,12 @@ export interface OutboxItem<T> {
   attempts: number;
   /** Epoch ms the alert was queued. */
   createdAt: number;
+  /** Epoch ms of the first send attempt (the idempotency key's window starts here); null before. */
+  firstAttemptAt: number | null;
 }
+
+/** Rows of the queue a send may still be made for: waiting, or interrupted during a send. */
+const OPEN = `status IN ('pending', 'sending')`;
 
 interface SubscriptionRow {
   platform: string;
@@ -82,7 +87,7 @@ export class AlertsRepository {
   unsubscribe(platform: string, chatId: string): boolean {
     return this.db.transaction(() => {
       this.db
-        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = 'unsubscribed' WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
+        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = 'unsubscribed' WHERE platform = ? AND chat_id = ? AND ${OPEN}`)
         .run(platform, chatId);
       return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
     })();
@@ -104,7 +109,7 @@ export class AlertsRepository {
         .prepare('UPDATE alert_subscriptions SET paused_at = ?, paused_reason = ? WHERE platform = ? AND chat_id = ?')
         .run(now.toISOString(), reason, platform, chatId);
       this.db
-        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
+        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE platform = ? AND chat_id = ? AND ${OPEN}`)
         .run(reason, platform, chatId);
     })();
   }
@@ -141,10 +146,45 @@ export class AlertsRepository {
   }
 
   due<T>(now: number): Array<OutboxItem<T>> {
+    return this.items<T>(`status = 'pending' AND next_attempt_at <= ?`, now);
+  }
+
+  /** Rows left `sending` by a process that stopped during the call: posted or not, nobody knows. */
+  interrupted<T>(): Array<OutboxItem<T>> {
+    return this.items<T>(`status = 'sending'`);
+  }
+
+  private items<T>(where: string, ...params: unknown[]): Array<OutboxItem<T>> {
     const rows = this.db
-      .prepare(`SELECT id, platform, chat_id, alert, attempts, created_at FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-      .all(now) as Array<{ id: number; platform: string; chat_id: string; alert: string; attempts: number; created_at: number }>;
-    return rows.map((r) => ({ id: r.id, platform: r.platform, chatId: r.chat_id, alert: JSON.parse(r.alert) as T, attempts: r.attempts, createdAt: r.created_at }));
+      .prepare(`SELECT id, platform, chat_id, alert, attempts, created_at, first_attempt_at FROM alert_outbox WHERE ${where} ORDER BY id`)
+      .all(...params) as Array<{ id: number; platform: string; chat_id: string; alert: string; attempts: number; created_at: number; first_attempt_at: number | null }>;
+    return rows.map((r) => ({
+      id: r.id,
+      platform: r.platform,
+      chatId: r.chat_id,
+      alert: JSON.parse(r.alert) as T,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+      firstAttemptAt: r.first_attempt_at,
+    }));
+  }
+
+  /**
+   * Committed before the platform call: should the process die during it, the row says so
+   * (`interrupted`) instead of looking like a send never tried.
+   */
+  markSending(id: number, attempts: number, firstAttemptAt: number): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'sending', attempts = ?, first_attempt_at = ? WHERE id = ?`).run(attempts, firstAttemptAt, id);
+  }
+
+  /** Perhaps posted: never sent again (at most once where the platform cannot de-duplicate). */
+  markUncertain(id: number, detail: string): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'uncertain', last_error = ? WHERE id = ?`).run(detail, id);
+  }
+
+  /** An interrupted send that may be repeated safely (same idempotency key, within the platform's window). */
+  requeue(id: number, now: number): void {
+    this.db.prepare(`UPDATE alert_outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'`).run(now, id);
   }
 
   /** An alert that could not go out while it was news (long downtime, long retry): never sent late. */
@@ -164,6 +204,6 @@ export class AlertsRepository {
 
   /** Delivered rows older than the cooldown have done their job. */
   pruneOutbox(before: number): number {
-    return this.db.prepare(`DELETE FROM alert_outbox WHERE status != 'pending' AND created_at < ?`).run(before).changes;
+    return this.db.prepare(`DELETE FROM alert_outbox WHERE NOT ${OPEN} AND created_at < ?`).run(before).changes;
   }
 }

@@ -163,4 +163,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alert_subscriptions_new RENAME TO alert_subscriptions;
     `,
   },
+  {
+    version: 202,
+    name: 'alert outbox: sending and uncertain',
+    // A row is marked `sending` (committed) before the platform call and `sent` after it, so a
+    // restart can tell an interrupted send from one never tried; `uncertain` is a send that may
+    // have been posted and is not repeated. first_attempt_at dates the idempotency key's window.
+    sql: `
+      CREATE TABLE alert_outbox_new (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        alert TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        first_attempt_at INTEGER,
+        last_error TEXT
+      );
+      INSERT INTO alert_outbox_new (id, platform, chat_id, alert, status, attempts, next_attempt_at, created_at, last_error)
+        SELECT id, platform, chat_id, alert, status, attempts, next_attempt_at, created_at, last_error FROM alert_outbox;
+      DROP TABLE alert_outbox;
+      ALTER TABLE alert_outbox_new RENAME TO alert_outbox;
+      CREATE INDEX alert_outbox_pending ON alert_outbox (status, next_attempt_at);
+    `,
+  },
 ];

@@ -171,6 +171,11 @@ export class FakeDiscord extends EventEmitter {
   readonly dmChannels = new Map<string, string>();
   /** Users whose privacy settings refuse DMs from the bot (Discord answers 50007 on the first message). */
   readonly closedDms = new Set<string>();
+  /** Channels whose next message POST is carried out but never answered (the bot died or timed out meanwhile). */
+  readonly loseAnswerIn = new Set<string>();
+  /** Nonces seen with enforce_nonce, per channel: Discord returns the first message for a repeat within a few minutes. */
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
+  nonceWindowMs = 5 * 60_000;
   private readonly interactions = new Map<string, { payload: any; acknowledged: boolean; original?: string }>();
   private readonly callbackFailures = new Map<string, DiscordErrorReply[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -710,7 +715,22 @@ export class FakeDiscord extends EventEmitter {
       if (failure) return error(failure);
       const problem = messageProblem(record.json);
       if (problem) return error({ status: 400, code: 50035, message: `Invalid Form Body: ${problem}` });
+      const nonce = record.json?.nonce;
+      if (nonce !== undefined && String(nonce).length > 25) return error({ status: 400, code: 50035, message: 'Invalid Form Body: nonce longer than 25' });
+      const nonceKey = `${parts[1]}:${nonce}`;
+      const seen = record.json?.enforce_nonce && nonce !== undefined ? this.nonces.get(nonceKey) : undefined;
+      if (seen && Date.now() - seen.at < this.nonceWindowMs && this.messages.has(seen.messageId)) {
+        return reply(200, this.messageObject(this.messages.get(seen.messageId)!));
+      }
       const message = this.createMessage(parts[1], record.json ?? {}, record.files);
+      if (record.json?.enforce_nonce && nonce !== undefined) this.nonces.set(nonceKey, { messageId: message.id, at: Date.now() });
+      if (this.loseAnswerIn.delete(parts[1])) {
+        // The message exists; its answer never comes.
+        record.status = 200;
+        this.requests.push(record);
+        this.emit('request', record);
+        return;
+      }
       return reply(200, this.messageObject(message));
     }
 

@@ -74,7 +74,8 @@ class GrammyFace implements TelegramFace {
     this.bot = new Bot(config.token, { client });
     const throttler = createThrottler();
     this.bot.api.config.use(...replyRetry(), throttler);
-    const alertApi = new Api(config.token, client);
+    // Alerts wait at most 30 s for an answer (grammY's default is 500 s); no answer is an uncertain send.
+    const alertApi = new Api(config.token, { ...client, timeoutSeconds: 30 });
     alertApi.config.use(alertRetry(), throttler);
     this.sender = new TelegramSender(alertApi, this.logger, this.secrets);
 
