@@ -38,7 +38,11 @@ export interface Invocation {
 export type Failure = 'user' | 'rate-limited' | 'internal';
 
 export type DispatchResult =
-  | { kind: 'reply'; reply: Reply; command: Command; lang: Lang; failure?: Failure }
+  /**
+   * `quiet`: the user was already told this (the rate-limit notice of this window): faces that can
+   * stay silent do (a group is not spammed); those that must answer something answer privately.
+   */
+  | { kind: 'reply'; reply: Reply; command: Command; lang: Lang; failure?: Failure; quiet?: boolean }
   /** The first word names no command: faces decide whether to answer (groups usually stay quiet). */
   | { kind: 'unknown'; reply: Reply; lang: Lang };
 
@@ -117,7 +121,7 @@ export class Dispatcher {
     const lang = this.langFor(invocation);
     const t = translator(lang);
     const limited = this.rateLimited(invocation, command.cost ?? 'light', t);
-    if (limited) return { kind: 'reply', reply: limited, command, lang, failure: 'rate-limited' };
+    if (limited) return { kind: 'reply', reply: limited.reply, command, lang, failure: 'rate-limited', quiet: !limited.notify };
     try {
       const ctx = await this.context(invocation, command, lang);
       const args = parseArgs(command, raw(), lang);
@@ -206,11 +210,18 @@ export class Dispatcher {
     return { kind: 'unknown', reply: errorText(`${text}${help}`, t), lang };
   }
 
-  private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): Reply | undefined {
+  /** Whether this command would be refused by the rate limit now (nothing is counted). */
+  wouldRefuse(invocation: Pick<Invocation, 'face' | 'user'>, command: Command): boolean {
+    if (!this.limiter || !invocation.face.rateLimited) return false;
+    return this.limiter.wouldRefuse(`${invocation.face.id}:${invocation.user.id}`, command.cost ?? 'light');
+  }
+
+  private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): { reply: Reply; notify: boolean } | undefined {
     if (!this.limiter || !invocation.face.rateLimited) return undefined;
     const decision = this.limiter.take(`${invocation.face.id}:${invocation.user.id}`, cost);
     if (decision.ok) return undefined;
-    return { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text: t('chat.rate-limited', { seconds: decision.retryAfterSeconds }) }] };
+    const text = t('chat.rate-limited', { seconds: decision.retryAfterSeconds });
+    return { reply: { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text }] }, notify: decision.notify };
   }
 }
 

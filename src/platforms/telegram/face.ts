@@ -33,6 +33,8 @@ export interface TelegramFace extends Face {
   readonly sender: TelegramSender;
   /** The port the webhook server listens on (webhook mode, once started). */
   readonly webhookPort: number | undefined;
+  /** Resolves when every update received so far has been handled (answered or deliberately not). */
+  settled(): Promise<void>;
 }
 
 export function createTelegramFace(config: TelegramConfig, deps: FaceDependencies): TelegramFace {
@@ -89,6 +91,10 @@ class GrammyFace implements TelegramFace {
   get webhookPort(): number | undefined {
     const address = this.server?.address();
     return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** One attempt (the supervisor retries); a failed attempt leaves the face ready for the next. */
@@ -262,13 +268,15 @@ class GrammyFace implements TelegramFace {
     if (!known && chatKind !== 'private' && !command.mention) return;
     // `/start <payload>` comes from a t.me deep link: the payload is not a command name.
     const line = command.name === 'start' ? '/start' : command.line;
-    const stopTyping = known?.slow ? await this.typing(ctx.api, message.chat.id) : undefined;
+    const stopTyping = known?.slow && !dispatcher.wouldRefuse(invocation, known) ? await this.typing(ctx.api, message.chat.id) : undefined;
     let result;
     try {
       result = await dispatcher.runLine(invocation, line);
     } finally {
       stopTyping?.();
     }
+    // Told once per window already: silence, so one member cannot spend the group's message budget.
+    if (result.kind === 'reply' && result.quiet) return;
     let reply = result.reply;
     if (command.name === 'start' && result.kind === 'reply' && !result.failure) {
       reply = { ...reply, blocks: [{ kind: 'text', text: translator(result.lang)('chat.help.welcome') }, ...reply.blocks] };
