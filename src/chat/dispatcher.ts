@@ -4,6 +4,7 @@ import type { Command, Lang } from './command.ts';
 import type { ChatContext, ChatPlace, ChatUser } from './context.ts';
 import { isUserError } from './errors.ts';
 import { langFromLocale, translator, type Params, type Translator } from './i18n.ts';
+import { escapeMarkup } from './markup.ts';
 import { parseArgs, splitWords, tokenize, type RawArgs } from './options.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
 import { LANGUAGE_PREFERENCES, type LanguagePreferences } from './preferences.ts';
@@ -175,9 +176,10 @@ export class Dispatcher {
     const { face } = invocation;
     const t = translator(lang);
     if (isUserError(error)) {
-      // `{example}` in a command's message or hint is its example as this face types it.
+      // Parameters carry what the user typed: made plain, so it is shown as typed and never as
+      // the bot's markup. `{example}` is the command's example as this face types it.
       const withExample = (params: Params | undefined): Params | undefined =>
-        params && 'example' in params && command?.examples.length ? { ...params, example: firstExample(command, face) } : params;
+        params && plainParams('example' in params && command?.examples.length ? { ...params, example: firstExample(command, face) } : params);
       const message = t(error.key, withExample(error.params));
       const hint = error.hintKey
         ? t(error.hintKey, withExample(error.hintParams))
@@ -201,7 +203,7 @@ export class Dispatcher {
   private unknownCommand(invocation: Invocation, name: string): DispatchResult {
     const lang = this.langFor(invocation);
     const t = translator(lang);
-    const label = (n: string) => commandLabel(invocation.face, n);
+    const label = (n: string) => escapeMarkup(commandLabel(invocation.face, n));
     const suggestion = nearestWord(name.toLowerCase(), this.commands.map((c) => c.name));
     const text = suggestion
       ? t('chat.error.unknown-command-suggest', { name: label(name), suggestion: label(suggestion) })
@@ -223,6 +225,10 @@ export class Dispatcher {
     const text = t('chat.rate-limited', { seconds: decision.retryAfterSeconds });
     return { reply: { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text }] }, notify: decision.notify };
   }
+}
+
+function plainParams(params: Params): Params {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, typeof value === 'string' ? escapeMarkup(value) : value]));
 }
 
 function errorText(text: string, t: Translator): Reply {
