@@ -51,7 +51,7 @@ export const explainCommand: Command = {
     { args: { topic: 'adl', side: 'short', entry: '122k', mark: '102k', leverage: '20' } },
   ],
 
-  run(args, ctx) {
+  async run(args, ctx) {
     const topicText = typeof args.topic === 'string' ? args.topic : undefined;
     const step = typeof args.step === 'number' ? args.step : undefined;
     if (!topicText) {
@@ -69,19 +69,19 @@ export const explainCommand: Command = {
         params: { topic: `${topic} ${steps.length}` },
       });
     }
-    const reply = walkthroughStep(topic, index, steps, ctx, position, exampleVenue);
+    const reply = await walkthroughStep(topic, index, steps, ctx, position, exampleVenue);
     const shown = step === undefined ? steps : [steps[index - 1]];
     reply.data = { topic, lang: ctx.lang, steps: shown.map(({ title, text }) => ({ title, text })) };
     return reply;
   },
 
-  onAction(payload, ctx): ActionOutcome {
+  async onAction(payload, ctx): Promise<ActionOutcome> {
     // A bare topic (`explain:funding` under an alert) opens the walkthrough in a new message:
     // the alert it came from stays as it was.
     if (/^[a-z0-9-]+$/.test(payload) && payload !== CLOSE_PAYLOAD) {
       const topic = resolveTopic(payload);
       const steps = filledSteps(topic, ctx, undefined);
-      return { kind: 'new', reply: walkthroughStep(topic, 1, steps, ctx, undefined) };
+      return { kind: 'new', reply: await walkthroughStep(topic, 1, steps, ctx, undefined) };
     }
     const navigation = decodePayload(payload);
     if (!navigation) throw new UserError('explain.error.expired', {}, { key: 'explain.hint.list' });
@@ -89,7 +89,7 @@ export const explainCommand: Command = {
     const topic = resolveTopic(navigation.topic);
     const steps = filledSteps(topic, ctx, navigation.position, navigation.exampleVenue);
     const index = Math.min(Math.max(navigation.step, 1), steps.length);
-    return { kind: 'edit', reply: walkthroughStep(topic, index, steps, ctx, navigation.position, navigation.exampleVenue) };
+    return { kind: 'edit', reply: await walkthroughStep(topic, index, steps, ctx, navigation.position, navigation.exampleVenue) };
   },
 };
 
@@ -163,14 +163,14 @@ function filledSteps(
   return steps;
 }
 
-function walkthroughStep(
+async function walkthroughStep(
   topic: TopicId,
   index: number,
   steps: FilledStep[],
   ctx: ChatContext,
   position: ReaderPosition | undefined,
   exampleVenue?: string,
-): Reply {
+): Promise<Reply> {
   const walkthrough = loadWalkthrough(topic, ctx.lang);
   return stepReply(walkthrough, {
     index,
@@ -178,7 +178,7 @@ function walkthroughStep(
     t: ctx.t,
     payloadFor: (n) => encodeStepPayload(topic, n, position, exampleVenue, ctx.actionPayloadBytes),
     closePayload: CLOSE_PAYLOAD,
-    image: index === 1 && walkthrough.image ? walkthroughImage(walkthrough.image, ctx.lang) : undefined,
+    image: index === 1 && walkthrough.image ? await walkthroughImage(walkthrough.image, ctx.lang) : undefined,
   });
 }
 

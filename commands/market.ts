@@ -64,7 +64,7 @@ export const marketCommand: Command = {
     const venue = args.venue as Venue | undefined;
     const rows = market.rowsFor(symbol).filter((r) => !venue || r.venue === venue);
     if (rows.length === 0) throw new UserError('market.unknown-symbol', { symbol }, { key: 'market.hint-symbol' });
-    const chart = fundingOiChartPng(symbol, market.history(symbol, 24).filter((p) => !venue || p.venue === venue), ctx.t);
+    const chart = await fundingOiChartPng(symbol, market.history(symbol, 24).filter((p) => !venue || p.venue === venue), ctx.lang);
     return marketReply(symbol, rows, chart, ctx);
   },
 };

@@ -177,7 +177,7 @@ function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPosition
   }
 }
 
-export function simulationReply(result: SimulationResult, ctx: ChatContext): Reply {
+export async function simulationReply(result: SimulationResult, ctx: ChatContext): Promise<Reply> {
   const { t, lang } = ctx;
   const usd = (value: number) => formatUsdCompact(value, lang);
   const price = (value: number) => formatUsd(value, lang, { decimals: 0 });
@@ -264,7 +264,7 @@ export function simulationReply(result: SimulationResult, ctx: ChatContext): Rep
 
   const scenario = result.scenario;
   const image = {
-    png: renderSimulationChart(result, {
+    png: await renderSimulationChart(result, {
       title: t('simulate.chart-title', { scenario }),
       price: t('simulate.chart-price'),
       fund: t('simulate.chart-fund'),

@@ -24,7 +24,8 @@ export interface DeliveryOptions<T> {
   senders: ReadonlyMap<string, ReplySender>;
   /** The chat's language (stored chat preference, else en). */
   langOf(platform: string, chatId: string): Lang;
-  render(alert: T, lang: Lang): Reply;
+  /** The alert as a reply in the chat's language (its chart drawn by the render worker). */
+  render(alert: T, lang: Lang): Reply | Promise<Reply>;
   logger: Logger;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -103,7 +104,7 @@ export class DeliveryQueue<T> {
       const renderKey = `${lang}:${JSON.stringify(item.alert)}`;
       let reply = rendered.get(renderKey);
       if (!reply) {
-        reply = this.options.render(item.alert, lang);
+        reply = await this.options.render(item.alert, lang);
         rendered.set(renderKey, reply);
       }
       // The same key on every attempt, unique across databases (the row id alone restarts at 1).

@@ -102,8 +102,8 @@ export class AlertService {
     this.repo.pause(platform, chatId, reason, new Date(this.now()));
   }
 
-  render(alert: AlertCandidate, lang: Lang): Reply {
-    const chart = this.options.charts === false ? undefined : fundingOiChartPng(alert.symbol, this.options.market.history(alert.symbol, 24), translator(lang));
+  async render(alert: AlertCandidate, lang: Lang): Promise<Reply> {
+    const chart = this.options.charts === false ? undefined : await fundingOiChartPng(alert.symbol, this.options.market.history(alert.symbol, 24), lang);
     return buildAlertReply(alert, lang, chart);
   }
 

@@ -1,4 +1,4 @@
-import { PALETTE, renderChartPng, type ChartOption } from '../render/chart.ts';
+import { chartRecipe, PALETTE, renderChart, type ChartOption } from '../render/chart.ts';
 import type { SimulationResult } from './simulate.ts';
 
 /** Chart text in the reader's language (the command translates; the simulator stays chat-free). */
@@ -16,7 +16,7 @@ export interface SimulationChartLabels {
 }
 
 /** Price path with ADL marks and the fund balance on top; liquidations per step below. */
-export function simulationChartOption(result: SimulationResult, labels: SimulationChartLabels): ChartOption {
+export function simulationChartOption(result: Pick<SimulationResult, 'minutes' | 'series'>, labels: SimulationChartLabels): ChartOption {
   const { series } = result;
   const pairs = (values: number[]) => values.map((value, k) => [series.minute[k], value]);
   const priceAt = (minute: number) => {
@@ -69,6 +69,13 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
   };
 }
 
-export function renderSimulationChart(result: SimulationResult, labels: SimulationChartLabels): Buffer {
-  return renderChartPng(simulationChartOption(result, labels));
+export const simulationChart = chartRecipe(
+  import.meta.url,
+  'simulationChart',
+  ({ result, labels }: { result: Pick<SimulationResult, 'minutes' | 'series'>; labels: SimulationChartLabels }) => simulationChartOption(result, labels),
+);
+
+/** Drawn by the render worker (src/render/chart.ts), off the chat thread. */
+export function renderSimulationChart(result: SimulationResult, labels: SimulationChartLabels): Promise<Buffer> {
+  return renderChart(simulationChart, { result: { minutes: result.minutes, series: result.series }, labels });
 }
