@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectPath } from '../../src/paths.ts';
+import { DatabaseOpenError, openDatabase } from '../../src/store/database.ts';
 
 /**
  * A database that cannot be opened at start (issue 10, fault 6): `npm start` and the CLI print
@@ -31,23 +32,45 @@ function run(entry: string, args: string[], databasePath: string): Promise<{ cod
   });
 }
 
-test('npm start and the CLI: a database that cannot be opened is one line naming DATABASE_PATH and the cause, exit 1', async () => {
+function badPaths(dir: string): Array<[string, string, RegExp]> {
+  const aFile = join(dir, 'a-file');
+  writeFileSync(aFile, 'not a folder');
+  const corrupt = join(dir, 'corrupt.db');
+  writeFileSync(corrupt, Buffer.alloc(8192, 0x5a));
+  return [
+    ['a directory', dir, /is a directory/],
+    ['under a file', join(aFile, 'adl.db'), /is a file, not a folder/],
+    ['corrupt', corrupt, /not an SQLite database|damaged/],
+    ['under /proc', '/proc/adl-sentinel-test/data/adl.db', /cannot create the folder/],
+  ];
+}
+
+test('openDatabase: each cause is a DatabaseOpenError naming DATABASE_PATH, the path and what to do', () => {
   const dir = mkdtempSync(join(tmpdir(), 'adl-db-'));
   try {
-    const aFile = join(dir, 'a-file');
-    writeFileSync(aFile, 'not a folder');
-    const corrupt = join(dir, 'corrupt.db');
-    writeFileSync(corrupt, Buffer.alloc(8192, 0x5a));
-    const cases: Array<[string, string, RegExp]> = [
-      ['a directory', dir, /is a directory/],
-      ['under a file', join(aFile, 'adl.db'), /is a file, not a folder/],
-      ['corrupt', corrupt, /not an SQLite database|malformed/],
-      ['under /proc', '/proc/adl-sentinel-test/data/adl.db', /cannot create the folder/],
+    for (const [name, path, cause] of badPaths(dir)) {
+      assert.throws(
+        () => openDatabase(path),
+        (error: unknown) => error instanceof DatabaseOpenError && /^DATABASE_PATH "/.test(error.message) && error.message.includes(path) && cause.test(error.message) && !error.message.includes('\n'),
+        name,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start and the CLI: a database that cannot be opened is one line on stderr and exit 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'adl-db-'));
+  try {
+    const [directory, , , proc] = badPaths(dir);
+    const cases: Array<[string, string, string[], string, RegExp]> = [
+      ['npm start, a directory', 'src/main.ts', [], directory[1], directory[2]],
+      ['npm start, under /proc', 'src/main.ts', [], proc[1], proc[2]],
+      ['CLI, a directory', 'src/platforms/terminal/cli.ts', ['help'], directory[1], directory[2]],
     ];
-    const results = await Promise.all(cases.map(([, path]) => run('src/main.ts', [], path)));
-    results.push(await run('src/platforms/terminal/cli.ts', ['help'], dir));
-    cases.push(['a directory (CLI)', dir, /is a directory/]);
-    for (const [index, [name, path, cause]] of cases.entries()) {
+    const results = await Promise.all(cases.map(([, entry, args, path]) => run(entry, args, path)));
+    for (const [index, [name, , , path, cause]] of cases.entries()) {
       const { code, signal, stderr } = results[index];
       assert.equal(signal, null, `${name}: still running after ${CHILD_TIMEOUT_MS / 1000} s`);
       assert.equal(code, 1, `${name}: exit code (stderr: ${stderr})`);
