@@ -179,12 +179,12 @@ export class Dispatcher {
       // Parameters carry what the user typed: made plain, so it is shown as typed and never as
       // the bot's markup. `{example}` is the command's example as this face types it.
       const withExample = (params: Params | undefined): Params | undefined =>
-        params && plainParams('example' in params && command?.examples.length ? { ...params, example: firstExample(command, face) } : params);
+        params && plainParams('example' in params && command?.examples.length ? { ...params, example: firstExample(command, face, lang) } : params);
       const message = t(error.key, withExample(error.params));
       const hint = error.hintKey
         ? t(error.hintKey, withExample(error.hintParams))
         : command
-          ? t('chat.hint.example', { example: firstExample(command, face) })
+          ? t('chat.hint.example', { example: firstExample(command, face, lang) })
           : '';
       const help = command && !face.oneShot && this.help ? t('chat.hint.help', { help: helpCall(this.help, face, command.name) }) : '';
       const lines = [message, hint].map((line) => (command ? inFaceSyntax(line, command, face) : line));
