@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startApp } from '../../src/app.ts';
 import { loadConfig, type Env } from '../../src/config.ts';
+import { freePort } from '../support/net.ts';
+import { until } from '../support/process.ts';
 import { FakeDiscord } from './fake-discord.ts';
 import { FakeTelegram, user } from './fake-telegram.ts';
 
@@ -17,14 +19,6 @@ import { FakeTelegram, user } from './fake-telegram.ts';
 const DISCORD_TOKEN = 'aaaa.bbbb.cccc';
 const APPLICATION_ID = '1400000000000000001';
 const QUICK_RETRY = { initialMs: 150, maxMs: 300 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function capture() {
   const lines: Array<Record<string, any>> = [];
@@ -48,15 +42,7 @@ function env(extra: Env): Env {
   };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const failuresOf = (lines: Array<Record<string, any>>, face: string) => lines.filter((l) => l.face === face && l.msg === 'face could not start; retrying');
 
 async function health(port: number): Promise<{ status: number; body: any }> {
   const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -110,10 +96,8 @@ test('Discord unreachable at start: logged in one line and retried; Telegram and
     await telegram.waitFor((c) => c.method === 'sendMessage' && telegram.calls.indexOf(c) >= since, 'the /help answer');
     assert.equal(app.alerts.scheduled, true, 'the alert schedule runs');
 
-    const failures = await until('two failed Discord attempts', () => {
-      const found = lines.filter((l) => l.face === 'discord' && l.msg === 'face could not start; retrying');
-      return found.length >= 2 && found;
-    });
+    await until('two failed Discord attempts', () => failuresOf(lines, 'discord').length >= 2);
+    const failures = failuresOf(lines, 'discord');
     assert.match(failures[0].error, /ECONNREFUSED/);
     assert.equal(failures[0].attempt, 1);
     assert.ok(failures[0].retryInMs > 0 && failures[0].retryInMs <= QUICK_RETRY.maxMs * 1.25, String(failures[0].retryInMs));
@@ -141,14 +125,11 @@ test('Telegram unreachable at start: one retry layer, a log line per failed atte
   const dead = await deadServer('drop');
   const { lines, logger } = capture();
   const config = loadConfig(env({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi', TELEGRAM_API_ROOT: `http://127.0.0.1:${dead.port}` }));
-  const started = Date.now();
   const app = await startApp(config, { terminal: false, scheduleAlerts: false, logger, faceRetry: QUICK_RETRY });
   try {
-    assert.ok(Date.now() - started < 3_000, `startApp returned after ${Date.now() - started} ms`);
-    const failures = await until('three failed attempts', () => {
-      const found = lines.filter((l) => l.face === 'telegram' && l.msg === 'face could not start; retrying');
-      return found.length >= 3 && found;
-    });
+    assert.equal(failuresOf(lines, 'telegram').length, 1, 'startApp waited for the first attempt only');
+    await until('three failed attempts', () => failuresOf(lines, 'telegram').length >= 3);
+    const failures = failuresOf(lines, 'telegram').slice(0, 3);
     assert.deepEqual(failures.map((l) => l.attempt), [1, 2, 3]);
     for (const line of failures) assert.ok(line.retryInMs > 0, 'names the next delay');
     // One getMe per attempt: no second retry layer inside the face.
@@ -165,10 +146,8 @@ test('Telegram answering nothing at start: the attempt times out instead of wait
   const config = loadConfig(env({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi', TELEGRAM_API_ROOT: `http://127.0.0.1:${dead.port}` }));
   const app = await startApp(config, { terminal: false, scheduleAlerts: false, logger, faceRetry: { ...QUICK_RETRY, attemptTimeoutMs: 500 } });
   try {
-    const [failure] = await until('a timed-out attempt', () => {
-      const found = lines.filter((l) => l.face === 'telegram' && l.msg === 'face could not start; retrying');
-      return found.length >= 1 && found;
-    }, 5_000);
+    await until('a timed-out attempt', () => failuresOf(lines, 'telegram').length >= 1);
+    const [failure] = failuresOf(lines, 'telegram');
     assert.match(failure.error, /time|abort/i);
   } finally {
     await app.stop();
