@@ -5,6 +5,7 @@ import { printLatency, telegramLatencyBench } from './telegram.bench.ts';
 import { printDiscordLatency } from './discord.bench.ts';
 import { idleMemoryBench } from './idle.bench.ts';
 import { terminalLatencyBench } from './terminal.bench.ts';
+import { renderBench } from './render.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -32,6 +33,7 @@ const benches: Array<[string, () => unknown]> = [
   ['market: SQLite size for one day', storageBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
   ['terminal: reply latency of the terminal chat', terminalLatencyBench],
+  ['render: a /liq while a chart is drawn (charts are off the chat thread)', renderBench],
   ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],
 ];
 for (const [name, run] of benches) {
