@@ -56,8 +56,9 @@ export async function idleMemoryBench(): Promise<void> {
   const started = Date.now();
   try {
     for (;;) {
-      const health = await fetch(`http://127.0.0.1:${healthPort}/health`).then((r) => r.json() as Promise<{ faces: string[] }>).catch(() => undefined);
-      if (health?.faces.length === 2) break;
+      const health = await fetch(`http://127.0.0.1:${healthPort}/health`).then((r) => r.json() as Promise<{ faces: Record<string, { state: string }> }>).catch(() => undefined);
+      const serving = Object.values(health?.faces ?? {}).filter((face) => face.state === 'serving');
+      if (serving.length === 2) break;
       if (Date.now() - started > 60_000) throw new Error('the bot did not start both faces within 60 s');
       await sleep(100);
     }

@@ -7,6 +7,7 @@ import { idleMemoryBench } from './idle.bench.ts';
 import { terminalLatencyBench } from './terminal.bench.ts';
 import { streamsBench } from './streams.bench.ts';
 import { watchBench } from './watch.bench.ts';
+import { renderBench } from './render.bench.ts';
 
 /**
  * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
@@ -35,6 +36,7 @@ const benches: Array<[string, () => unknown]> = [
   ['watch: Hyperliquid weight budget and refresh cadence of the watch list', watchBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
   ['terminal: reply latency of the terminal chat', terminalLatencyBench],
+  ['render: a /liq while a chart is drawn (charts are off the chat thread)', renderBench],
   ['idle: memory of the bot process serving Discord and Telegram', idleMemoryBench],
   ['streams: throughput with all four streams, memory after an hour of 10 Oct, aggregate storage', streamsBench],
 ];

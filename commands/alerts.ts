@@ -1,5 +1,6 @@
 import type { Command, Lang } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
+import { formatDateTime } from '../src/chat/dates.ts';
 import type { DeliveryResult } from '../src/chat/delivery.ts';
 import { localized } from '../src/chat/i18n.ts';
 import { UserError } from '../src/chat/errors.ts';
@@ -10,6 +11,7 @@ import { ALERT_KINDS, SEVERITIES, type AlertKind, type Severity } from '../src/c
 import { VENUES, VENUE_LABELS, type Venue } from '../src/market/types.ts';
 import type { AlertCandidate } from '../src/alerts/evaluate.ts';
 import type { PlannedAlert } from '../src/alerts/service.ts';
+import { localizeVenueError } from '../src/market/http.ts';
 import type { PollResult } from '../src/market/service.ts';
 import type { Subscription } from '../src/store/alerts-repository.ts';
 import { alertTitle } from '../src/alerts/message.ts';
@@ -169,7 +171,7 @@ function listReply(sub: Subscription | undefined, ctx: ChatContext): Reply {
           {
             label: t('alerts.field-status'),
             value: sub.pausedAt
-              ? t('alerts.status-paused', { since: sub.pausedAt.slice(0, 16).replace('T', ' '), reason: sub.pausedReason ?? '' })
+              ? t('alerts.status-paused', { since: formatDateTime(sub.pausedAt, ctx.lang), reason: sub.pausedReason ?? '' })
               : t('alerts.status-active'),
           },
         ],
@@ -187,7 +189,7 @@ async function runOnce(alerts: AlertSubscriptions, ctx: ChatContext): Promise<Re
   const venueLines = poll.venues.map((v) =>
     t('alerts.run-once-venues', {
       venue: VENUE_LABELS[v.venue],
-      status: v.ok ? t('alerts.venue-ok') : t('alerts.venue-failed', { error: v.error ?? '' }),
+      status: v.ok ? t('alerts.venue-ok') : t('alerts.venue-failed', { error: localizeVenueError(v.error ?? '', t) }),
       snapshots: v.snapshots,
       requests: v.requests,
       weight: v.weight,

@@ -50,7 +50,7 @@ function overview(commands: readonly Command[], help: Command, ctx: ChatContext)
       t('chat.help.item', {
         name: displayName(c, ctx),
         description: c.description[ctx.lang],
-        example: c.examples.length ? formatExample(c, c.examples[0], ctx.face) : displayName(c, ctx),
+        example: c.examples.length ? formatExample(c, c.examples[0], ctx.face, ctx.lang) : displayName(c, ctx),
       }),
     );
   return {
@@ -64,7 +64,7 @@ function overview(commands: readonly Command[], help: Command, ctx: ChatContext)
 
 function commandHelp(command: Command, ctx: ChatContext): Reply {
   const { t } = ctx;
-  const examples = command.examples.map((e) => `\`${formatExample(command, e, ctx.face)}\``);
+  const examples = command.examples.map((e) => `\`${formatExample(command, e, ctx.face, ctx.lang)}\``);
   const blocks: Reply['blocks'] = [
     { kind: 'text', text: `${command.description[ctx.lang]}\n\n${t('chat.help.usage')}\n${usageLines(command, ctx.face, ctx.lang).map((line) => `\`${line}\``).join('\n')}` },
   ];

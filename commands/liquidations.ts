@@ -71,7 +71,7 @@ export const liquidationsCommand: Command = {
     }
     const chart = report.noData
       ? undefined
-      : liquidationChartPng(feed.perMinute(symbol, from, to), Math.floor(from / 60_000), Math.floor(to / 60_000), symbol ?? ctx.t('liquidations.all-coins'), ctx.t);
+      : await liquidationChartPng(feed.perMinute(symbol, from, to), Math.floor(from / 60_000), Math.floor(to / 60_000), symbol ?? ctx.t('liquidations.all-coins'), ctx.lang);
     return liquidationsReply(report, symbol, { window }, chart, ctx);
   },
 };

@@ -6,6 +6,7 @@ import type { Reply } from '../src/chat/reply.ts';
 import { serviceKey } from '../src/chat/services.ts';
 import { formatNumber, formatPercent, formatUsd, formatUsdCompact } from '../src/core/numbers.ts';
 import { fundingOiChartPng } from '../src/market/chart.ts';
+import { localizeVenueError } from '../src/market/http.ts';
 import type { MarketRow, MarketService } from '../src/market/service.ts';
 import type { HourlyPoint } from '../src/store/market-repository.ts';
 import { VENUE_LABELS, VENUES, type Venue } from '../src/market/types.ts';
@@ -64,13 +65,13 @@ export const marketCommand: Command = {
     await market.ensureFresh();
     if (market.knownSymbols().length === 0) {
       // Nothing stored at all: every venue failed (offline, blocked), which is not the coin's fault.
-      const errors = market.venueErrors();
+      const errors = market.venueErrors().map((error) => localizeVenueError(error, ctx.t));
       throw new UserError('market.no-data', { errors: errors.length ? errors.join('; ') : '–' });
     }
     const venue = args.venue as Venue | undefined;
     const rows = market.rowsFor(symbol).filter((r) => !venue || r.venue === venue);
     if (rows.length === 0) throw new UserError('market.unknown-symbol', { symbol }, { key: 'market.hint-symbol' });
-    const chart = fundingOiChartPng(symbol, market.history(symbol, 24).filter((p) => !venue || p.venue === venue), ctx.t);
+    const chart = await fundingOiChartPng(symbol, market.history(symbol, 24).filter((p) => !venue || p.venue === venue), ctx.lang);
     return marketReply(symbol, rows, chart, ctx, market.streams?.() ?? []);
   },
 };

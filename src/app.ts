@@ -27,6 +27,7 @@ import { createVenueTableService } from './market/tiers/factory.ts';
 import type { MarketService } from './market/service.ts';
 import type { Face, FaceDependencies, FaceModule } from './platforms/face.ts';
 import { CHAT_FACES } from './platforms/registry.ts';
+import { DEFAULT_RETRY, FaceSupervisor, type RetryPolicy } from './platforms/supervisor.ts';
 import { runTerminal } from './platforms/terminal/repl.ts';
 import { SimulationRunner } from './simulator/runner.ts';
 import { openDatabase, type Db } from './store/database.ts';
@@ -54,6 +55,8 @@ export interface AppOptions {
   runWatch?: boolean;
   /** The watch poller's tick (tests shorten it). */
   watchTickMs?: number;
+  /** How faces that cannot start are retried (default: 2 s doubling to 5 min, 30 s per attempt). */
+  faceRetry?: Partial<RetryPolicy>;
   commands?: readonly Command[];
   now?: () => Date;
 }
@@ -69,6 +72,8 @@ export interface App {
   watch: WatchService;
   dispatcher: Dispatcher;
   faces: Face[];
+  /** Each face's state (serving, retrying …), as /health reports it. */
+  supervisors: FaceSupervisor[];
   /** Resolves when the terminal chat ends (immediately when there is none). */
   terminalDone: Promise<void>;
   health?: Server;
@@ -92,6 +97,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const market = services.require(MARKET_DATA);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.faceRetry };
   const faces: Face[] = [];
   for (const module of options.faces ?? CHAT_FACES) {
     const build = module.configure(config);
@@ -101,6 +107,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       dispatcher,
       logger: logger.child({ face: id }),
       secrets: config.secrets,
+      attemptTimeoutMs: retry.attemptTimeoutMs,
       suggestions: (source) => (source === 'symbol' ? market.knownSymbols() : []),
       chatClosed: (chatId, reason) => {
         alerts.pause(id, chatId, reason);
@@ -113,7 +120,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (face.sender) senders.set(id, face.sender);
   }
 
-  const started: Face[] = [];
+  // A face that cannot start is retried in the background; the others, the terminal and the
+  // alert schedule do not wait for it.
+  const supervisors = faces.map((face) => new FaceSupervisor(face, { logger, policy: retry, secrets: config.secrets }));
   let health: Server | undefined;
   let stopped = false;
   const stop = async () => {
@@ -123,19 +132,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await streams.stop();
     await alerts.stop();
     await watch.stop();
-    for (const face of started.reverse()) {
-      await face.stop().catch((error: unknown) => logger.warn({ err: error, face: face.profile.id }, 'face did not stop cleanly'));
+    for (const supervisor of [...supervisors].reverse()) {
+      await supervisor.stop().catch((error: unknown) => logger.warn({ err: error, face: supervisor.id }, 'face did not stop cleanly'));
     }
     await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
     db.close();
   };
 
   try {
-    for (const face of faces) {
-      await face.start();
-      started.push(face);
-      logger.info({ face: face.profile.id }, 'face started');
-    }
+    await Promise.all(supervisors.map((supervisor) => supervisor.start()));
     const scheduleAlerts = options.scheduleAlerts ?? faces.length > 0;
     if (scheduleAlerts) {
       alerts.start(config.alertsSchedule);
@@ -147,12 +152,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       live.start();
     }
     if (options.runWatch ?? faces.length > 0) watch.start();
-    if (config.healthPort > 0) {
-      health = await serveHealth(config.healthPort, () => ({
-        faces: started.map((f) => f.profile.id),
-        ...(streams.running ? { streams: streamsHealth(streams), crash: { running: live.monitor.isCrashRunning(), coins: Object.keys(live.monitor.episode()?.coins ?? {}) } } : {}),
-      }));
-    }
+    if (config.healthPort > 0) health = await serveHealth(config.healthPort, () => healthReport(supervisors, alerts, streams, live));
   } catch (error) {
     await stop();
     throw error;
@@ -161,7 +161,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const terminal = options.terminal ?? (faces.length === 0 ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false);
   const terminalDone = terminal ? runTerminal({ dispatcher, ...terminal }) : Promise.resolve();
 
-  return { config, db, services, alerts, streams, live, watch, dispatcher, faces, terminalDone, health, stop };
+  return { config, db, services, alerts, streams, live, watch, dispatcher, faces, supervisors, terminalDone, health, stop };
 }
 
 /** Each stream for GET /health: up or not, how fresh, how often it had to reconnect. */
@@ -237,11 +237,40 @@ export function createServices(
   return { services, market, alerts, streams, live, watch };
 }
 
-function serveHealth(port: number, status: () => Record<string, unknown>): Promise<Server> {
+/**
+ * `GET /health`: each face's state, whether the alert cycle is scheduled, and when the streams
+ * run, each stream's state and whether a crash is running. 200 while the bot serves somewhere (a
+ * face serving, or no face configured); 503 when every configured face is down.
+ */
+function healthReport(
+  supervisors: readonly FaceSupervisor[],
+  alerts: AlertService,
+  streams: StreamManager,
+  live: LiveCrashAlerts,
+): { status: number; body: Record<string, unknown> } {
+  const serving = supervisors.filter((s) => s.status().state === 'serving').length;
+  const ok = supervisors.length === 0 || serving > 0;
+  return {
+    status: ok ? 200 : 503,
+    body: {
+      ok,
+      degraded: serving < supervisors.length,
+      uptimeSeconds: Math.round(process.uptime()),
+      faces: Object.fromEntries(supervisors.map((s) => [s.id, s.status()])),
+      alerts: { scheduled: alerts.scheduled },
+      ...(streams.running
+        ? { streams: streamsHealth(streams), crash: { running: live.monitor.isCrashRunning(), coins: Object.keys(live.monitor.episode()?.coins ?? {}) } }
+        : {}),
+    },
+  };
+}
+
+function serveHealth(port: number, report: () => { status: number; body: Record<string, unknown> }): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, uptimeSeconds: Math.round(process.uptime()), ...status() }));
+      const { status, body } = report();
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
       return;
     }
     res.writeHead(404).end();

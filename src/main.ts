@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { projectPath } from './paths.ts';
+import { DatabaseOpenError, openDatabase } from './store/database.ts';
 import { CHAT_FACES } from './platforms/registry.ts';
 
 /**
@@ -31,6 +31,18 @@ const terminalWanted = !hasFace || values.terminal === true;
 // In the terminal chat, logs go to stderr and only errors unless LOG_LEVEL says otherwise, so they do not interleave with replies.
 const logger = createLogger(terminalWanted && !process.env.LOG_LEVEL ? 'error' : config.logLevel, {}, terminalWanted ? 2 : 1);
 
+// The database is checked before the rest of the bot loads, so a bad DATABASE_PATH is one line at once.
+try {
+  openDatabase(config.databasePath).close();
+} catch (error) {
+  if (error instanceof DatabaseOpenError) {
+    process.stderr.write(`Database error: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const { startApp } = await import('./app.ts');
 const app = await startApp(config, {
   logger,
   terminal: terminalWanted ? { input: process.stdin, output: process.stdout, locale: process.env.LANG } : false,

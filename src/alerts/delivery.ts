@@ -3,23 +3,29 @@ import type { Lang } from '../chat/command.ts';
 import type { ReplySender } from '../chat/delivery.ts';
 import type { Pacing } from '../chat/profile.ts';
 import type { Reply } from '../chat/reply.ts';
-import type { OutboxItem } from '../store/outbox-table.ts';
+import type { OutboxTable } from '../store/outbox-table.ts';
 
 /**
- * Drains the persisted outbox through the faces' senders, paced to each face's limits (the
- * sender's `pacing`, from its profile), retrying rate limits and server errors, and pausing a
- * subscription whose chat is gone or forbids the bot (instead of retrying forever).
+ * Drains a persisted outbox through the faces' senders, paced to each face's limits (the
+ * sender's `pacing`, from its profile), retrying what was certainly not posted (rate limits,
+ * refused connections), and pausing a subscription whose chat is gone or forbids the bot.
+ * The market alerts and the watch list's alerts and receipts go through it, each from its own
+ * outbox table, with the same guarantees.
+ *
+ * How often a message is posted (README, "Alert guarantees"):
+ * - every row is marked `sending` in SQLite before the platform call and `sent` after it;
+ * - a send whose fate is unknown (the process died during it, a time-out, a dropped connection,
+ *   a 5xx) is repeated only where the platform de-duplicates: with the same idempotency key
+ *   (Discord's nonce) and within its window (`ReplySender.deduplicates`), so Discord gets it
+ *   exactly once; elsewhere (Telegram) it is marked `uncertain` and never repeated: at most once;
+ * - drains never overlap, so one process never sends a row twice at the same time.
  */
 /**
  * A persisted outbox the queue drains: the alerts' (src/store/alerts-repository.ts) and the
  * watch list's (src/store/watch-repository.ts) keep their rows in their own tables.
  */
 export interface OutboxStore {
-  due<T>(now: number): Array<OutboxItem<T>>;
-  markSent(id: number, attempts: number): void;
-  retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void;
-  /** Dropped unsent: too old to be news. */
-  expire(id: number, reason: string): void;
+  readonly outboxRows: Pick<OutboxTable, 'due' | 'interrupted' | 'markSending' | 'markSent' | 'markUncertain' | 'requeue' | 'retryLater' | 'expire'>;
   /** The chat is gone or forbids the bot: stop sending there and drop what was queued for it. */
   pause(platform: string, chatId: string, reason: string, now: Date): void;
 }
@@ -30,7 +36,8 @@ export interface DeliveryOptions<T> {
   senders: ReadonlyMap<string, ReplySender>;
   /** The chat's language (stored chat preference, else en). */
   langOf(platform: string, chatId: string): Lang;
-  render(alert: T, lang: Lang): Reply;
+  /** The alert as a reply in the chat's language (its chart drawn by the render worker). */
+  render(alert: T, lang: Lang): Reply | Promise<Reply>;
   logger: Logger;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -55,8 +62,12 @@ export interface DrainReport {
   failed: number;
   /** Dropped because they were older than `maxAgeMs` when their turn came. */
   expired: number;
+  /** Perhaps posted, not repeated (at most once). */
+  uncertain: number;
   paused: Array<{ platform: string; chatId: string; reason: string }>;
 }
+
+type Outcome = Awaited<ReturnType<ReplySender['send']>>;
 
 export class DeliveryQueue<T> {
   private readonly nextGlobal = new Map<string, number>();
@@ -64,6 +75,7 @@ export class DeliveryQueue<T> {
   private readonly maxAttempts: number;
   private readonly maxInlineWaitMs: number;
   private readonly maxAgeOf: (alert: T) => number;
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: DeliveryOptions<T>) {
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -72,25 +84,34 @@ export class DeliveryQueue<T> {
     this.maxAgeOf = typeof maxAge === 'function' ? maxAge : () => maxAge;
   }
 
-  async drain(): Promise<DrainReport> {
+  /** Sends what is due. Drains run one after another (a scheduled cycle and the drain at start may both ask). */
+  drain(): Promise<DrainReport> {
+    const run = this.last.then(() => this.drainOnce());
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drainOnce(): Promise<DrainReport> {
     const { repo, senders, logger } = this.options;
-    const report: DrainReport = { sent: 0, retried: 0, failed: 0, expired: 0, paused: [] };
+    const rows = repo.outboxRows;
+    const report: DrainReport = { sent: 0, retried: 0, failed: 0, expired: 0, uncertain: 0, paused: [] };
+    this.recoverInterrupted(report);
     const pausedNow = new Set<string>();
     const rendered = new Map<string, Reply>();
-    for (const item of repo.due<T>(this.options.now())) {
+    for (const item of rows.due<T>(this.options.now())) {
       const chatKey = `${item.platform}:${item.chatId}`;
       if (pausedNow.has(chatKey)) continue;
       const age = this.options.now() - item.createdAt;
       const maxAgeMs = this.maxAgeOf(item.alert);
       if (age > maxAgeMs) {
-        repo.expire(item.id, `expired: not delivered within ${Math.round(maxAgeMs / 60_000)} min`);
+        rows.expire(item.id, `expired: not delivered within ${Math.round(maxAgeMs / 60_000)} min`);
         report.expired++;
         logger.warn({ platform: item.platform, chatId: item.chatId, ageMinutes: Math.round(age / 60_000) }, 'alerts: dropped an alert too old to send');
         continue;
       }
       const sender = senders.get(item.platform);
       if (!sender) {
-        repo.retryLater(item.id, item.attempts + 1, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);
+        rows.retryLater(item.id, item.attempts + 1, this.options.now() + 60_000, `no ${item.platform} sender`, item.attempts + 1 >= this.maxAttempts);
         report.retried++;
         continue;
       }
@@ -99,21 +120,26 @@ export class DeliveryQueue<T> {
       const renderKey = `${lang}:${JSON.stringify(item.alert)}`;
       let reply = rendered.get(renderKey);
       if (!reply) {
-        reply = this.options.render(item.alert, lang);
+        reply = await this.options.render(item.alert, lang);
         rendered.set(renderKey, reply);
       }
+      const { idempotencyKey } = item;
       let attempts = item.attempts;
+      const firstAttemptAt = item.firstAttemptAt ?? this.options.now();
+      // Once an attempt may have posted, every later one counts as a repeat of it.
+      let mayHavePosted = false;
       for (;;) {
         await this.pace(sender, chatKey);
         attempts++;
-        const result = await sender.send(item.chatId, reply, lang).catch((error: unknown) => ({
+        rows.markSending(item.id, attempts, firstAttemptAt);
+        const result: Outcome = await sender.send(item.chatId, reply, lang, { idempotencyKey }).catch((error: unknown) => ({
+          // Thrown by our own code, before or after the request: treated as a send that may have happened.
           ok: false as const,
-          reason: 'retry' as const,
+          reason: 'uncertain' as const,
           detail: error instanceof Error ? error.message : String(error),
-          retryAfterMs: undefined,
         }));
         if (result.ok) {
-          repo.markSent(item.id, attempts);
+          rows.markSent(item.id, attempts);
           report.sent++;
           break;
         }
@@ -125,14 +151,32 @@ export class DeliveryQueue<T> {
           logger.warn({ platform: item.platform, chatId: item.chatId, reason }, 'alerts: target unreachable, subscription paused');
           break;
         }
-        const waitMs = result.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** attempts);
+        if (result.reason === 'uncertain' || mayHavePosted) {
+          // Repeated only here, within the same drain, while the platform still de-duplicates the
+          // key; the row stays `sending` meanwhile, so a restart applies the same rule.
+          mayHavePosted = true;
+          const waitMs = 1_000 * 2 ** Math.min(attempts, 2);
+          if (this.canRepeat(sender, firstAttemptAt - waitMs) && attempts < this.maxAttempts) {
+            report.retried++;
+            await this.options.sleep(waitMs);
+            continue;
+          }
+          rows.markUncertain(item.id, result.detail);
+          report.uncertain++;
+          logger.warn(
+            { platform: item.platform, chatId: item.chatId, outboxId: item.id, detail: result.detail },
+            'alerts: the platform did not say whether the alert was posted; not sent again (at most once)',
+          );
+          break;
+        }
+        const waitMs = (result.reason === 'retry' ? result.retryAfterMs : undefined) ?? Math.min(60_000, 1_000 * 2 ** attempts);
         const giveUp = attempts >= this.maxAttempts;
+        rows.retryLater(item.id, attempts, this.options.now() + waitMs, result.detail, giveUp);
         if (!giveUp && waitMs <= this.maxInlineWaitMs) {
           report.retried++;
           await this.options.sleep(waitMs);
           continue;
         }
-        repo.retryLater(item.id, attempts, this.options.now() + waitMs, result.detail, giveUp);
         if (giveUp) report.failed++;
         else report.retried++;
         logger.warn({ platform: item.platform, chatId: item.chatId, attempts, detail: result.detail, giveUp }, 'alerts: delivery deferred');
@@ -140,6 +184,34 @@ export class DeliveryQueue<T> {
       }
     }
     return report;
+  }
+
+  /**
+   * A send of unknown fate may be repeated only with the same key, while the platform still
+   * de-duplicates it: `since` (the first attempt) is within its window now.
+   */
+  private canRepeat(sender: ReplySender, since: number): boolean {
+    const window = sender.deduplicates?.windowMs;
+    return window !== undefined && this.options.now() - since < window;
+  }
+
+  /** Rows a stopped process left `sending`: repeated where that is safe, else recorded as uncertain. */
+  private recoverInterrupted(report: DrainReport): void {
+    const { senders, logger } = this.options;
+    const rows = this.options.repo.outboxRows;
+    for (const item of rows.interrupted<T>()) {
+      const sender = senders.get(item.platform);
+      if (!sender) continue; // decided once that face's sender is there
+      const where = { platform: item.platform, chatId: item.chatId, outboxId: item.id };
+      if (this.canRepeat(sender, item.firstAttemptAt ?? item.createdAt)) {
+        rows.requeue(item.id, this.options.now());
+        logger.info(where, 'alerts: a send interrupted by a restart goes again with the same idempotency key');
+      } else {
+        rows.markUncertain(item.id, 'interrupted: the process stopped during the send');
+        report.uncertain++;
+        logger.warn(where, 'alerts: a send was interrupted by a restart; not sent again (at most once)');
+      }
+    }
   }
 
   private async pace(sender: ReplySender, chatKey: string): Promise<void> {

@@ -172,7 +172,7 @@ export class LiveDigest {
       logger.warn({ platform: row.platform, chatId: row.chatId, reason }, 'digest: target unreachable, subscription paused');
       return;
     }
-    const wait = result.retryAfterMs ?? spacing;
+    const wait = (result.reason === 'retry' ? result.retryAfterMs : undefined) ?? spacing;
     digests.saveDigest({ ...row, nextAt: sentAt + Math.max(wait, 1_000), lastError: result.detail });
     report.retried++;
     logger.warn({ platform: row.platform, chatId: row.chatId, detail: result.detail, retryInMs: wait }, 'digest: delivery deferred');

@@ -1,4 +1,5 @@
 import type { Lang } from '../chat/command.ts';
+import { formatDateTime } from '../chat/dates.ts';
 import { translator } from '../chat/i18n.ts';
 import type { Reply } from '../chat/reply.ts';
 import { formatNumber, formatPercent, formatUsd } from '../core/numbers.ts';
@@ -65,7 +66,7 @@ export function buildAlertReply(candidate: AlertCandidate, lang: Lang, chart?: B
     blocks.push({ kind: 'text', text: t('alerts.adl-means') });
   }
 
-  const time = new Date(candidate.time).toISOString().slice(0, 16).replace('T', ' ');
+  const time = formatDateTime(candidate.time, lang);
   return {
     title: alertTitle(candidate, lang),
     tone: candidate.severity === 'critical' ? 'error' : candidate.severity === 'warning' ? 'warn' : 'info',

@@ -16,7 +16,8 @@ import { DeliveryQueue, type DrainReport } from './delivery.ts';
 
 /**
  * The alert cycle: poll → store → evaluate → dedup → deliver, on a node-cron schedule with no
- * overlapping runs. Dedup and the outbox live in SQLite, so a restart neither repeats nor loses.
+ * overlapping runs. Dedup and the outbox live in SQLite; how often an alert reaches a chat is
+ * stated per platform in src/alerts/delivery.ts and the README ("Alert guarantees").
  */
 export interface AlertServiceOptions {
   market: MarketService;
@@ -109,8 +110,8 @@ export class AlertService {
     this.repo.pause(platform, chatId, reason, new Date(this.now()));
   }
 
-  render(alert: AlertCandidate, lang: Lang): Reply {
-    const chart = this.options.charts === false ? undefined : fundingOiChartPng(alert.symbol, this.options.market.history(alert.symbol, 24), translator(lang));
+  async render(alert: AlertCandidate, lang: Lang): Promise<Reply> {
+    const chart = this.options.charts === false ? undefined : await fundingOiChartPng(alert.symbol, this.options.market.history(alert.symbol, 24), lang);
     return buildAlertReply(alert, lang, chart);
   }
 
@@ -217,6 +218,11 @@ export class AlertService {
       },
       { noOverlap: true, name: 'alerts-cycle' },
     );
+  }
+
+  /** Whether the cycle runs on its schedule (`start`ed and not stopped). */
+  get scheduled(): boolean {
+    return this.task !== undefined;
   }
 
   async stop(): Promise<void> {

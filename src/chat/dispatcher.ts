@@ -4,6 +4,7 @@ import type { Command, Lang } from './command.ts';
 import type { ChatContext, ChatPlace, ChatUser } from './context.ts';
 import { isUserError } from './errors.ts';
 import { langFromLocale, translator, type Params, type Translator } from './i18n.ts';
+import { escapeMarkup } from './markup.ts';
 import { parseArgs, splitWords, tokenize, type RawArgs } from './options.ts';
 import { RateLimiter, type RateLimits } from './rate-limit.ts';
 import { LANGUAGE_PREFERENCES, type LanguagePreferences } from './preferences.ts';
@@ -38,7 +39,11 @@ export interface Invocation {
 export type Failure = 'user' | 'rate-limited' | 'internal';
 
 export type DispatchResult =
-  | { kind: 'reply'; reply: Reply; command: Command; lang: Lang; failure?: Failure }
+  /**
+   * `quiet`: the user was already told this (the rate-limit notice of this window): faces that can
+   * stay silent do (a group is not spammed); those that must answer something answer privately.
+   */
+  | { kind: 'reply'; reply: Reply; command: Command; lang: Lang; failure?: Failure; quiet?: boolean }
   /** The first word names no command: faces decide whether to answer (groups usually stay quiet). */
   | { kind: 'unknown'; reply: Reply; lang: Lang };
 
@@ -117,7 +122,7 @@ export class Dispatcher {
     const lang = this.langFor(invocation);
     const t = translator(lang);
     const limited = this.rateLimited(invocation, command.cost ?? 'light', t);
-    if (limited) return { kind: 'reply', reply: limited, command, lang, failure: 'rate-limited' };
+    if (limited) return { kind: 'reply', reply: limited.reply, command, lang, failure: 'rate-limited', quiet: !limited.notify };
     try {
       const ctx = await this.context(invocation, command, lang);
       const args = parseArgs(command, raw(), lang);
@@ -171,14 +176,15 @@ export class Dispatcher {
     const { face } = invocation;
     const t = translator(lang);
     if (isUserError(error)) {
-      // `{example}` in a command's message or hint is its example as this face types it.
+      // Parameters carry what the user typed: made plain, so it is shown as typed and never as
+      // the bot's markup. `{example}` is the command's example as this face types it.
       const withExample = (params: Params | undefined): Params | undefined =>
-        params && 'example' in params && command?.examples.length ? { ...params, example: firstExample(command, face) } : params;
+        params && plainParams('example' in params && command?.examples.length ? { ...params, example: firstExample(command, face, lang) } : params);
       const message = t(error.key, withExample(error.params));
       const hint = error.hintKey
         ? t(error.hintKey, withExample(error.hintParams))
         : command
-          ? t('chat.hint.example', { example: firstExample(command, face) })
+          ? t('chat.hint.example', { example: firstExample(command, face, lang) })
           : '';
       const help = command && !face.oneShot && this.help ? t('chat.hint.help', { help: helpCall(this.help, face, command.name) }) : '';
       const lines = [message, hint].map((line) => (command ? inFaceSyntax(line, command, face) : line));
@@ -197,7 +203,7 @@ export class Dispatcher {
   private unknownCommand(invocation: Invocation, name: string): DispatchResult {
     const lang = this.langFor(invocation);
     const t = translator(lang);
-    const label = (n: string) => commandLabel(invocation.face, n);
+    const label = (n: string) => escapeMarkup(commandLabel(invocation.face, n));
     const suggestion = nearestWord(name.toLowerCase(), this.commands.map((c) => c.name));
     const text = suggestion
       ? t('chat.error.unknown-command-suggest', { name: label(name), suggestion: label(suggestion) })
@@ -206,12 +212,23 @@ export class Dispatcher {
     return { kind: 'unknown', reply: errorText(`${text}${help}`, t), lang };
   }
 
-  private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): Reply | undefined {
+  /** Whether this command would be refused by the rate limit now (nothing is counted). */
+  wouldRefuse(invocation: Pick<Invocation, 'face' | 'user'>, command: Command): boolean {
+    if (!this.limiter || !invocation.face.rateLimited) return false;
+    return this.limiter.wouldRefuse(`${invocation.face.id}:${invocation.user.id}`, command.cost ?? 'light');
+  }
+
+  private rateLimited(invocation: Invocation, cost: 'light' | 'heavy', t: Translator): { reply: Reply; notify: boolean } | undefined {
     if (!this.limiter || !invocation.face.rateLimited) return undefined;
     const decision = this.limiter.take(`${invocation.face.id}:${invocation.user.id}`, cost);
     if (decision.ok) return undefined;
-    return { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text: t('chat.rate-limited', { seconds: decision.retryAfterSeconds }) }] };
+    const text = t('chat.rate-limited', { seconds: decision.retryAfterSeconds });
+    return { reply: { tone: 'warn', ephemeral: true, blocks: [{ kind: 'text', text }] }, notify: decision.notify };
   }
+}
+
+function plainParams(params: Params): Params {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, typeof value === 'string' ? escapeMarkup(value) : value]));
 }
 
 function errorText(text: string, t: Translator): Reply {

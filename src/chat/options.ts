@@ -154,7 +154,8 @@ export function parseArgs(command: Command, raw: RawArgs, lang: Lang): ParsedArg
     if (!applies(option)) continue;
     const text = given.get(option.name);
     if (text === undefined || text.trim() === '') {
-      if (optionRequired(option, subcommand)) throw new UserError('chat.error.missing', { option: option.name });
+      // The option's description says what it is (`action`: subscribe, list …), in the user's language.
+      if (optionRequired(option, subcommand)) throw new UserError('chat.error.missing-about', { option: option.name, description: option.description[lang] });
       if (option.default !== undefined) args[option.name] = parseValue(option, String(option.default), 'en');
       continue;
     }
@@ -168,15 +169,28 @@ export function parseChatText(command: Command, text: string, lang: Lang): Parse
   return parseArgs(command, splitWords(command, tokenize(text)), lang);
 }
 
-const KIND_EXAMPLES: Record<OptionSpec['kind'], string> = {
-  number: '1.5, 2k, 50000',
-  price: '122000, 122k, $122,000',
-  percent: '15%, -3%, 0.4%',
-  rate: '0.004, 0.4%',
-  leverage: '10x, 20',
-  integer: '3, 200000, 200k',
-  enum: '',
-  string: '',
+/** Forms the parser accepts in each language (a Vietnamese `$122,000` or `122.000` would be ambiguous). */
+const KIND_EXAMPLES: Record<Lang, Record<OptionSpec['kind'], string>> = {
+  en: {
+    number: '1.5, 2k, 50000',
+    price: '122000, 122k, $122,000',
+    percent: '15%, -3%, 0.4%',
+    rate: '0.004, 0.4%',
+    leverage: '10x, 20',
+    integer: '3, 200000, 200k',
+    enum: '',
+    string: '',
+  },
+  vi: {
+    number: '1,5, 2k, 50000',
+    price: '122000, 122k, 1,5tr',
+    percent: '15%, -3%, 0,4%',
+    rate: '0,004, 0,4%',
+    leverage: '10x, 20',
+    integer: '3, 200000, 200k',
+    enum: '',
+    string: '',
+  },
 };
 
 /** One value of one option, parsed by its kind; throws UserError. */
@@ -194,9 +208,9 @@ export function parseValue(option: OptionSpec, text: string, lang: Lang): Option
       throw new UserError('chat.error.ambiguous', { option: option.name, input: value, first: error.readings[0], second: error.readings[1] });
     }
     if (error.code === 'too-large') throw new UserError('chat.error.too-large', { option: option.name, input: value });
-    throw new UserError('chat.error.number', { option: option.name, input: value, examples: KIND_EXAMPLES[option.kind] });
+    throw new UserError('chat.error.number', { option: option.name, input: value, examples: KIND_EXAMPLES[lang][option.kind] });
   }
-  const wrongUnit = () => new UserError('chat.error.unit', { option: option.name, input: value, examples: KIND_EXAMPLES[option.kind] });
+  const wrongUnit = () => new UserError('chat.error.unit', { option: option.name, input: value, examples: KIND_EXAMPLES[lang][option.kind] });
   let number: Decimal;
   switch (option.kind) {
     case 'percent':

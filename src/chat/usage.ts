@@ -15,6 +15,22 @@ export function chatNames(command: Pick<Command, 'name' | 'aliases'>): string[] 
 
 const quote = (value: string) => (/\s/.test(value) ? `"${value}"` : value);
 
+const NUMERIC_KINDS = new Set<OptionSpec['kind']>(['number', 'price', 'percent', 'rate', 'leverage', 'integer']);
+
+/**
+ * An example value as a reader of `lang` types it. Commands write examples the English way
+ * (`0.5`, `1.5m`, `$102,000`); in Vietnamese `,` is the decimal mark and a `.` between digits
+ * would be read as a thousands separator, so the value is written `0,5`, `1,5m`, `102000`:
+ * only forms the parser accepts in that language.
+ */
+function localValue(option: OptionSpec, value: string, lang: Lang): string {
+  if (lang !== 'vi' || !NUMERIC_KINDS.has(option.kind)) return value;
+  return value
+    .replace(/^\$/, '')
+    .replace(/(\d),(?=\d{3}(?!\d))/g, '$1')
+    .replace(/(\d)\.(\d)/g, '$1,$2');
+}
+
 /**
  * The example as a user of this face types it:
  *   words  `/liq binance long 122000 0.5 20x mode=cross`
@@ -22,13 +38,14 @@ const quote = (value: string) => (/\s/.test(value) ? `"${value}"` : value);
  *   flags  `npm run -s cli -- liq --venue binance --side long …`
  * Positional options are written bare while they come in order; the rest by name.
  */
-export function formatExample(command: Command, example: CommandExample, face: FaceProfile): string {
+export function formatExample(command: Command, example: CommandExample, face: FaceProfile, lang: Lang = 'en'): string {
   const { syntax } = face;
   const given = (o: OptionSpec) => example.args[o.name] !== undefined;
+  const value = (o: OptionSpec) => quote(localValue(o, example.args[o.name], lang));
   const name = `${syntax.prefix}${syntax.name(command.name)}`;
   if (syntax.options === 'named') {
     // A subcommand is typed bare (`/watch add venue:hyperliquid …`), the options by name.
-    const parts = command.options.filter(given).map((o) => (o.subcommand ? example.args[o.name] : `${o.name}:${example.args[o.name]}`));
+    const parts = command.options.filter(given).map((o) => (o.subcommand ? example.args[o.name] : `${o.name}:${value(o)}`));
     return [name, ...parts].join(' ');
   }
   const flags = syntax.options === 'flags';
@@ -44,18 +61,18 @@ export function formatExample(command: Command, example: CommandExample, face: F
       continue;
     }
     const positionalHere = flags ? option.positional && option.cliPositional : option.positional;
-    if (positionalHere && inOrder) bare.push(quote(example.args[option.name]));
+    if (positionalHere && inOrder) bare.push(value(option));
     else {
       if (option.positional) inOrder = false;
       named.push(option);
     }
   }
-  const namedParts = named.map((o) => (flags ? `--${o.name} ${quote(example.args[o.name])}` : `${o.name}=${quote(example.args[o.name])}`));
+  const namedParts = named.map((o) => (flags ? `--${o.name} ${value(o)}` : `${o.name}=${value(o)}`));
   return [name, ...bare, ...namedParts].join(' ');
 }
 
-export function firstExample(command: Command, face: FaceProfile): string {
-  return command.examples.length ? formatExample(command, command.examples[0], face) : commandLabel(face, command.name);
+export function firstExample(command: Command, face: FaceProfile, lang: Lang = 'en'): string {
+  return command.examples.length ? formatExample(command, command.examples[0], face, lang) : commandLabel(face, command.name);
 }
 
 /** How to ask `help` about one command on this face (`/help adl_rank`, `/help command:liq`, `npm run -s cli -- help liq`). */

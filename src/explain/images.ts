@@ -4,14 +4,13 @@ import { translator } from '../chat/i18n.ts';
 import type { ReplyImage } from '../chat/reply.ts';
 import { formatNumber, formatUsd } from '../core/numbers.ts';
 import { projectPath } from '../paths.ts';
-import { PALETTE, renderChartPng, type ChartOption } from '../render/chart.ts';
+import { chartRecipe, PALETTE, renderChart, type ChartOption } from '../render/chart.ts';
 import type { ImageName } from './content.ts';
 
 /**
- * The named pictures a walkthrough can carry (front matter `image:`), drawn with the project's
- * chart renderer in the reader's language. Rendering takes a few hundred milliseconds, so each
- * picture is made once per language and kept. Async so that rendering can move to a worker
- * without changing callers (`await renderChartPng(...)` works for a sync renderer too).
+ * The named pictures a walkthrough can carry (front matter `image:`), drawn by the render worker
+ * in the reader's language. Rendering takes a few hundred milliseconds, so each picture is made
+ * once per language and kept (a failed drawing is tried again next time).
  */
 const SIZE = { width: 960, height: 540 };
 const cache = new Map<string, Promise<ReplyImage>>();
@@ -21,12 +20,14 @@ export function walkthroughImage(name: ImageName, lang: Lang): Promise<ReplyImag
   let image = cache.get(key);
   if (!image) {
     image = name === 'adl-waterfall' ? adlWaterfall(lang) : crashTimeline(lang);
-    // A failed render is not kept: the next reader tries again.
     image.catch(() => cache.delete(key));
     cache.set(key, image);
   }
   return image;
 }
+
+export const adlWaterfallChart = chartRecipe(import.meta.url, 'adlWaterfallChart', (lang: Lang) => adlWaterfallOption(lang), SIZE);
+export const crashTimelineChart = chartRecipe(import.meta.url, 'crashTimelineChart', (lang: Lang) => crashTimelineOption(lang), SIZE);
 
 // ---------------------------------------------------------------------------------------
 // adl-waterfall: liquidation → order book → insurance fund / vault → ADL
@@ -98,7 +99,7 @@ export function adlWaterfallOption(lang: Lang): ChartOption {
 async function adlWaterfall(lang: Lang): Promise<ReplyImage> {
   const t = translator(lang);
   return {
-    png: await renderChartPng(adlWaterfallOption(lang), SIZE),
+    png: await renderChart(adlWaterfallChart, lang),
     alt: t('explain.image.waterfall.alt'),
     filename: 'adl-waterfall.png',
   };
@@ -215,7 +216,7 @@ async function crashTimeline(lang: Lang): Promise<ReplyImage> {
   const t = translator(lang);
   const p = loadCrashPoints();
   return {
-    png: await renderChartPng(crashTimelineOption(lang), SIZE),
+    png: await renderChart(crashTimelineChart, lang),
     alt: t('explain.image.crash.alt', {
       high: formatUsd(p.btcHigh.price, lang, { decimals: 0 }),
       low: formatUsd(p.btcLow.price, lang, { decimals: 0 }),

@@ -1,5 +1,6 @@
-import { PALETTE, renderChartPng, type ChartOption } from '../render/chart.ts';
-import type { Translator } from '../chat/i18n.ts';
+import type { Lang } from '../chat/command.ts';
+import { translator, type Translator } from '../chat/i18n.ts';
+import { chartRecipe, PALETTE, renderChart, type ChartOption } from '../render/chart.ts';
 import type { HourlyPoint } from '../store/market-repository.ts';
 import { HOUR_MS } from '../store/market-repository.ts';
 import { VENUE_LABELS, type Venue } from './types.ts';
@@ -66,8 +67,21 @@ export function compactUsd(value: number): string {
   return String(value);
 }
 
-/** The PNG, or undefined when there are fewer than two hours to draw. */
-export function fundingOiChartPng(symbol: string, points: ReadonlyArray<HourlyPoint & { venue: Venue }>, t: Translator): Buffer | undefined {
+export interface FundingOiChartInput {
+  symbol: string;
+  points: Array<HourlyPoint & { venue: Venue }>;
+  lang: Lang;
+}
+
+export const fundingOiChart = chartRecipe(
+  import.meta.url,
+  'fundingOiChart',
+  ({ symbol, points, lang }: FundingOiChartInput) => fundingOiChartOption(symbol, points, translator(lang)),
+  { width: 800, height: 450 },
+);
+
+/** The PNG (drawn by the render worker), or undefined when there are fewer than two hours to draw. */
+export async function fundingOiChartPng(symbol: string, points: ReadonlyArray<HourlyPoint & { venue: Venue }>, lang: Lang): Promise<Buffer | undefined> {
   if (new Set(points.map((p) => p.hour)).size < 2) return undefined;
-  return renderChartPng(fundingOiChartOption(symbol, points, t), { width: 800, height: 450 });
+  return renderChart(fundingOiChart, { symbol, points: [...points], lang });
 }

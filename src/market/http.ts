@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Translator } from '../chat/i18n.ts';
 import type { Venue } from './types.ts';
 import type { WeightLedger } from './weight-ledger.ts';
 
@@ -175,4 +176,37 @@ function retryAfter(response: AxiosResponse): number | undefined {
   const raw = response.headers['retry-after'];
   const seconds = Number(raw);
   return raw !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/**
+ * A venue failure as stored and logged (English, from this file and src/market/service.ts) in
+ * the reader's language: "binance: ENOTFOUND after 3 attempts" → "binance: không tìm thấy máy
+ * chủ (ENOTFOUND), đã thử 3 lần". Shapes not listed here are shown as they are.
+ */
+const ERROR_SHAPES: ReadonlyArray<[RegExp, (m: RegExpExecArray, t: Translator) => string]> = [
+  [/^paused: (.*)$/s, (m, t) => t('market.error-paused', { error: localizeVenueError(m[1], t) })],
+  [/^(\w+): (.+) after (\d+) attempts$/, (m, t) => t('market.error-network', { venue: m[1], problem: problemText(m[2], t), attempts: m[3] })],
+  [/^(\w+): HTTP (\d+): banned for (\d+) s$/, (m, t) => t('market.error-banned', { venue: m[1], status: m[2], seconds: m[3] })],
+  [/^(\w+): HTTP 429: backing off (\d+) s$/, (m, t) => t('market.error-backoff', { venue: m[1], seconds: m[2] })],
+  [/^(\w+): blocked for (\d+) s more$/, (m, t) => t('market.error-blocked', { venue: m[1], seconds: m[2] })],
+  [/^(\w+): HTTP (\d+): (.*)$/s, (m, t) => t('market.error-http', { venue: m[1], status: m[2], body: m[3] })],
+  [/^all (\d+) items are stale$/, (m, t) => t('market.error-stale', { count: m[1] })],
+  [/^no valid items$/, (_m, t) => t('market.error-no-items')],
+];
+
+const KNOWN_PROBLEMS = new Set(['timeout', 'ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'EAI_AGAIN']);
+
+function problemText(problem: string, t: Translator): string {
+  if (KNOWN_PROBLEMS.has(problem)) return t(`market.problem-${problem}`);
+  if (/^HTTP \d+$/.test(problem)) return t('market.problem-http', { status: problem.slice(5) });
+  if (/^invalid JSON/.test(problem)) return t('market.problem-json');
+  return problem;
+}
+
+export function localizeVenueError(message: string, t: Translator): string {
+  for (const [shape, render] of ERROR_SHAPES) {
+    const match = shape.exec(message);
+    if (match) return render(match, t);
+  }
+  return message;
 }

@@ -14,7 +14,11 @@ export interface Face {
   readonly profile: FaceProfile;
   /** Posts replies nobody asked for (alerts); present when the profile has `push`. */
   readonly sender?: ReplySender;
-  /** Connects (login, polling or webhook, command registration). Resolves once the face serves; may be called again after a failure. */
+  /**
+   * Connects (login, polling or webhook, command registration): one attempt, within
+   * `deps.attemptTimeoutMs`, no retries of its own (the supervisor retries). Resolves once the
+   * face serves; may be called again after it failed.
+   */
   start(): Promise<void>;
   /** Disconnects; safe to call twice. */
   stop(): Promise<void>;
@@ -26,6 +30,8 @@ export interface FaceDependencies {
   logger: Logger;
   /** Values that must never appear in logs or replies (tokens, webhook secret). */
   secrets: readonly string[];
+  /** How long one `start()` may take before it gives up. */
+  attemptTimeoutMs: number;
   /** Values offered while someone types an option with `autocomplete` (`symbol`: coins with stored market data). */
   suggestions(source: NonNullable<OptionSpec['autocomplete']>): readonly string[];
   /** The bot can no longer post in this chat (removed from it, the chat was deleted): its alerts stop. */

@@ -1,4 +1,4 @@
-import { PALETTE, renderChartPng, type ChartOption } from '../render/chart.ts';
+import { chartRecipe, PALETTE, renderChart, type ChartOption } from '../render/chart.ts';
 import type { SimulationResult } from './simulate.ts';
 
 /** Chart text in the reader's language (the command translates; the simulator stays chat-free). */
@@ -23,7 +23,7 @@ const MARKET_COLOURS = [PALETTE.price, '#0891b2', '#9333ea', '#db2777', PALETTE.
  * Every market's price as a share of its start, the fund or backstop vault, and the ADL moments on top;
  * liquidations per bucket of steps below. The x axis is minutes from the run's start.
  */
-export function simulationChartOption(result: SimulationResult, labels: SimulationChartLabels): ChartOption {
+export function simulationChartOption(result: Pick<SimulationResult, 'minutes' | 'series'>, labels: SimulationChartLabels): ChartOption {
   const { series } = result;
   const pairs = (values: number[]) => values.map((value, k) => [series.minute[k], value]);
   const relativeAt = (minute: number) => {
@@ -91,7 +91,13 @@ export function simulationChartOption(result: SimulationResult, labels: Simulati
   };
 }
 
-/** Async already: the chart goes through src/render/chart.ts, which is moving to one render worker. */
-export async function renderSimulationChart(result: SimulationResult, labels: SimulationChartLabels): Promise<Buffer> {
-  return await renderChartPng(simulationChartOption(result, labels));
+export const simulationChart = chartRecipe(
+  import.meta.url,
+  'simulationChart',
+  ({ result, labels }: { result: Pick<SimulationResult, 'minutes' | 'series'>; labels: SimulationChartLabels }) => simulationChartOption(result, labels),
+);
+
+/** Drawn by the render worker (src/render/chart.ts), off the chat thread. */
+export function renderSimulationChart(result: SimulationResult, labels: SimulationChartLabels): Promise<Buffer> {
+  return renderChart(simulationChart, { result: { minutes: result.minutes, series: result.series }, labels });
 }

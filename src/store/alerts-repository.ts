@@ -1,5 +1,5 @@
 import type { Db } from './database.ts';
-import { OutboxTable, type OutboxItem } from './outbox-table.ts';
+import { OutboxTable } from './outbox-table.ts';
 import { severityRank, type AlertKind, type Severity } from '../core/signals.ts';
 
 /** Alert subscriptions, the dedup/cooldown record and the persisted delivery queue. */
@@ -30,8 +30,6 @@ export interface AlertKey {
   kind: AlertKind;
 }
 
-export type { OutboxItem } from './outbox-table.ts';
-
 interface SubscriptionRow {
   platform: string;
   chat_id: string;
@@ -59,10 +57,11 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 });
 
 export class AlertsRepository {
-  private readonly outbox: OutboxTable;
+  /** The delivery queue's rows (src/alerts/delivery.ts drains them). */
+  readonly outboxRows: OutboxTable;
 
   constructor(readonly db: Db) {
-    this.outbox = new OutboxTable(db, 'alert_outbox', 'alert');
+    this.outboxRows = new OutboxTable(db, 'alert_outbox', 'alert');
   }
 
   /** Creates or replaces the chat's subscription (and resumes it if it was paused). */
@@ -78,9 +77,7 @@ export class AlertsRepository {
   /** Removes the chat's subscription and drops what is still queued for it. */
   unsubscribe(platform: string, chatId: string): boolean {
     return this.db.transaction(() => {
-      this.db
-        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = 'unsubscribed' WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
-        .run(platform, chatId);
+      this.outboxRows.dropOpen(platform, chatId, 'unsubscribed');
       return this.db.prepare('DELETE FROM alert_subscriptions WHERE platform = ? AND chat_id = ?').run(platform, chatId).changes > 0;
     })();
   }
@@ -100,9 +97,7 @@ export class AlertsRepository {
       this.db
         .prepare('UPDATE alert_subscriptions SET paused_at = ?, paused_reason = ? WHERE platform = ? AND chat_id = ?')
         .run(now.toISOString(), reason, platform, chatId);
-      this.db
-        .prepare(`UPDATE alert_outbox SET status = 'dropped', last_error = ? WHERE platform = ? AND chat_id = ? AND status = 'pending'`)
-        .run(reason, platform, chatId);
+      this.outboxRows.dropOpen(platform, chatId, reason);
     })();
   }
 
@@ -154,25 +149,8 @@ export class AlertsRepository {
     return !!last && now - last.sent_at < cooldownMs && severityRank(severity) <= severityRank(last.severity);
   }
 
-  due<T>(now: number): Array<OutboxItem<T>> {
-    return this.outbox.due<T>(now);
-  }
-
-  /** An alert that could not go out while it was news (long downtime, long retry): never sent late. */
-  expire(id: number, reason: string): void {
-    this.outbox.expire(id, reason);
-  }
-
-  markSent(id: number, attempts: number): void {
-    this.outbox.markSent(id, attempts);
-  }
-
-  retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
-    this.outbox.retryLater(id, attempts, nextAttemptAt, error, giveUp);
-  }
-
   /** Delivered rows older than the cooldown have done their job. */
   pruneOutbox(before: number): number {
-    return this.outbox.pruneSettled(before);
+    return this.outboxRows.pruneSettled(before);
   }
 }

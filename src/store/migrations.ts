@@ -164,6 +164,32 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 202,
+    name: 'alert outbox: sending and uncertain',
+    // A row is marked `sending` (committed) before the platform call and `sent` after it, so a
+    // restart can tell an interrupted send from one never tried; `uncertain` is a send that may
+    // have been posted and is not repeated. first_attempt_at dates the idempotency key's window.
+    sql: `
+      CREATE TABLE alert_outbox_new (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        alert TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        first_attempt_at INTEGER,
+        last_error TEXT
+      );
+      INSERT INTO alert_outbox_new (id, platform, chat_id, alert, status, attempts, next_attempt_at, created_at, last_error)
+        SELECT id, platform, chat_id, alert, status, attempts, next_attempt_at, created_at, last_error FROM alert_outbox;
+      DROP TABLE alert_outbox;
+      ALTER TABLE alert_outbox_new RENAME TO alert_outbox;
+      CREATE INDEX alert_outbox_pending ON alert_outbox (status, next_attempt_at);
+    `,
+  },
+  {
     version: 300,
     name: 'venue tier tables',
     sql: `
@@ -261,6 +287,33 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL,
         last_error TEXT
       );
+      CREATE INDEX watch_outbox_pending ON watch_outbox (status, next_attempt_at);
+    `,
+  },
+  {
+    version: 401,
+    name: 'watch outbox: sending and uncertain',
+    // The watch list's messages go through the same delivery queue as the alerts (migration 202):
+    // `sending` committed before the platform call, `uncertain` for a send that may have been
+    // posted and is not repeated, first_attempt_at dating the idempotency key's window.
+    sql: `
+      CREATE TABLE watch_outbox_new (
+        id INTEGER PRIMARY KEY,
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        item TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        first_attempt_at INTEGER,
+        last_error TEXT
+      );
+      INSERT INTO watch_outbox_new (id, watch_id, platform, chat_id, item, status, attempts, next_attempt_at, created_at, last_error)
+        SELECT id, watch_id, platform, chat_id, item, status, attempts, next_attempt_at, created_at, last_error FROM watch_outbox;
+      DROP TABLE watch_outbox;
+      ALTER TABLE watch_outbox_new RENAME TO watch_outbox;
       CREATE INDEX watch_outbox_pending ON watch_outbox (status, next_attempt_at);
     `,
   },

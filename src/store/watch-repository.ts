@@ -1,5 +1,5 @@
 import type { Lang } from '../chat/command.ts';
-import { OutboxTable, type OutboxItem } from './outbox-table.ts';
+import { OutboxTable } from './outbox-table.ts';
 import type { Db } from './database.ts';
 
 /**
@@ -116,7 +116,8 @@ const toAccount = (r: AccountDbRow): AccountRow => ({
 });
 
 export class WatchRepository {
-  private readonly outboxRows: OutboxTable;
+  /** The delivery queue's rows (src/alerts/delivery.ts drains them). */
+  readonly outboxRows: OutboxTable;
 
   constructor(readonly db: Db) {
     this.outboxRows = new OutboxTable(db, 'watch_outbox', 'item');
@@ -311,27 +312,11 @@ export class WatchRepository {
 
   // ---- the outbox, as the delivery queue drains it (src/alerts/delivery.ts) -------------------
 
-  due<T>(now: number): Array<OutboxItem<T>> {
-    return this.outboxRows.due<T>(now);
-  }
-
-  markSent(id: number, attempts: number): void {
-    this.outboxRows.markSent(id, attempts);
-  }
-
-  retryLater(id: number, attempts: number, nextAttemptAt: number, error: string, giveUp: boolean): void {
-    this.outboxRows.retryLater(id, attempts, nextAttemptAt, error, giveUp);
-  }
-
-  expire(id: number, reason: string): void {
-    this.outboxRows.expire(id, reason);
-  }
-
   /** The private chat is gone or blocks the bot: its owners' watches stop until they write again. */
   pause(platform: string, chatId: string, reason: string, now: Date): void {
     this.db.transaction(() => {
       this.db.prepare('UPDATE watch_owners SET paused_at = ?, paused_reason = ? WHERE platform = ? AND private_chat_id = ?').run(now.getTime(), reason, platform, chatId);
-      this.db.prepare(`UPDATE watch_outbox SET status = 'dropped', last_error = ? WHERE platform = ? AND chat_id = ? AND status = 'pending'`).run(reason, platform, chatId);
+      this.outboxRows.dropOpen(platform, chatId, reason);
     })();
   }
 

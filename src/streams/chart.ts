@@ -1,6 +1,9 @@
-import type { Translator } from '../chat/i18n.ts';
+import type { Lang } from '../chat/command.ts';
+import { translator, type Translator } from '../chat/i18n.ts';
 import { compactUsd } from '../market/chart.ts';
-import { PALETTE, renderChartPng, type ChartOption } from '../render/chart.ts';
+import { chartRecipe, PALETTE, renderChart, type ChartOption } from '../render/chart.ts';
+
+type PerMinute = ReadonlyArray<{ minute: number; long: number; short: number }>;
 
 /**
  * Longs (green) and shorts (red) liquidated per minute, stacked, with the minutes of no
@@ -8,7 +11,7 @@ import { PALETTE, renderChartPng, type ChartOption } from '../render/chart.ts';
  * A long window is drawn in 30-minute bars.
  */
 export function liquidationChartOption(
-  perMinute: ReadonlyArray<{ minute: number; long: number; short: number }>,
+  perMinute: PerMinute,
   fromMinute: number,
   toMinute: number,
   bucketMinutes: number,
@@ -40,15 +43,26 @@ export function liquidationChartOption(
   };
 }
 
-/** The PNG, or undefined when nothing was liquidated in the span. */
-export function liquidationChartPng(
-  perMinute: ReadonlyArray<{ minute: number; long: number; short: number }>,
-  fromMinute: number,
-  toMinute: number,
-  subject: string,
-  t: Translator,
-): Buffer | undefined {
+export interface LiquidationChartInput {
+  perMinute: PerMinute;
+  fromMinute: number;
+  toMinute: number;
+  bucketMinutes: number;
+  subject: string;
+  lang: Lang;
+}
+
+export const liquidationChart = chartRecipe(
+  import.meta.url,
+  'liquidationChart',
+  ({ perMinute, fromMinute, toMinute, bucketMinutes, subject, lang }: LiquidationChartInput) =>
+    liquidationChartOption(perMinute, fromMinute, toMinute, bucketMinutes, subject, translator(lang)),
+  { width: 800, height: 400 },
+);
+
+/** The PNG (drawn by the render worker), or undefined when nothing was liquidated in the span. */
+export async function liquidationChartPng(perMinute: PerMinute, fromMinute: number, toMinute: number, subject: string, lang: Lang): Promise<Buffer | undefined> {
   if (!perMinute.some((r) => r.long > 0 || r.short > 0)) return undefined;
   const bucketMinutes = toMinute - fromMinute > 120 ? 30 : 1;
-  return renderChartPng(liquidationChartOption(perMinute, fromMinute, toMinute, bucketMinutes, subject, t), { width: 800, height: 400 });
+  return renderChart(liquidationChart, { perMinute: [...perMinute], fromMinute, toMinute, bucketMinutes, subject, lang });
 }

@@ -63,7 +63,7 @@ test('a 429 with retry-after is retried after that wait; a long one is deferred 
   telegram.failNext({ ok: false, reason: 'retry', retryAfterMs: 30_000, detail: 'Too Many Requests: retry after 30' });
   const deferred = await queue.drain();
   assert.deepEqual([deferred.sent, deferred.retried], [0, 1]);
-  assert.equal(repo.due(clock.now()).length, 0, 'not due yet');
+  assert.equal(repo.outboxRows.due(clock.now()).length, 0, 'not due yet');
   clock.time += 30_000;
   assert.equal((await queue.drain()).sent, 1);
 });
@@ -105,7 +105,7 @@ test('an alert still queued 30 minutes after it was raised (bot down, long 429s)
   const report = await queue.drain();
   assert.deepEqual([report.sent, report.expired], [1, 1]);
   assert.deepEqual(telegram.sent.map((s) => s.reply.title), ['vi: fresh']);
-  assert.equal(repo.due(clock.now() + 3_600_000).length, 0, 'nothing left to send');
+  assert.equal(repo.outboxRows.due(clock.now() + 3_600_000).length, 0, 'nothing left to send');
   const row = repo.db.prepare(`SELECT status, last_error FROM alert_outbox WHERE alert LIKE '%old news%'`).get() as { status: string; last_error: string };
   assert.equal(row.status, 'dropped');
   assert.match(row.last_error, /expired/);
@@ -120,4 +120,89 @@ test('unsubscribing drops what is still queued for the chat', async () => {
   clock.time += 60_000;
   assert.equal((await queue.drain()).sent, 0);
   assert.equal(telegram.sent.length, 0);
+});
+
+// --- How often an alert is posted when the platform's answer is lost (README, "Alert guarantees") ---
+
+const uncertain = { ok: false as const, reason: 'uncertain' as const, detail: 'The operation was aborted due to timeout' };
+
+test('Telegram (no idempotency key): a send of unknown fate is recorded as uncertain and never repeated', async () => {
+  const { telegram, queue, enqueue, repo, clock } = setUp();
+  enqueue('telegram', 'en-group', 'x');
+  telegram.failNext(uncertain);
+  const report = await queue.drain();
+  assert.deepEqual([report.sent, report.uncertain], [0, 1]);
+  clock.time += 60_000;
+  await queue.drain();
+  assert.equal(telegram.attempts.length, 1, 'one attempt, ever');
+  assert.equal((repo.db.prepare('SELECT status FROM alert_outbox').get() as { status: string }).status, 'uncertain');
+});
+
+test('Discord (nonce): a send of unknown fate is repeated with the same key while Discord still de-duplicates it', async () => {
+  const { discord, queue, enqueue, repo } = setUp();
+  discord.deduplicates = { windowMs: 120_000 };
+  enqueue('discord', 'chan', 'x');
+  discord.failNext(uncertain);
+  const report = await queue.drain();
+  assert.equal(report.sent, 1);
+  assert.equal(discord.keys.length, 2);
+  assert.ok(discord.keys[0] && discord.keys[0] === discord.keys[1], 'the same idempotency key');
+  assert.equal((repo.db.prepare('SELECT status FROM alert_outbox').get() as { status: string }).status, 'sent');
+});
+
+test('a send interrupted by a restart (row left `sending`): repeated only within the de-duplication window', async () => {
+  const { telegram, discord, queue, enqueue, repo, clock } = setUp();
+  discord.deduplicates = { windowMs: 120_000 };
+  enqueue('discord', 'recent', 'a');
+  enqueue('discord', 'old', 'b');
+  enqueue('telegram', 'en-group', 'c');
+  // What a process killed during each send leaves behind.
+  const [recent, old, tg] = repo.outboxRows.due<{ text: string }>(clock.now());
+  repo.outboxRows.markSending(recent.id, 1, clock.now() - 30_000);
+  repo.outboxRows.markSending(old.id, 1, clock.now() - 5 * 60_000);
+  repo.outboxRows.markSending(tg.id, 1, clock.now() - 1_000);
+  const report = await queue.drain();
+  assert.deepEqual([report.sent, report.uncertain], [1, 2]);
+  assert.deepEqual(discord.sent.map((s) => s.chatId), ['recent']);
+  assert.equal(telegram.attempts.length, 0, 'Telegram: never repeated');
+  const statuses = repo.db.prepare('SELECT chat_id, status FROM alert_outbox ORDER BY id').all();
+  assert.deepEqual(statuses, [
+    { chat_id: 'recent', status: 'sent' },
+    { chat_id: 'old', status: 'uncertain' },
+    { chat_id: 'en-group', status: 'uncertain' },
+  ]);
+});
+
+test('two drains asked for at once run one after the other: nothing is sent twice', async () => {
+  const { telegram, queue, enqueue } = setUp();
+  enqueue('telegram', 'en-group', 'x');
+  enqueue('telegram', 'vi-group', 'y');
+  const [a, b] = await Promise.all([queue.drain(), queue.drain()]);
+  assert.equal(a.sent + b.sent, 2);
+  assert.equal(telegram.attempts.length, 2);
+});
+
+test('a row is marked sending before the platform call', async () => {
+  const { repo, clock } = setUp();
+  let seen: string | undefined;
+  const probe = {
+    platform: 'telegram',
+    pacing: { globalMs: 0, perChatMs: 0 },
+    send: async () => {
+      seen = (repo.db.prepare('SELECT status FROM alert_outbox').get() as { status: string }).status;
+      return { ok: true as const };
+    },
+  };
+  const queue = new DeliveryQueue<{ text: string }>({
+    repo,
+    senders: new Map([['telegram', probe]]),
+    langOf: () => 'en',
+    render: (alert) => ({ title: alert.text, blocks: [] }),
+    logger: silentLogger,
+    now: clock.now,
+    sleep: clock.sleep,
+  });
+  repo.enqueueUnlessDuplicate({ platform: 'telegram', chatId: 'en-group', venueGroup: '*', symbol: 'BTC', kind: 'crash' }, 'warning', { text: 'x' }, clock.now(), 1);
+  await queue.drain();
+  assert.equal(seen, 'sending');
 });

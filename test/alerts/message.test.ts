@@ -68,7 +68,7 @@ test('every kind says what, why (numbers), what it means, and "not financial adv
   assert.match(crash, /14\.5%/, 'the drop from the high');
   assert.match(crash, /22%/, 'the OI flush');
   const flag = text(buildAlertReply(adl, 'vi').blocks);
-  assert.match(flag, /Cờ ADL/);
+  assert.match(flag, /Rủi ro ADL/);
   assert.match(flag, /cao/, 'the venue flag, translated');
 });
 
@@ -77,4 +77,15 @@ test('a chart, when given, is attached with a translated alt text', () => {
   const reply = buildAlertReply(crowded, 'vi', png);
   assert.equal(reply.image?.png, png);
   assert.match(reply.image?.alt ?? '', /Biểu đồ funding APR của BTC/);
+});
+
+test('the footer dates the alert as each language writes dates: 2025-10-10 21:15, 10/10/2025 21:15', () => {
+  assert.match(buildAlertReply(sampleAlert(), 'en').footer ?? '', /at 2025-10-10 21:15 UTC/);
+  assert.match(buildAlertReply(sampleAlert(), 'vi').footer ?? '', /lúc 10\/10\/2025 21:15 UTC/);
+});
+
+test('Vietnamese alerts use the settled terms: Rủi ro ADL, bắt buộc, đang lãi', () => {
+  const vi = JSON.stringify(buildAlertReply(sampleAlert(), 'vi')) + JSON.stringify(buildAlertReply(crowded, 'vi')) + JSON.stringify(buildAlertReply(adl, 'vi'));
+  assert.match(vi, /Rủi ro ADL/);
+  assert.doesNotMatch(vi, /Cờ ADL|cưỡng bức|đang lời/);
 });

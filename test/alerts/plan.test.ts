@@ -43,7 +43,7 @@ test('plan: a chat that already got this alert within the cooldown is held back,
   assert.deepEqual(chats(worse.send), ['a', 'b'], 'an escalation goes out again');
   const [later] = service.plan([crash('warning')], repo.active(), now + 4 * 3_600_000);
   assert.deepEqual(chats(later.send), ['a', 'b'], 'after the cooldown');
-  assert.equal(repo.due(now + 5 * 3_600_000).length, 1, 'planning queued nothing');
+  assert.equal(repo.outboxRows.due(now + 5 * 3_600_000).length, 1, 'planning queued nothing');
 });
 
 test('plan: the per-chat cap of one cycle holds back the weaker alerts', () => {

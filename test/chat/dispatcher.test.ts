@@ -113,6 +113,25 @@ test('rate limit: light commands share the minute, heavy ones have their own sma
   assert.equal(second.kind === 'reply' && second.failure, 'rate-limited');
 });
 
+test('rate limit: one notice per user per window, then quiet refusals; a new window brings a new notice', async () => {
+  let now = new Date('2026-01-01T00:00:00Z');
+  const d = dispatcher({ now: () => now });
+  for (let i = 0; i < 3; i++) await d.runLine(person(), '/help');
+  const first = await d.runLine(person(), '/help');
+  assert.equal(first.kind === 'reply' && first.failure, 'rate-limited');
+  assert.equal(first.kind === 'reply' && first.quiet, false, 'the first refusal is told');
+  for (let i = 0; i < 5; i++) {
+    const again = await d.runLine(person(), '/help');
+    assert.equal(again.kind === 'reply' && again.quiet, true, 'later refusals in the window are quiet');
+  }
+  assert.equal(d.wouldRefuse(person(), d.find('help')!), true);
+  now = new Date(now.getTime() + 61_000);
+  assert.equal(d.wouldRefuse(person(), d.find('help')!), false);
+  for (let i = 0; i < 3; i++) await d.runLine(person(), '/help');
+  const next = await d.runLine(person(), '/help');
+  assert.equal(next.kind === 'reply' && next.quiet, false, 'a new window, a new notice');
+});
+
 test('the permission guard asks the face only for commands that need it', async () => {
   const d = dispatcher({ rate: false });
   let asked = 0;

@@ -53,3 +53,42 @@ test('/lang … chat in a group needs a manager', async () => {
   await langCommand.run({ lang: 'vi', scope: 'chat' }, manager);
   assert.equal(services.preferences.chatLang('discord', 'g'), 'vi');
 });
+
+test('every example /help shows parses as shown, on every face and in both languages (no 102.000 in Vietnamese)', async () => {
+  const { formatExample } = await import('../../src/chat/usage.ts');
+  const { parseArgs, splitWords, tokenize } = await import('../../src/chat/options.ts');
+  const { FACE_PROFILES } = await import('../../src/platforms/registry.ts');
+  for (const face of FACE_PROFILES) {
+    for (const lang of ['en', 'vi'] as const) {
+      for (const command of COMMANDS) {
+        for (const example of command.examples) {
+          const line = formatExample(command, example, face, lang);
+          const words = tokenize(line.slice(face.syntax.prefix.length)).slice(1);
+          assert.doesNotThrow(() => parseArgs(command, splitWords(command, words), lang), `${face.id}/${lang}: ${line}`);
+          if (lang === 'vi') assert.doesNotMatch(line, /\d\.\d/, `${face.id}: ${line} writes a decimal point`);
+        }
+      }
+    }
+  }
+  const vi = await help.run({ command: 'liq' }, makeTestContext({ platform: 'telegram', lang: 'vi' }));
+  assert.match(text(vi), /\/liq binance long 122000 0,5 20x/);
+});
+
+test('Vietnamese help and errors name only number forms the parser accepts', async () => {
+  const { parseHumanNumber } = await import('../../src/core/numbers.ts');
+  const overview = text(await help.run({}, makeTestContext({ platform: 'telegram', lang: 'vi' })));
+  const forms = /Số có thể gõ dạng ([^(]+)\(/.exec(overview)![1].replace(' hoặc ', ', ').split(', ').map((f) => f.trim()).filter(Boolean);
+  assert.ok(forms.length >= 5, overview);
+  for (const form of forms) assert.doesNotThrow(() => parseHumanNumber(form, 'vi'), form);
+  // The examples a number error offers, for each kind of number.
+  const { parseValue } = await import('../../src/chat/options.ts');
+  for (const kind of ['number', 'price', 'percent', 'rate', 'leverage', 'integer'] as const) {
+    try {
+      parseValue({ name: 'x', kind, description: { en: 'x', vi: 'x' } }, 'abc', 'vi');
+      assert.fail('refused');
+    } catch (error) {
+      const examples = String((error as UserError).params.examples).split(', ');
+      for (const example of examples) assert.doesNotThrow(() => parseValue({ name: 'x', kind, description: { en: 'x', vi: 'x' } }, example, 'vi'), `${kind}: ${example}`);
+    }
+  }
+});

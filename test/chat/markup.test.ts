@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMarkup, plainText } from '../../src/chat/markup.ts';
+import { escapeMarkup, parseMarkup, plainText } from '../../src/chat/markup.ts';
 import { textTable, width } from '../../src/chat/text-table.ts';
 
 test('markup: bold, italic, code and links; everything else is plain text', () => {
@@ -32,4 +32,21 @@ test('tables pad to the widest cell; combining marks take no width', () => {
   assert.equal(lines[3], 'OKX         $99');
   assert.equal(width('Giá'.normalize('NFD')), 3);
   assert.equal(width('⚠️'), 2);
+});
+
+test('a backslash makes a markup character plain; escapeMarkup makes any text plain', () => {
+  assert.deepEqual(parseMarkup('\\*\\*not bold\\*\\* and \\[x\\](https://a.b)'), [{ kind: 'text', text: '**not bold** and [x](https://a.b)' }]);
+  for (const typed of ['[Claim your ADL refund](https://evil.example)', '**FREE**', '`code`', '_it_', 'a\\b', '\\', '```', '**a** `b` _c_ [d](https://e.f)']) {
+    assert.deepEqual(parseMarkup(escapeMarkup(typed)), [{ kind: 'text', text: typed }], typed);
+    assert.deepEqual(parseMarkup(`“${escapeMarkup(typed)}”`), [{ kind: 'text', text: `“${typed}”` }], typed);
+  }
+});
+
+test('escaped user text inside the bot markup keeps the bot markup and shows the user text as typed', () => {
+  const typed = 'x**y`z_[w](https://evil.example)';
+  assert.deepEqual(parseMarkup(`**${escapeMarkup(typed)}** \`${escapeMarkup(typed)}\``), [
+    { kind: 'bold', text: typed },
+    { kind: 'text', text: ' ' },
+    { kind: 'code', text: typed },
+  ]);
 });

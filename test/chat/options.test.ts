@@ -106,7 +106,7 @@ test('enum choices are case-insensitive; a typo gets the nearest choice', () => 
 });
 
 test('missing, unknown, duplicate and extra input are each a clear UserError', () => {
-  assert.equal(userError(() => parseChatText(liqCommand, 'binance long', 'en')).key, 'chat.error.missing');
+  assert.equal(userError(() => parseChatText(liqCommand, 'binance long', 'en')).key, 'chat.error.missing-about');
   const unknown = userError(() => parseChatText(liqCommand, 'binance long 1 1 levrage=10', 'en'));
   assert.equal(unknown.key, 'chat.error.unknown-option-suggest');
   assert.equal(unknown.params.suggestion, 'leverage');

@@ -109,3 +109,30 @@ test('symbols are read the way traders type them', () => {
   assert.equal(normalizeSymbol('USDT'), 'USDT');
   assert.equal(normalizeSymbol('b t c'), undefined);
 });
+
+test('no venue reachable: the reasons are told in the reader’s language ("ENOTFOUND after 3 attempts" is not English in Vietnamese)', async () => {
+  const closed = 'http://127.0.0.1:9';
+  const offline = makeMarketService({ binance: closed, bybit: closed, okx: closed, hyperliquid: closed }, new ManualClock(exchange.market.time));
+  const { translator } = await import('../../src/chat/i18n.ts');
+  const { localizeVenueError } = await import('../../src/market/http.ts');
+  for (const lang of ['en', 'vi'] as const) {
+    const ctx = makeTestContext({ lang, services: makeTestServices({ market: offline }) });
+    const error = await Promise.resolve(marketCommand.run({ symbol: 'BTC' }, ctx)).then(
+      () => assert.fail('no data, no reply'),
+      (e: unknown) => e as UserError,
+    );
+    assert.equal(error.key, 'market.no-data');
+    const shown = translator(lang)(error.key, error.params);
+    if (lang === 'vi') {
+      assert.match(shown, /máy chủ từ chối kết nối \(ECONNREFUSED\), đã thử 3 lần/, shown);
+      assert.doesNotMatch(shown, /after|attempts/, shown);
+    } else {
+      assert.match(shown, /connection refused \(ECONNREFUSED\), after 3 attempts/, shown);
+    }
+  }
+  const vi = translator('vi');
+  assert.equal(localizeVenueError('binance: ENOTFOUND after 3 attempts', vi), 'binance: không tìm thấy máy chủ (ENOTFOUND), đã thử 3 lần');
+  assert.equal(localizeVenueError('paused: okx: HTTP 429: backing off 30 s', vi), 'tạm dừng sau nhiều lần lỗi (okx: HTTP 429 (truy vấn quá nhiều), chờ 30 giây)');
+  assert.equal(localizeVenueError('bybit: HTTP 403: banned for 600 s', vi), 'bybit: HTTP 403, sàn chặn truy vấn trong 600 giây');
+  assert.equal(localizeVenueError('something new', vi), 'something new', 'an unknown shape is shown as it is');
+});

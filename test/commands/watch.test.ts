@@ -82,8 +82,8 @@ test('the option grammar follows the subcommand: each has its own positional wor
   const refused = (text: string, key: string) =>
     assert.throws(() => parseChatText(watchCommand, text, 'en'), (e: unknown) => isUserError(e) && e.key === key, text);
   refused('remove label=main', 'chat.error.not-for-subcommand');
-  refused('add hyperliquid', 'chat.error.missing');
-  refused('remove', 'chat.error.missing');
+  refused('add hyperliquid', 'chat.error.missing-about');
+  refused('remove', 'chat.error.missing-about');
   refused('list now please', 'chat.error.extra-words');
   refused('subscribe', 'chat.error.choice');
 });

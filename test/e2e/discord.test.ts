@@ -263,7 +263,7 @@ test('discord: the alert sender posts to the channel and maps Discord errors', a
     [snowflake(), { status: 403, code: 50001 }, 'forbidden'],
     [snowflake(), { status: 403, code: 50013 }, 'forbidden'],
     [snowflake(), { status: 404, code: 10003 }, 'gone'],
-    [snowflake(), { status: 500 }, 'retry'],
+    [snowflake(), { status: 500 }, 'uncertain'],
     [snowflake(), { status: 429, retryAfter: 2.5 }, 'retry'],
   ];
   for (const [channel, failure, reason] of cases) {

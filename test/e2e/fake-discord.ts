@@ -191,6 +191,11 @@ export class FakeDiscord extends EventEmitter {
    */
   channelLimit: { count: number; windowMs: number; now: () => number } | undefined;
   private readonly channelPosts = new Map<string, number[]>();
+  /** Channels whose next message POST is carried out but never answered (the bot died or timed out meanwhile). */
+  readonly loseAnswerIn = new Set<string>();
+  /** Nonces seen with enforce_nonce, per channel: Discord returns the first message for a repeat within a few minutes. */
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
+  nonceWindowMs = 5 * 60_000;
   private readonly interactions = new Map<string, { payload: any; acknowledged: boolean; original?: string }>();
   private readonly callbackFailures = new Map<string, DiscordErrorReply[]>();
   private readonly sockets = new Set<WebSocket>();
@@ -225,7 +230,8 @@ export class FakeDiscord extends EventEmitter {
     return `ws://127.0.0.1:${this.port}/gateway`;
   }
 
-  async start(): Promise<void> {
+  /** `port` 0 picks a free one; a test may start the fake late on a port the bot already uses. */
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       socket.setNoDelay(true);
@@ -237,7 +243,7 @@ export class FakeDiscord extends EventEmitter {
       if (!req.url?.startsWith('/gateway')) return socket.destroy();
       this.wss!.handleUpgrade(req, socket, head, (ws) => this.onGateway(ws, req));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -740,7 +746,22 @@ export class FakeDiscord extends EventEmitter {
       if (failure) return error(failure);
       const problem = messageProblem(record.json);
       if (problem) return error({ status: 400, code: 50035, message: `Invalid Form Body: ${problem}` });
+      const nonce = record.json?.nonce;
+      if (nonce !== undefined && String(nonce).length > 25) return error({ status: 400, code: 50035, message: 'Invalid Form Body: nonce longer than 25' });
+      const nonceKey = `${parts[1]}:${nonce}`;
+      const seen = record.json?.enforce_nonce && nonce !== undefined ? this.nonces.get(nonceKey) : undefined;
+      if (seen && Date.now() - seen.at < this.nonceWindowMs && this.messages.has(seen.messageId)) {
+        return reply(200, this.messageObject(this.messages.get(seen.messageId)!));
+      }
       const message = this.createMessage(parts[1], record.json ?? {}, record.files);
+      if (record.json?.enforce_nonce && nonce !== undefined) this.nonces.set(nonceKey, { messageId: message.id, at: Date.now() });
+      if (this.loseAnswerIn.delete(parts[1])) {
+        // The message exists; its answer never comes.
+        record.status = 200;
+        this.requests.push(record);
+        this.emit('request', record);
+        return;
+      }
       return reply(200, this.messageObject(message));
     }
 

@@ -60,6 +60,7 @@ export class FakeTelegram {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly nextMessageId = new Map<string, number>();
   private readonly members = new Map<string, string>();
+  private readonly lostAnswers: Array<{ method: string; match?: (params: Json) => boolean }> = [];
   private readonly failures: Array<{ method: string; match?: (params: Json) => boolean; failure: TelegramFailure; times: number }> = [];
   webhook: { url: string; secret_token?: string } | undefined;
   /**
@@ -102,6 +103,15 @@ export class FakeTelegram {
   /** The next `times` calls of `method` (matching `match`) fail with this answer. */
   failNext(method: string, failure: TelegramFailure, options: { times?: number; match?: (params: Json) => boolean } = {}): void {
     this.failures.push({ method, failure, times: options.times ?? 1, match: options.match });
+  }
+
+  /**
+   * The next matching call is carried out (the message is posted) but its answer never comes:
+   * the connection stays open, as when Telegram processed a request and the bot died or timed out
+   * before reading the answer.
+   */
+  loseAnswer(method: string, match?: (params: Json) => boolean): void {
+    this.lostAnswers.push({ method, match });
   }
 
   /** getChatMember answers this status for the user in the chat (default: member). */
@@ -225,7 +235,9 @@ export class FakeTelegram {
     if (answer.ok) call.result = answer.result;
     else call.error = { error_code: answer.error_code, description: answer.description };
     this.calls.push(call);
-    send(res, answer.ok ? 200 : answer.error_code, answer);
+    const lost = this.lostAnswers.findIndex((l) => l.method === method && (!l.match || l.match(params)));
+    if (lost >= 0) this.lostAnswers.splice(lost, 1);
+    else send(res, answer.ok ? 200 : answer.error_code, answer);
     this.events.emit('call', call);
   }
 

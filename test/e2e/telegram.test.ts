@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { startApp, type App } from '../../src/app.ts';
@@ -9,6 +8,7 @@ import { textReply, type ActionOutcome } from '../../src/chat/reply.ts';
 import { loadConfig } from '../../src/config.ts';
 import { REDACT_PATHS } from '../../src/logger.ts';
 import type { TelegramFace } from '../../src/platforms/telegram/face.ts';
+import { freePort } from '../support/net.ts';
 import { BOT_USER, FakeTelegram, checkHtml, user, type Call, type Json } from './fake-telegram.ts';
 
 /**
@@ -290,14 +290,6 @@ describe('Telegram face over long polling', () => {
     assert.deepEqual(fake.unknownMethods, []);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('Telegram face over a webhook', () => {
   const fake = new FakeTelegram(TOKEN);

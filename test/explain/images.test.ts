@@ -1,15 +1,17 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IMAGE_NAMES } from '../../src/explain/content.ts';
 import { crashTimelineOption, loadCrashPoints, usdBillions, walkthroughImage } from '../../src/explain/images.ts';
 import { renderChartSvg } from '../../src/render/chart.ts';
+import { renderWorker } from '../../src/render/render-worker.ts';
+
+after(() => renderWorker.stop());
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 for (const name of IMAGE_NAMES) {
   test(`${name} renders as a 960×540 PNG in English and Vietnamese`, async () => {
-    const en = await walkthroughImage(name, 'en');
-    const vi = await walkthroughImage(name, 'vi');
+    const [en, vi] = await Promise.all([walkthroughImage(name, 'en'), walkthroughImage(name, 'vi')]);
     for (const image of [en, vi]) {
       assert.deepEqual([...image.png.subarray(0, 8)], PNG_SIGNATURE);
       assert.equal(image.png.readUInt32BE(16), 960);

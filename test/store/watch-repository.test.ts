@@ -33,9 +33,9 @@ test('two people may watch one account: one polling state (its fills count from 
 test('a private chat that is gone or blocks the bot pauses its owner: their queued messages are dropped, the account is polled for the others only; writing again resumes', () => {
   const { repo, a, b } = setup();
   repo.saveTiers([], [{ watchId: a.id, platform: 'telegram', chatId: '1', item: { n: 1 } }, { watchId: b.id, platform: 'discord', chatId: 'dm-2', item: { n: 2 } }], 5_000);
-  assert.equal(repo.due(5_000).length, 2);
+  assert.equal(repo.outboxRows.due(5_000).length, 2);
   repo.pause('telegram', '1', 'forbidden: bot was blocked by the user', new Date(6_000));
-  assert.deepEqual(repo.due(6_000).map((m) => m.chatId), ['dm-2']);
+  assert.deepEqual(repo.outboxRows.due(6_000).map((m) => m.chatId), ['dm-2']);
   assert.deepEqual(repo.activeWatchesOf('hyperliquid', ACCOUNT).map((w) => w.id), [b.id]);
   assert.equal(repo.accountsToPoll().length, 1, 'Bob still watches it');
   repo.pause('discord', 'dm-2', 'forbidden', new Date(6_000));

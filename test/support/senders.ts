@@ -1,5 +1,5 @@
 import type { Lang } from '../../src/chat/command.ts';
-import type { DeliveryResult, ReplySender } from '../../src/chat/delivery.ts';
+import type { DeliveryResult, ReplySender, SendOptions } from '../../src/chat/delivery.ts';
 import type { Pacing } from '../../src/chat/profile.ts';
 import { faceProfile } from '../../src/platforms/registry.ts';
 import type { Reply } from '../../src/chat/reply.ts';
@@ -11,6 +11,10 @@ import type { Reply } from '../../src/chat/reply.ts';
 export class RecordingSender implements ReplySender {
   readonly sent: Array<{ chatId: string; reply: Reply; lang: Lang }> = [];
   readonly attempts: string[] = [];
+  /** The idempotency key of each attempt, in order. */
+  readonly keys: Array<string | undefined> = [];
+  /** Set to act like a platform that de-duplicates repeated keys (Discord's nonce). */
+  deduplicates?: { windowMs: number };
   /** Chats that always answer this way (a deleted channel, a group that kicked the bot). */
   readonly dead = new Map<string, DeliveryResult & { ok: false }>();
   private readonly queued: Array<DeliveryResult & { ok: false }> = [];
@@ -26,8 +30,9 @@ export class RecordingSender implements ReplySender {
     this.queued.push(...results);
   }
 
-  async send(chatId: string, reply: Reply, lang: Lang): Promise<DeliveryResult> {
+  async send(chatId: string, reply: Reply, lang: Lang, options: SendOptions = {}): Promise<DeliveryResult> {
     this.attempts.push(chatId);
+    this.keys.push(options.idempotencyKey);
     const dead = this.dead.get(chatId);
     if (dead) return dead;
     const failure = this.queued.shift();

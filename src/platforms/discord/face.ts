@@ -58,22 +58,26 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
     return { type: e.name, message: scrub(e.message), code: extra.code, status: extra.status, stack: scrub(e.stack ?? '') };
   };
 
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    // Passing `api: undefined` would replace discord.js's default base URL, so only when set.
-    ...(config.apiRoot ? { rest: { api: config.apiRoot } } : {}),
-    allowedMentions: { parse: [] },
-  });
+  /** A discord.js Client cannot log in again once destroyed, so every start attempt gets its own. */
+  function newClient(): Client {
+    const created = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      // Passing `api: undefined` would replace discord.js's default base URL, so only when set.
+      ...(config.apiRoot ? { rest: { api: config.apiRoot } } : {}),
+      allowedMentions: { parse: [] },
+    });
+    created.on(Events.Error, (error) => logger.error({ error: errorInfo(error) }, 'discord: client error'));
+    created.on(Events.Warn, (message) => logger.warn({ message: scrub(message) }, 'discord: client warning'));
+    created.on(Events.ShardError, (error) => logger.warn({ error: errorInfo(error) }, 'discord: gateway error'));
+    created.on(Events.InteractionCreate, (interaction) => {
+      void handle(interaction);
+    });
+    return created;
+  }
+  let client = newClient();
   // Alerts: no retries inside REST; the alert queue paces, persists and retries.
   const senderRest = new REST({ api, retries: 0, rejectOnRateLimit: () => true }).setToken(config.token);
   const sender = new DiscordSender(senderRest, logger, secrets);
-
-  client.on(Events.Error, (error) => logger.error({ error: errorInfo(error) }, 'discord: client error'));
-  client.on(Events.Warn, (message) => logger.warn({ message: scrub(message) }, 'discord: client warning'));
-  client.on(Events.ShardError, (error) => logger.warn({ error: errorInfo(error) }, 'discord: gateway error'));
-  client.on(Events.InteractionCreate, (interaction) => {
-    void handle(interaction);
-  });
 
   // ------------------------------------------------------------------------------------------
 
@@ -221,24 +225,40 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
 
   // ------------------------------------------------------------------------------------------
 
-  let started = false;
+  let serving = false;
   let stopped = false;
+
+  /** Logs in and waits for READY, within the attempt's time; a failed attempt leaves a fresh client for the next. */
+  async function login(): Promise<void> {
+    let onReady: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<void>((resolve) => {
+      onReady = () => resolve();
+      client.once(Events.ClientReady, onReady);
+    });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no READY within ${deps.attemptTimeoutMs} ms`)), deps.attemptTimeoutMs);
+    });
+    try {
+      await Promise.race([client.login(config.token).then(() => ready), timeout]);
+    } catch (error) {
+      if (onReady) client.off(Events.ClientReady, onReady);
+      await client.destroy().catch(() => undefined);
+      client = newClient();
+      // discord.js errors can quote request URLs; never the token.
+      throw new Error(`discord: login failed: ${scrub(error instanceof Error ? error.message : String(error))}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   return {
     profile: DISCORD_PROFILE,
     sender,
 
     async start() {
-      if (started) return;
-      started = true;
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      try {
-        await client.login(config.token);
-        await ready;
-      } catch (error) {
-        // discord.js errors can quote request URLs; never the token.
-        throw new Error(`discord: login failed: ${scrub(error instanceof Error ? error.message : String(error))}`);
-      }
+      if (serving) return;
+      await login();
       const applicationId = config.applicationId ?? client.application?.id;
       if (!applicationId) throw new Error('discord: no application id (set DISCORD_APPLICATION_ID)');
       const definitions = commandDefinitions(dispatcher.commands, config.guildId ? 'guild' : 'global');
@@ -249,6 +269,7 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
         // The bot still answers the commands Discord already has.
         logger.error({ error: errorInfo(error) }, 'discord: slash command registration failed');
       }
+      serving = true;
       logger.info({ user: client.user?.tag, applicationId }, 'discord: ready');
     },
 

@@ -1,9 +1,10 @@
 import { Routes, type REST } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Lang } from '../../chat/command.ts';
-import type { DeliveryResult, EditResult, ReplySender } from '../../chat/delivery.ts';
+import type { DeliveryResult, EditResult, ReplySender, SendOptions } from '../../chat/delivery.ts';
 import type { Reply } from '../../chat/reply.ts';
 import { scrubSecrets } from '../../logger.ts';
+import { neverReachedServer } from '../network.ts';
 import { DISCORD_PROFILE } from './profile.ts';
 import { renderReply, type DiscordMessage } from './render.ts';
 
@@ -48,8 +49,10 @@ export function classifyDiscordError(error: unknown, secrets: readonly string[] 
   if (FORBIDDEN_CODES.has(code)) return { ok: false, reason: 'forbidden', detail };
   if (e.status === 404) return { ok: false, reason: 'gone', detail };
   if (e.status === 403) return { ok: false, reason: 'forbidden', detail };
-  // 5xx (HTTPError), time-outs (AbortError), refused connections, and whatever else: try again later.
-  return { ok: false, reason: 'retry', detail };
+  if (e.status !== undefined && e.status < 500) return { ok: false, reason: 'retry', detail };
+  // Never connected: nothing was posted. A 5xx (HTTPError), a time-out (AbortError), a reset
+  // connection: perhaps posted; the nonce makes a repeat within Discord's window safe.
+  return { ok: false, reason: neverReachedServer(error) ? 'retry' : 'uncertain', detail };
 }
 
 /** Interaction and webhook tokens ride in URLs (`/webhooks/:app/:token`); they are secrets for 15 minutes. */
@@ -70,9 +73,20 @@ export function messageBody(message: DiscordMessage): { body: Record<string, unk
   };
 }
 
+/**
+ * Discord checks a message's nonce for uniqueness "in the past few minutes" when enforce_nonce is
+ * set, and then returns the message already created instead of a second one
+ * (https://discord.com/developers/docs/resources/message#create-message). "A few minutes" is not
+ * a number, so the queue repeats an uncertain send only within 2 minutes of its first attempt.
+ */
+export const NONCE_WINDOW_MS = 2 * 60_000;
+/** Discord's limit on a nonce's length. */
+const NONCE_MAX_LENGTH = 25;
+
 export class DiscordSender implements ReplySender {
   readonly platform = DISCORD_PROFILE.id;
   readonly pacing = DISCORD_PROFILE.push!.pacing;
+  readonly deduplicates = { windowMs: NONCE_WINDOW_MS };
 
   constructor(
     private readonly rest: REST,
@@ -80,13 +94,16 @@ export class DiscordSender implements ReplySender {
     private readonly secrets: readonly string[] = [],
   ) {}
 
-  async send(chatId: string, reply: Reply, lang: Lang): Promise<DeliveryResult> {
+  /** With an `idempotencyKey`, each message carries the nonce `<key>.<part>` and enforce_nonce. */
+  async send(chatId: string, reply: Reply, lang: Lang, options: SendOptions = {}): Promise<DeliveryResult> {
     const { messages } = renderReply(reply, lang);
     let firstId: string | undefined;
     for (const [index, message] of messages.entries()) {
       try {
         const { body, files } = messageBody(message);
-        const sent = (await this.rest.post(Routes.channelMessages(chatId), { body, files })) as { id?: string };
+        const key = options.idempotencyKey;
+        const nonce = key === undefined ? {} : { nonce: `${key}.${index}`.slice(-NONCE_MAX_LENGTH), enforce_nonce: true };
+        const sent = (await this.rest.post(Routes.channelMessages(chatId), { body: { ...body, ...nonce }, files })) as { id?: string };
         firstId ??= sent?.id;
       } catch (error) {
         const result = classifyDiscordError(error, this.secrets);

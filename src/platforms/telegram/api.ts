@@ -11,9 +11,11 @@ import { HttpError, type Transformer } from 'grammy';
  *
  * auto-retry's own handling of network errors is off: it retries them forever, backing off up to
  * an hour, which would hang start-up on a wrong TELEGRAM_API_ROOT and leave long polling asleep
- * long after an outage. A few quick tries (networkRetry) instead. getUpdates is never retried
- * here: grammY's polling loop retries it every 3 s by itself.
+ * long after an outage. A few quick tries (networkRetry) instead. Never retried here: getUpdates
+ * (grammY's polling loop retries it every 3 s by itself) and getMe (the start-up check: one try
+ * per attempt, the face supervisor retries the whole start with backoff and logs each failure).
  */
+const NOT_RETRIED = new Set(['getUpdates', 'getMe']);
 
 /** Only methods that post a message count against Telegram's message limits. */
 const THROTTLED = new Set([
@@ -53,7 +55,7 @@ export function networkRetry(delaysMs: readonly number[] = [500, 1_500, 4_000]):
       try {
         return await prev(method, payload, signal);
       } catch (error) {
-        if (!(error instanceof HttpError) || method === 'getUpdates' || signal?.aborted || attempt >= delaysMs.length) throw error;
+        if (!(error instanceof HttpError) || NOT_RETRIED.has(method) || signal?.aborted || attempt >= delaysMs.length) throw error;
         await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
       }
     }
@@ -62,7 +64,7 @@ export function networkRetry(delaysMs: readonly number[] = [500, 1_500, 4_000]):
 
 function exceptPolling(transformer: Transformer): Transformer {
   return ((prev, method, payload, signal) =>
-    method === 'getUpdates' ? prev(method, payload, signal) : transformer(prev, method, payload, signal)) as Transformer;
+    NOT_RETRIED.has(method) ? prev(method, payload, signal) : transformer(prev, method, payload, signal)) as Transformer;
 }
 
 /**

@@ -1,11 +1,14 @@
 import { GrammyError, HttpError } from 'grammy';
 import type { DeliveryResult } from '../../chat/delivery.ts';
 import { scrubSecrets } from '../../logger.ts';
+import { neverReachedServer } from '../network.ts';
 
 /**
  * Telegram failures, read once: what the alert queue should do with them, and how to log them
  * without the bot token (grammY's network errors and URLs carry it; scrubbed here whatever the
- * error says).
+ * error says). Telegram has no idempotency key, so only failures that prove nothing was posted
+ * are `retry` (429, a refused connection, a 4xx); a 5xx or a request that got no answer is
+ * `uncertain`.
  */
 export type Failure = Exclude<DeliveryResult, { ok: true }>;
 
@@ -19,7 +22,7 @@ export function classifyTelegramError(error: unknown, secrets: readonly string[]
       const seconds = error.parameters?.retry_after;
       return { ok: false, reason: 'retry', retryAfterMs: typeof seconds === 'number' ? seconds * 1000 : undefined, detail };
     }
-    if (code >= 500) return { ok: false, reason: 'retry', detail };
+    if (code >= 500) return { ok: false, reason: 'uncertain', detail };
     if (code === 403) return { ok: false, reason: 'forbidden', detail };
     if (code === 400) {
       const migrateTo = error.parameters?.migrate_to_chat_id;
@@ -31,8 +34,12 @@ export function classifyTelegramError(error: unknown, secrets: readonly string[]
     // Other 400s (and 401/404…): retried, and the queue gives up after its max attempts.
     return { ok: false, reason: 'retry', detail };
   }
-  if (error instanceof HttpError) return { ok: false, reason: 'retry', detail: scrub(error.message) };
-  return { ok: false, reason: 'retry', detail: scrub(error instanceof Error ? error.message : String(error)) };
+  const detail = scrub(error instanceof Error ? error.message : String(error));
+  if (error instanceof HttpError) {
+    const cause = error.error instanceof Error ? `: ${scrub(error.error.message)}` : '';
+    return { ok: false, reason: neverReachedServer(error) ? 'retry' : 'uncertain', detail: `${detail}${cause}` };
+  }
+  return { ok: false, reason: 'uncertain', detail };
 }
 
 /** A log-safe summary: type, message and Telegram's code, never the payload (files) or the token. */

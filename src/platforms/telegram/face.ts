@@ -33,11 +33,15 @@ export interface TelegramFace extends Face {
   readonly sender: TelegramSender;
   /** The port the webhook server listens on (webhook mode, once started). */
   readonly webhookPort: number | undefined;
+  /** Resolves when every update received so far has been handled (answered or deliberately not). */
+  settled(): Promise<void>;
 }
 
 export function createTelegramFace(config: TelegramConfig, deps: FaceDependencies): TelegramFace {
   return new GrammyFace(config, deps);
 }
+
+type ApiSignal = Parameters<Api['getMe']>[0];
 
 const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_member'] as const;
 /** Telegram shows "typing…" for 5 s; a longer command renews it. */
@@ -72,7 +76,8 @@ class GrammyFace implements TelegramFace {
     this.bot = new Bot(config.token, { client });
     const throttler = createThrottler();
     this.bot.api.config.use(...replyRetry(), throttler);
-    const alertApi = new Api(config.token, client);
+    // Alerts wait at most 30 s for an answer (grammY's default is 500 s); no answer is an uncertain send.
+    const alertApi = new Api(config.token, { ...client, timeoutSeconds: 30 });
     alertApi.config.use(alertRetry(), throttler);
     this.sender = new TelegramSender(alertApi, this.logger, this.secrets);
 
@@ -88,28 +93,41 @@ class GrammyFace implements TelegramFace {
     return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
   }
 
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** One attempt (the supervisor retries); a failed attempt leaves the face ready for the next. */
   start(): Promise<void> {
-    this.starting ??= this.connect();
+    this.starting ??= this.connect().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
     return this.starting;
   }
 
   private async connect(): Promise<void> {
+    // grammY types its signal with a shim; Node's own AbortSignal is what it listens to.
+    const signal = AbortSignal.timeout(this.deps.attemptTimeoutMs) as unknown as ApiSignal;
     try {
-      await this.bot.init(); // getMe: checks the token, learns @username for /cmd@BotName
+      // getMe checks the token and learns @username for /cmd@BotName. Called once here rather
+      // than through bot.init(), which would retry it forever on its own.
+      this.bot.botInfo = await this.bot.api.getMe(signal);
     } catch (error) {
-      throw new Error(`Telegram: getMe failed (${describeError(error, this.secrets).message})`);
+      const { message, cause } = describeError(error, this.secrets);
+      throw new Error(`Telegram: getMe failed (${message}${cause ? `: ${String(cause)}` : ''})`);
     }
-    await this.registerCommands();
+    await this.registerCommands(signal);
     if (this.config.webhook) await this.serveWebhook(this.config.webhook);
     else await this.startPolling();
     this.logger.info({ username: this.bot.botInfo.username, mode: this.config.webhook ? 'webhook' : 'polling' }, 'telegram: serving');
   }
 
-  private async registerCommands(): Promise<void> {
+  private async registerCommands(signal: ApiSignal): Promise<void> {
     const commands = this.deps.dispatcher.commands;
     try {
-      await this.bot.api.setMyCommands(menuCommands(commands, 'en'));
-      await this.bot.api.setMyCommands(menuCommands(commands, 'vi'), { language_code: 'vi' });
+      await this.bot.api.setMyCommands(menuCommands(commands, 'en'), undefined, signal);
+      await this.bot.api.setMyCommands(menuCommands(commands, 'vi'), { language_code: 'vi' }, signal);
     } catch (error) {
       // The bot works without its menu; a later start registers it again.
       this.logger.warn({ err: describeError(error, this.secrets) }, 'telegram: setMyCommands failed');
@@ -250,13 +268,15 @@ class GrammyFace implements TelegramFace {
     if (!known && chatKind !== 'private' && !command.mention) return;
     // `/start <payload>` comes from a t.me deep link: the payload is not a command name.
     const line = command.name === 'start' ? '/start' : command.line;
-    const stopTyping = known?.slow ? await this.typing(ctx.api, message.chat.id) : undefined;
+    const stopTyping = known?.slow && !dispatcher.wouldRefuse(invocation, known) ? await this.typing(ctx.api, message.chat.id) : undefined;
     let result;
     try {
       result = await dispatcher.runLine(invocation, line);
     } finally {
       stopTyping?.();
     }
+    // Told once per window already: silence, so one member cannot spend the group's message budget.
+    if (result.kind === 'reply' && result.quiet) return;
     let reply = result.reply;
     if (command.name === 'start' && result.kind === 'reply' && !result.failure) {
       reply = { ...reply, blocks: [{ kind: 'text', text: translator(result.lang)('chat.help.welcome') }, ...reply.blocks] };

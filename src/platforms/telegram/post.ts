@@ -18,6 +18,8 @@ export interface PostContext {
 export interface PostOptions {
   /** In groups, the reply quotes the command it answers (when that message still exists). */
   replyTo?: number;
+  /** Called as each message is posted (a sender learns how far a failed plan got). */
+  onSent?: (message: Message) => void;
 }
 
 export async function postPlan(context: PostContext, chatId: number | string, plan: MessagePlan, options: PostOptions = {}): Promise<Message[]> {
@@ -33,19 +35,21 @@ export async function postPlan(context: PostContext, chatId: number | string, pl
     const keyboard = plan.keyboardOn === 'photo' ? plan.keyboard : undefined;
     const photo = plan.photo;
     const other = { ...replyParameters(), ...(keyboard ? { reply_markup: keyboard } : {}) };
-    sent.push(
-      await withPlainFallback(
-        context,
-        'sendPhoto',
-        () => api.sendPhoto(chatId, new InputFile(photo.png, photo.filename), { caption: photo.caption || undefined, parse_mode: photo.caption ? 'HTML' : undefined, ...other }),
-        () => api.sendPhoto(chatId, new InputFile(photo.png, photo.filename), { caption: htmlToText(photo.caption) || undefined, ...other }),
-      ),
+    const message = await withPlainFallback(
+      context,
+      'sendPhoto',
+      () => api.sendPhoto(chatId, new InputFile(photo.png, photo.filename), { caption: photo.caption || undefined, parse_mode: photo.caption ? 'HTML' : undefined, ...other }),
+      () => api.sendPhoto(chatId, new InputFile(photo.png, photo.filename), { caption: htmlToText(photo.caption) || undefined, ...other }),
     );
+    sent.push(message);
+    options.onSent?.(message);
   }
   for (const [i, html] of plan.texts.entries()) {
     const last = i === plan.texts.length - 1;
     const keyboard = last && plan.keyboardOn === 'last-text' ? plan.keyboard : undefined;
-    sent.push(await sendText(context, chatId, html, { ...replyParameters(), ...(keyboard ? { reply_markup: keyboard } : {}) }));
+    const message = await sendText(context, chatId, html, { ...replyParameters(), ...(keyboard ? { reply_markup: keyboard } : {}) });
+    sent.push(message);
+    options.onSent?.(message);
   }
   return sent;
 }

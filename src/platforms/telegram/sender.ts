@@ -30,15 +30,25 @@ export class TelegramSender implements ReplySender {
     private readonly secrets: readonly string[],
   ) {}
 
+  /** Telegram has no idempotency key: `idempotencyKey` is not used, and the queue never repeats an uncertain send. */
   async send(chatId: string, reply: Reply, lang: Lang): Promise<DeliveryResult> {
     const plan = planReply(reply, lang, {
       onDroppedButton: (action, bytes) => this.logger.error({ chatId, payload: action.payload.slice(0, 80), bytes }, 'telegram: button dropped, callback_data over 64 bytes'),
     });
+    const posted: string[] = [];
     try {
-      const sent = await postPlan({ api: this.api, logger: this.logger, secrets: this.secrets }, toChatId(chatId), plan);
+      const sent = await postPlan({ api: this.api, logger: this.logger, secrets: this.secrets }, toChatId(chatId), plan, {
+        onSent: (message) => posted.push(String(message.message_id)),
+      });
       const last = sent[sent.length - 1];
       return { ok: true, messageId: last ? String(last.message_id) : undefined };
     } catch (error) {
+      if (posted.length) {
+        // The chart (or the first part) is out: resending would repeat it. The rest is logged as lost.
+        const result = classifyTelegramError(error, this.secrets);
+        this.logger.warn({ chatId, posted: posted.length, parts: plan.texts.length + (plan.photo ? 1 : 0), detail: result.detail }, 'telegram: the rest of an alert was not sent');
+        return { ok: true, messageId: posted[posted.length - 1] };
+      }
       return this.failed(chatId, error);
     }
   }

@@ -7,7 +7,7 @@ import { langFromLocale, translator } from '../../chat/i18n.ts';
 import { ConfigError, loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import { projectPath } from '../../paths.ts';
-import { openDatabase } from '../../store/database.ts';
+import { DatabaseOpenError, openDatabase, type Db } from '../../store/database.ts';
 import { CLI_PROFILE } from './profile.ts';
 import { oneLine, renderTerminal } from './render.ts';
 
@@ -53,7 +53,13 @@ try {
 }
 // stderr carries the one-line answer to bad input, so only real failures are logged there unless LOG_LEVEL asks for more.
 const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'error', {}, 2);
-const db = openDatabase(config.databasePath);
+let db: Db;
+try {
+  db = openDatabase(config.databasePath);
+} catch (error) {
+  if (error instanceof DatabaseOpenError) fail(`Database error: ${error.message}`, 1);
+  throw error;
+}
 // The CLI posts nothing (no senders): `alerts run-once` evaluates and prints what it would send.
 const { services } = createServices(config, db, logger);
 const dispatcher = new Dispatcher({ commands: COMMANDS, services, logger, secrets: config.secrets });

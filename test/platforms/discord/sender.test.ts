@@ -14,8 +14,9 @@ test('discord sender: Discord errors become delivery results', () => {
   assert.equal(classifyDiscordError(apiError(403, 50001, 'Missing Access')).reason, 'forbidden');
   assert.equal(classifyDiscordError(apiError(403, 50013, 'Missing Permissions')).reason, 'forbidden');
   assert.equal(classifyDiscordError(apiError(403, 0, 'Forbidden')).reason, 'forbidden');
-  assert.equal(classifyDiscordError(new HTTPError(502, 'Bad Gateway', 'POST', 'https://discord.com/api/v10/x', { body: {} })).reason, 'retry');
-  assert.equal(classifyDiscordError(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' })).reason, 'retry');
+  // Perhaps posted: the queue repeats these only with the same nonce, within Discord's window.
+  assert.equal(classifyDiscordError(new HTTPError(502, 'Bad Gateway', 'POST', 'https://discord.com/api/v10/x', { body: {} })).reason, 'uncertain');
+  assert.equal(classifyDiscordError(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' })).reason, 'uncertain');
   assert.equal(classifyDiscordError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).reason, 'retry');
   const limited = classifyDiscordError(
     new RateLimitError({ timeToReset: 900, limit: 5, method: 'POST', hash: 'h', url: 'u', route: '/channels/:id/messages', majorParameter: '1', global: false, retryAfter: 1200, sublimitTimeout: 0, scope: 'user' }),

@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => fake.stop());
 
-const png = renderChartPng({ xAxis: { type: 'category', data: ['a'] }, yAxis: { type: 'value' }, series: [{ type: 'bar', data: [1] }] }, { width: 200, height: 100 });
+const png = await renderChartPng({ xAxis: { type: 'category', data: ['a'] }, yAxis: { type: 'value' }, series: [{ type: 'bar', data: [1] }] }, { width: 200, height: 100 });
 
 test('a picture with a short text is one message; editing it changes its caption (editMessageCaption)', async () => {
   const first: Reply = { ...textReply('BTC **104,782**', 'warn', '🚨 Crash in progress: BTC'), image: { png, alt: 'chart', filename: 'c.png' } };

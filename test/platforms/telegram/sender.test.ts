@@ -17,12 +17,16 @@ test('429: retry after the seconds Telegram gave', () => {
   });
 });
 
-test('5xx and network errors: retry', () => {
-  assert.equal(classifyTelegramError(telegramError(502, 'Bad Gateway')).reason, 'retry');
-  const network = new HttpError(`Network request for 'sendMessage' failed!`, new Error(`connect ECONNREFUSED https://api.telegram.org/bot${TOKEN}/sendMessage`));
+test('a refused connection posted nothing: retry; a 5xx or a request without an answer may have posted: uncertain', () => {
+  const refused = Object.assign(new Error(`request to https://api.telegram.org/bot${TOKEN}/sendMessage failed, reason: connect ECONNREFUSED`), { code: 'ECONNREFUSED' });
+  const network = new HttpError(`Network request for 'sendMessage' failed!`, refused);
   const result = classifyTelegramError(network, [TOKEN]);
   assert.equal(result.reason, 'retry');
-  assert.equal(classifyTelegramError(new Error('socket hang up')).reason, 'retry');
+  assert.doesNotMatch(result.detail, /ABCDEFGHIJ/);
+  assert.equal(classifyTelegramError(telegramError(502, 'Bad Gateway')).reason, 'uncertain');
+  const reset = new HttpError(`Network request for 'sendMessage' failed!`, Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  assert.equal(classifyTelegramError(reset).reason, 'uncertain');
+  assert.equal(classifyTelegramError(new Error('socket hang up')).reason, 'uncertain');
   assert.doesNotMatch(JSON.stringify(describeError(network, [TOKEN])), /ABCDEFGHIJ/);
 });
 

@@ -64,3 +64,21 @@ test('the terminal chat runs piped lines in order: commands, button numbers, lan
   const order = ['Liquidation price:', 'Step 1/10', 'Step 2/10', 'tiếng Việt', 'Ước tính hàng đợi ADL', 'hai cách'].map((s) => printed.indexOf(s));
   assert.deepEqual([...order].sort((a, b) => a - b), order, 'answers come in the order of the lines');
 });
+
+test('the terminal chat is the operator’s own console: no per-user limit, as in `npm start` (14 piped lines, 14 answers)', async () => {
+  const { startApp } = await import('../../../src/app.ts');
+  const { loadConfig } = await import('../../../src/config.ts');
+  // The defaults npm start uses: 10 commands a minute for chat users.
+  const config = loadConfig({ DATABASE_PATH: ':memory:', BINANCE_BASE_URL: 'http://127.0.0.1:9', BYBIT_BASE_URL: 'http://127.0.0.1:9', OKX_BASE_URL: 'http://127.0.0.1:9', HYPERLIQUID_BASE_URL: 'http://127.0.0.1:9' });
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk) => (printed += chunk));
+  const app = await startApp(config, { logger: pino({ level: 'silent' }), terminal: { input, output, interactive: false } });
+  input.end(Array.from({ length: 14 }, (_, i) => (i % 2 ? '/help' : '/liq binance long 30000 1 10x')).join('\n') + '\n');
+  await app.terminalDone;
+  await app.stop();
+  assert.doesNotMatch(printed, /limit of commands per minute/);
+  assert.equal(printed.match(/^Liquidation price · /gm)?.length, 7);
+  assert.equal(printed.match(/ADL Sentinel: commands/g)?.length, 7);
+});
