@@ -56,6 +56,16 @@ export interface DeliveryOptions<T> {
 
 export const DEFAULT_MAX_ALERT_AGE_MS = 30 * 60_000;
 
+/**
+ * A send of unknown fate may be repeated only with the same idempotency key, while the platform
+ * still de-duplicates it: `since` (the first attempt) is within the sender's window `now`.
+ * Telegram has no window, so never.
+ */
+export function mayRepeat(sender: Pick<ReplySender, 'deduplicates'>, since: number, now: number): boolean {
+  const window = sender.deduplicates?.windowMs;
+  return window !== undefined && now - since < window;
+}
+
 export interface DrainReport {
   sent: number;
   retried: number;
@@ -186,13 +196,8 @@ export class DeliveryQueue<T> {
     return report;
   }
 
-  /**
-   * A send of unknown fate may be repeated only with the same key, while the platform still
-   * de-duplicates it: `since` (the first attempt) is within its window now.
-   */
   private canRepeat(sender: ReplySender, since: number): boolean {
-    const window = sender.deduplicates?.windowMs;
-    return window !== undefined && this.options.now() - since < window;
+    return mayRepeat(sender, since, this.options.now());
   }
 
   /** Rows a stopped process left `sending`: repeated where that is safe, else recorded as uncertain. */

@@ -27,7 +27,8 @@ export interface CrashEpisode {
   coins: Record<string, EpisodeCoin>;
 }
 
-export type DigestStatus = 'pending' | 'live' | 'final' | 'failed';
+/** `uncertain`: a new message may have been posted without its id being stored; nothing more is sent to the chat. */
+export type DigestStatus = 'pending' | 'live' | 'final' | 'failed' | 'uncertain';
 
 export interface DigestRow {
   episodeId: number;
@@ -43,6 +44,11 @@ export interface DigestRow {
   nextAt: number;
   contentHash: string | null;
   lastError: string | null;
+  /**
+   * Set (committed) before a new message is posted, to the first attempt's time, and cleared when
+   * its id is stored or it certainly was not posted: while set, the message may be out.
+   */
+  sendingSince: number | null;
 }
 
 interface DigestRecord {
@@ -56,6 +62,7 @@ interface DigestRecord {
   next_at: number;
   content_hash: string | null;
   last_error: string | null;
+  sending_since: number | null;
 }
 
 const toDigest = (r: DigestRecord): DigestRow => ({
@@ -69,6 +76,7 @@ const toDigest = (r: DigestRecord): DigestRow => ({
   nextAt: r.next_at,
   contentHash: r.content_hash,
   lastError: r.last_error,
+  sendingSince: r.sending_since,
 });
 
 export class DigestRepository {
@@ -119,10 +127,22 @@ export class DigestRepository {
   saveDigest(digest: DigestRow): void {
     this.db
       .prepare(
-        `UPDATE stream_digests SET message_id = ?, status = ?, versions = ?, last_sent_at = ?, next_at = ?, content_hash = ?, last_error = ?
+        `UPDATE stream_digests SET message_id = ?, status = ?, versions = ?, last_sent_at = ?, next_at = ?, content_hash = ?, last_error = ?, sending_since = ?
          WHERE episode_id = ? AND platform = ? AND chat_id = ?`,
       )
-      .run(digest.messageId, digest.status, digest.versions, digest.lastSentAt, digest.nextAt, digest.contentHash, digest.lastError, digest.episodeId, digest.platform, digest.chatId);
+      .run(
+        digest.messageId,
+        digest.status,
+        digest.versions,
+        digest.lastSentAt,
+        digest.nextAt,
+        digest.contentHash,
+        digest.lastError,
+        digest.sendingSince,
+        digest.episodeId,
+        digest.platform,
+        digest.chatId,
+      );
   }
 
   /** Episodes with a digest still to deliver or to finish (the open one, or one that ended before its final summary went out). */

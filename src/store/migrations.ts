@@ -383,4 +383,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 502,
+    name: 'live digests: sending and uncertain',
+    // A digest's new message (its first version, or a final summary where the face cannot edit) is
+    // marked sending_since (committed) before the platform call and cleared once its id is stored:
+    // a restart then knows the message may be out without its id. `uncertain`: perhaps posted,
+    // never posted again (at most once; Discord repeats with the same nonce within 2 min instead).
+    sql: `
+      CREATE TABLE stream_digests_new (
+        episode_id INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message_id TEXT,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'live', 'final', 'failed', 'uncertain')),
+        versions INTEGER NOT NULL DEFAULT 0,
+        last_sent_at INTEGER,
+        next_at INTEGER NOT NULL,
+        content_hash TEXT,
+        last_error TEXT,
+        sending_since INTEGER,
+        PRIMARY KEY (episode_id, platform, chat_id)
+      ) WITHOUT ROWID;
+      INSERT INTO stream_digests_new (episode_id, platform, chat_id, message_id, status, versions, last_sent_at, next_at, content_hash, last_error)
+        SELECT episode_id, platform, chat_id, message_id, status, versions, last_sent_at, next_at, content_hash, last_error FROM stream_digests;
+      DROP TABLE stream_digests;
+      ALTER TABLE stream_digests_new RENAME TO stream_digests;
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { Lang } from '../../src/chat/command.ts';
-import type { DeliveryResult, EditResult, ReplySender } from '../../src/chat/delivery.ts';
+import type { DeliveryResult, EditResult, ReplySender, SendOptions } from '../../src/chat/delivery.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { LiveDigest, digestCoins, type DigestSource } from '../../src/alerts/digest.ts';
 import { buildDigestReply, type DigestView } from '../../src/alerts/digest-message.ts';
@@ -101,7 +101,7 @@ function setup(options: { sender?: (clock: ManualClock) => ReplySender; subs?: A
 test('the crash alert is the first version; then at most one edit per 10 s, and only when the numbers changed', async () => {
   const s = setup();
   const sender = s.sender as EditingSender;
-  assert.deepEqual(await s.digest.tick(), { sent: 1, edited: 0, finals: 0, retried: 0, paused: 0 });
+  assert.deepEqual(await s.digest.tick(), { sent: 1, edited: 0, finals: 0, retried: 0, paused: 0, uncertain: 0 });
   assert.match(sender.log[0].title, /^⚠️ Crash in progress: BTC$/);
   for (let second = 1; second <= 60; second++) {
     s.clock.time = T0 + second * 1000;
@@ -134,7 +134,7 @@ test('the final summary edits the same message; a restart continues the same mes
   assert.equal(last.op, 'edit');
   assert.equal(last.messageId, '100');
   assert.match(last.title, /^✅ Crash over: BTC$/);
-  assert.deepEqual(await s.restart().tick(), { sent: 0, edited: 0, finals: 0, retried: 0, paused: 0 }, 'done');
+  assert.deepEqual(await s.restart().tick(), { sent: 0, edited: 0, finals: 0, retried: 0, paused: 0, uncertain: 0 }, 'done');
 });
 
 test("a platform's retry-after is waited out; a deleted message is posted again; a chat that kicked the bot is paused", async () => {
@@ -182,6 +182,123 @@ test('a face that cannot edit gets the first version and the final summary only'
   s.end(s.clock.time);
   await s.digest.tick();
   assert.equal(posts, 2);
+});
+
+/**
+ * A platform that may post a message and never answer (the bot killed meanwhile, a time-out),
+ * optionally de-duplicating by idempotency key as Discord's nonce does.
+ */
+class UnansweringSender implements ReplySender {
+  readonly posts: Array<{ chatId: string; key?: string; messageId: string }> = [];
+  readonly edits: string[] = [];
+  /** The next sends post the message and then: hang (the process is killed), or answer as given. */
+  readonly plan: Array<'hang' | (DeliveryResult & { ok: false })> = [];
+  deduplicates?: { windowMs: number };
+  readonly pacing = { globalMs: 0, perChatMs: 1_000 };
+
+  constructor(readonly platform: string) {}
+
+  send(chatId: string, _reply: Reply, _lang: Lang, options: SendOptions = {}): Promise<DeliveryResult> {
+    const next = this.plan.shift();
+    // A refused connection posts nothing; anything else got as far as the platform.
+    if (next && next !== 'hang' && next.reason === 'retry') return Promise.resolve(next);
+    const seen = this.deduplicates && this.posts.find((p) => p.key === options.idempotencyKey && p.chatId === chatId);
+    const messageId = seen ? seen.messageId : String(100 + this.posts.length);
+    if (!seen) this.posts.push({ chatId, key: options.idempotencyKey, messageId });
+    if (next === 'hang') return new Promise(() => {});
+    return Promise.resolve(next ?? { ok: true, messageId });
+  }
+
+  async edit(_chatId: string, messageId: string): Promise<EditResult> {
+    this.edits.push(messageId);
+    return { ok: true, messageId };
+  }
+}
+
+const crashKey = { platform: 'chat', chatId: 'c1', venueGroup: '*', symbol: 'BTC', kind: 'crash' as const };
+
+test('Telegram (no idempotency key): a first version of unknown fate is never posted again; the chat gets nothing more this episode', async () => {
+  const s = setup({ sender: () => new UnansweringSender('chat') });
+  const sender = s.sender as UnansweringSender;
+  sender.plan.push({ ok: false, reason: 'uncertain', detail: 'Network request for sendMessage failed: socket hang up' });
+  assert.equal((await s.digest.tick()).uncertain, 1);
+  assert.equal(s.digests.digests(s.episode.id)[0].status, 'uncertain');
+  assert.ok(s.alerts.isDuplicate(crashKey, 'warning', s.clock.now(), 3_600_000), 'the crash alert counts as sent for the minute poll');
+  for (let i = 0; i < 3; i++) {
+    s.clock.time += 15_000;
+    s.numbers.long += 1_000_000;
+    await s.digest.tick();
+  }
+  assert.equal(sender.posts.length, 1, 'posted at most once');
+  assert.deepEqual(sender.edits, [], 'no id, nothing to edit');
+});
+
+test('killed between posting the first version and storing its id: Telegram does not post it again (at most once)', async () => {
+  const s = setup({ sender: () => new UnansweringSender('chat') });
+  const sender = s.sender as UnansweringSender;
+  sender.plan.push('hang');
+  void s.digest.tick(); // the process dies during the call
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sender.posts.length, 1);
+  assert.notEqual(s.digests.digests(s.episode.id)[0].sendingSince, null, 'marked before the call');
+  s.clock.time += 20_000;
+  assert.equal((await s.restart().tick()).uncertain, 1);
+  s.clock.time += 20_000;
+  s.numbers.long += 1_000_000;
+  await s.restart().tick();
+  assert.equal(sender.posts.length, 1);
+});
+
+test('killed between posting the first version and storing its id: Discord gets the same nonce, answers with the message it has, and the digest goes on editing it', async () => {
+  const s = setup({ sender: () => Object.assign(new UnansweringSender('chat'), { deduplicates: { windowMs: 120_000 } }) });
+  const sender = s.sender as UnansweringSender;
+  sender.plan.push('hang');
+  void s.digest.tick();
+  await new Promise((resolve) => setImmediate(resolve));
+  s.clock.time += 30_000;
+  const restarted = s.restart();
+  assert.equal((await restarted.tick()).sent, 1, 'the repeat returns the message already posted');
+  assert.equal(sender.posts.length, 1, 'one message in the channel');
+  s.clock.time += 15_000;
+  s.numbers.long += 1_000_000;
+  assert.equal((await restarted.tick()).edited, 1);
+  assert.deepEqual(sender.edits, ['100'], 'the edits go to that message');
+
+  // Past Discord's window the nonce no longer protects: a repeat could post twice, so none is made.
+  const late = setup({ sender: () => Object.assign(new UnansweringSender('chat'), { deduplicates: { windowMs: 120_000 } }) });
+  const lateSender = late.sender as UnansweringSender;
+  lateSender.plan.push('hang');
+  void late.digest.tick();
+  await new Promise((resolve) => setImmediate(resolve));
+  late.clock.time += 180_000;
+  assert.equal((await late.restart().tick()).uncertain, 1);
+  assert.equal(lateSender.posts.length, 1);
+});
+
+test('Discord: a first version of unknown fate is repeated with the same key within the window; each chat and version has its own key', async () => {
+  const s = setup({
+    sender: () => Object.assign(new UnansweringSender('chat'), { deduplicates: { windowMs: 120_000 } }),
+    subs: [{}, { chatId: 'c2' }],
+  });
+  const sender = s.sender as UnansweringSender;
+  sender.plan.push({ ok: false, reason: 'uncertain', detail: '503 Service Unavailable' }, { ok: false, reason: 'retry', detail: 'connect ECONNREFUSED' });
+  const first = await s.digest.tick();
+  assert.equal(first.retried, 2);
+  for (let i = 0; i < 3; i++) {
+    s.clock.time += 5_000;
+    await s.digest.tick();
+  }
+  const keys = sender.posts.map((p) => `${p.chatId} ${p.key}`);
+  assert.equal(sender.posts.length, 2, 'one message per chat, the repeats de-duplicated');
+  assert.notEqual(sender.posts[0].key, sender.posts[1].key, keys.join(', '));
+  assert.ok(sender.posts.every((p) => (p.key ?? '').length + 2 <= 25), 'fits Discord’s nonce with the part suffix');
+  assert.deepEqual(
+    s.digests.digests(s.episode.id).map((d) => [d.chatId, d.status, d.sendingSince]),
+    [
+      ['c1', 'live', null],
+      ['c2', 'live', null],
+    ],
+  );
 });
 
 test('which chats get a digest: crash subscribers of the coin, at their severity and venues; one per chat', async () => {
