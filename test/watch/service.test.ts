@@ -50,7 +50,7 @@ function build(db: Db, sender: RecordingSender, preferences?: { userLang(face: s
     config,
     db,
     ledger: hyperliquidLedger(),
-    senders: new Map([['telegram', sender]]),
+    senders: new Map([[sender.platform, sender]]),
     preferences,
     logger: pino({ level: 'silent' }),
     clock,
@@ -223,4 +223,45 @@ test('a private chat that blocks the bot pauses the owner’s watches (no more r
   assert.equal(service.repo.owner(OWNER)!.pausedAt, null);
   assert.equal(service.repo.accountsToPoll().length, 1);
   db.close();
+});
+
+test('an alert whose send has an unknown fate: Telegram never repeats it, not even after a restart; Discord repeats it with the same nonce within its window', async () => {
+  const address = `0x${'e'.repeat(40)}`;
+  const account = accounts.account(address);
+  account.crossAccountValue = 1000;
+  account.positions = [{ coin: 'ETH', szi: 1, entryPx: 4000, markPx: 3900, leverage: 10, type: 'isolated', liquidationPx: 3700 }];
+  const path = join(dir, 'uncertain.db');
+  let db = openDatabase(path);
+  const telegram = new RecordingSender('telegram', { globalMs: 0, perChatMs: 0 });
+  telegram.failNext({ ok: false, reason: 'uncertain', detail: 'Network request for sendMessage failed: socket hang up' });
+  let service = build(db, telegram);
+  service.touch(OWNER, 'en', '7001');
+  const watch = service.add(OWNER, { venue: 'hyperliquid', account: address, label: 'maybe' });
+  await advance(service, 2_000);
+  assert.deepEqual(service.repo.outbox(watch.id).map((m) => m.status), ['uncertain']);
+  await service.stop();
+  db.close();
+  db = openDatabase(path);
+  service = build(db, telegram);
+  await service.drain();
+  await advance(service, 60_000);
+  assert.equal(telegram.attempts.length, 1, 'at most once');
+  assert.deepEqual(telegram.sent, []);
+  await service.stop();
+  db.close();
+
+  const discordOwner = { platform: 'discord', userId: '7002' };
+  const discord = new RecordingSender('discord', { globalMs: 0, perChatMs: 0 });
+  discord.deduplicates = { windowMs: 120_000 };
+  discord.failNext({ ok: false, reason: 'uncertain', detail: '503 Service Unavailable' });
+  const memory = openDatabase(':memory:');
+  const onDiscord = build(memory, discord);
+  onDiscord.touch(discordOwner, 'en', 'dm-7002');
+  const discordWatch = onDiscord.add(discordOwner, { venue: 'hyperliquid', account: address, label: 'maybe' });
+  await advance(onDiscord, 2_000);
+  assert.equal(discord.sent.length, 1);
+  assert.equal(discord.keys.length, 2);
+  assert.ok(discord.keys[0]?.startsWith('w') && discord.keys[0] === discord.keys[1], `the watch outbox's key, twice: ${discord.keys.join(', ')}`);
+  assert.deepEqual(onDiscord.repo.outbox(discordWatch.id).map((m) => m.status), ['sent']);
+  memory.close();
 });
