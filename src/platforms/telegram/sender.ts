@@ -10,9 +10,11 @@ import { CAPTION_LIMIT, htmlToText, planReply } from './render.ts';
 
 /**
  * Alerts to Telegram chats (src/alerts/delivery.ts drives it): the reply rendered as for a
- * command (photo, then text with the keyboard), and Telegram's answer mapped for the queue:
- * 429 → retry after `retry_after`; 5xx and network errors → retry; 403 (blocked, kicked) →
- * forbidden; 400 "chat not found" or a group upgraded to a supergroup → gone; other 400s → retry.
+ * command (photo, then text with the keyboard), and Telegram's answer mapped for the queue
+ * (src/platforms/telegram/errors.ts): 429 → retry after `retry_after`; a refused connection → retry;
+ * a 5xx or a request that got no answer → uncertain (perhaps posted: the queue never repeats it);
+ * 403 (blocked, kicked) → forbidden; 400 "chat not found" or a group upgraded to a supergroup →
+ * gone; other 400s → retry.
  * Alert buttons carry full payloads already (`explain:funding`) and are sent as they are.
  *
  * `edit` replaces the text and buttons of a message it sent (a digest): editMessageText, or, when
