@@ -294,7 +294,13 @@ function checkReply(checks: ReadonlyArray<{ label?: string; check: AccountCheck 
     blocks.push(...accountBlocks(c, ctx));
   }
   const assumptions = new Set(checks.flatMap(({ check: c }) => c.report.positions.flatMap((p) => p.assumptions)));
-  const tables = new Set(checks.flatMap(({ check: c }) => c.report.positions.flatMap((p) => (p.table ? [p.table.source] : []))));
+  const tables = new Set(
+    checks.flatMap(({ check: c }) =>
+      c.report.positions.flatMap(({ table }) =>
+        table ? [table.readAt ? t('watch.check-footer-table-read', { url: table.url, at: timeText(Date.parse(table.readAt), ctx.lang) }) : t('watch.check-footer-table', { url: table.url })] : [],
+      ),
+    ),
+  );
   const [only] = checks;
   return {
     title: checks.length === 1 ? accountName(only.check.report, only.label, ctx) : t('watch.check-title-all', { count: checks.length }),
@@ -302,7 +308,7 @@ function checkReply(checks: ReadonlyArray<{ label?: string; check: AccountCheck 
     blocks,
     footer: [
       t('watch.check-footer-estimate'),
-      ...[...tables].map((source) => t('watch.check-footer-table', { source })),
+      ...tables,
       // Said in the watch's own words: the figures come from the account, not from what someone typed.
       ...[...assumptions].map((id) => (id === 'cross-others-fixed' ? t('watch.assumption-cross-others-fixed') : assumptionLines([id], ctx)[0])),
       t('watch.disclaimer'),

@@ -37,7 +37,8 @@ export interface PositionReport
   distanceFrom: 'venue' | 'ours' | null;
   adl: AdlEstimate | null;
   /** The table behind ours and the ADL estimate. */
-  table: { name: string; source: string } | null;
+  /** The margin table used: the venue's own, and when it was read (ISO), for the reply's footer. */
+  table: { name: string; url: string; readAt: string | null } | null;
   assumptions: string[];
   venueAdl: AccountPosition['venueAdl'];
 }
@@ -146,9 +147,8 @@ export function evaluatePosition(position: AccountPosition, state: AccountState,
 }
 
 /** The table a report used, for the reply's footer: the venue's own, and when it was read. */
-function describeTable(table: TierTable): { name: string; source: string } {
-  const read = table.fetchedAt ? `, read ${table.fetchedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
-  return { name: `${table.instrument} margin table`, source: `${table.url}${read}` };
+function describeTable(table: TierTable): { name: string; url: string; readAt: string | null } {
+  return { name: `${table.instrument} margin table`, url: table.url, readAt: table.fetchedAt ?? null };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { Lang } from '../chat/command.ts';
+import { formatDateTime } from '../chat/dates.ts';
 import { translator, type Translator } from '../chat/i18n.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { AdlAdvice } from '../core/adl.ts';
@@ -86,13 +87,7 @@ export function shortAddress(account: string): string {
 
 /** en `2025-10-10 21:16 UTC`, vi `10/10/2025 21:16 UTC`. */
 export function timeText(ms: number, lang: Lang): string {
-  const iso = new Date(ms).toISOString();
-  const [date, clock] = [iso.slice(0, 10), iso.slice(11, 16)];
-  if (lang === 'vi') {
-    const [y, m, d] = date.split('-');
-    return `${d}/${m}/${y} ${clock} UTC`;
-  }
-  return `${date} ${clock} UTC`;
+  return `${formatDateTime(ms, lang)} UTC`;
 }
 
 export function adviceData(advice: AdlAdvice): AdviceData {

@@ -350,5 +350,6 @@ test('the digest reply: tables, the caveats, Vietnamese numbers; the final summa
   assert.equal(vi.title, '✅ Đợt sập giá đã dịu: BTC');
   assert.match(JSON.stringify(vi.blocks), /kéo dài 26 phút/);
   assert.match(JSON.stringify(vi.blocks), /389 triệu USD \(26\.655\)/);
+  assert.match(JSON.stringify(vi.blocks), /Rủi ro ADL/, 'the settled term (vi-glossary), as in the alerts');
   assert.match(vi.footer ?? '', /không phải lời khuyên đầu tư/);
 });

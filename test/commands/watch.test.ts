@@ -165,6 +165,9 @@ test('in a Discord server the answer is ephemeral (seen by the asker alone), in 
   assert.doesNotMatch(added.text, /chưa nhắn riêng được/, 'the DM channel opened');
   const list = await say('/watch list', server);
   assert.equal(list.reply.ephemeral, true);
+  const check = await say('/watch check chính', server);
+  assert.match(check.reply.footer ?? '', /Bảng ký quỹ: https:\/\/\S+, đọc lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} UTC/, 'when the table was read, as Vietnamese write dates');
+  assert.doesNotMatch(check.reply.footer ?? '', /\bread\b|\d{4}-\d{2}-\d{2}/);
 });
 
 test('the CLI checks any address (JSON: exactly the contract), refuses a bad one, and cannot keep a watch list', async () => {
