@@ -251,7 +251,7 @@ export class LiveDigest {
  * The idempotency key of one new digest message: the same on every attempt at it, different for
  * each chat (Discord matches a nonce per author, not per channel), for each version (a final
  * summary where the face cannot edit, a digest posted anew after its message was deleted) and
- * across databases (the episode's start, in ms). At most 22 characters, within Discord's 25 with
+ * across databases (the episode's start, in ms). About 21 characters, within Discord's 25 with
  * the sender's part suffix.
  */
 export function digestKey(row: Pick<DigestRow, 'platform' | 'chatId' | 'versions'>, episode: Pick<CrashEpisode, 'startedAt'>): string {

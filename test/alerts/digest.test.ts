@@ -233,12 +233,18 @@ test('Telegram (no idempotency key): a first version of unknown fate is never po
   assert.deepEqual(sender.edits, [], 'no id, nothing to edit');
 });
 
-test('killed between posting the first version and storing its id: Telegram does not post it again (at most once)', async () => {
-  const s = setup({ sender: () => new UnansweringSender('chat') });
+/** The first version is posted and the process dies before Telegram or Discord answers. */
+async function killedDuringFirstVersion(deduplicates?: { windowMs: number }) {
+  const s = setup({ sender: () => Object.assign(new UnansweringSender('chat'), { deduplicates }) });
   const sender = s.sender as UnansweringSender;
   sender.plan.push('hang');
-  void s.digest.tick(); // the process dies during the call
+  void s.digest.tick(); // never answered: this process is gone
   await new Promise((resolve) => setImmediate(resolve));
+  return { s, sender };
+}
+
+test('killed between posting the first version and storing its id: Telegram does not post it again (at most once)', async () => {
+  const { s, sender } = await killedDuringFirstVersion();
   assert.equal(sender.posts.length, 1);
   assert.notEqual(s.digests.digests(s.episode.id)[0].sendingSince, null, 'marked before the call');
   s.clock.time += 20_000;
@@ -250,11 +256,7 @@ test('killed between posting the first version and storing its id: Telegram does
 });
 
 test('killed between posting the first version and storing its id: Discord gets the same nonce, answers with the message it has, and the digest goes on editing it', async () => {
-  const s = setup({ sender: () => Object.assign(new UnansweringSender('chat'), { deduplicates: { windowMs: 120_000 } }) });
-  const sender = s.sender as UnansweringSender;
-  sender.plan.push('hang');
-  void s.digest.tick();
-  await new Promise((resolve) => setImmediate(resolve));
+  const { s, sender } = await killedDuringFirstVersion({ windowMs: 120_000 });
   s.clock.time += 30_000;
   const restarted = s.restart();
   assert.equal((await restarted.tick()).sent, 1, 'the repeat returns the message already posted');
@@ -265,14 +267,10 @@ test('killed between posting the first version and storing its id: Discord gets 
   assert.deepEqual(sender.edits, ['100'], 'the edits go to that message');
 
   // Past Discord's window the nonce no longer protects: a repeat could post twice, so none is made.
-  const late = setup({ sender: () => Object.assign(new UnansweringSender('chat'), { deduplicates: { windowMs: 120_000 } }) });
-  const lateSender = late.sender as UnansweringSender;
-  lateSender.plan.push('hang');
-  void late.digest.tick();
-  await new Promise((resolve) => setImmediate(resolve));
-  late.clock.time += 180_000;
-  assert.equal((await late.restart().tick()).uncertain, 1);
-  assert.equal(lateSender.posts.length, 1);
+  const late = await killedDuringFirstVersion({ windowMs: 120_000 });
+  late.s.clock.time += 180_000;
+  assert.equal((await late.s.restart().tick()).uncertain, 1);
+  assert.equal(late.sender.posts.length, 1);
 });
 
 test('Discord: a first version of unknown fate is repeated with the same key within the window; each chat and version has its own key', async () => {
