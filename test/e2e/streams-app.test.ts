@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { pino } from 'pino';
+import { freePort } from '../support/net.ts';
 import { until } from '../support/process.ts';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -18,14 +18,6 @@ const telegram = new FakeTelegram(TOKEN);
 const venues = new FakeVenues();
 let app: App;
 let healthPort = 0;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   const apiRoot = await telegram.start();
@@ -51,7 +43,7 @@ after(async () => {
   await Promise.all([telegram.stop(), venues.stop()]);
 });
 
-test('serving a chat, the bot keeps the four streams up and /health says so', async () => {
+test('serving a chat, the bot keeps the four streams up and /health says so, beside each face and the alert schedule', async () => {
   await until('four subscribed streams', () => venues.all.every((v) => v.live.length === 1));
   await until('four connected in /health', async () => {
     const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as { streams?: Array<{ connected: boolean }> };
@@ -61,6 +53,10 @@ test('serving a chat, the bot keeps the four streams up and /health says so', as
   assert.deepEqual(health.streams.map((s: { venue: string }) => s.venue), ['binance', 'bybit', 'okx', 'hyperliquid']);
   assert.deepEqual(health.crash, { running: false, coins: [] });
   assert.equal(health.streams[3].liquidations, false);
+  assert.equal(health.ok, true);
+  assert.equal(health.degraded, false);
+  assert.equal(health.faces.telegram.state, 'serving');
+  assert.deepEqual(health.alerts, { scheduled: true });
 });
 
 test('a chat subscribes to crash alerts and asks /liquidations BTC: the streamed liquidations, per venue', async () => {
