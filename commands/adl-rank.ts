@@ -15,6 +15,7 @@ import {
   positionFromArgs,
   positionOptions,
   positionWithTable,
+  retryCommand,
   tableData,
   tableNote,
   userErrorFor,
@@ -239,7 +240,9 @@ export const adlRankCommand: Command = {
       }
       return allVenuesReply(position, ctx);
     }
-    const { input, lookup } = await positionWithTable(position.venue as VenueId, position.input, ctx, EXAMPLE);
+    const { input, lookup } = await positionWithTable(position.venue as VenueId, position.input, ctx, EXAMPLE, (extra) =>
+      retryCommand(adlRankCommand, args, ctx, extra),
+    );
     const result = withUserErrors(ctx.lang, EXAMPLE, () => computeAdlRank({ ...input, markPrice: position.input.markPrice! }));
     return adlRankReply(result, ctx, lookup.fallbacks);
   },

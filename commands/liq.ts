@@ -12,6 +12,7 @@ import {
   positionFromArgs,
   positionOptions,
   positionWithTable,
+  retryCommand,
   tableData,
   tableNote,
   venueName,
@@ -174,7 +175,9 @@ export const liqCommand: Command = {
   cost: 'light',
   async run(args: ParsedArgs, ctx: ChatContext): Promise<Reply> {
     const position = positionFromArgs(args, ctx, EXAMPLE);
-    const { input, lookup } = await positionWithTable(position.venue as VenueId, position.input, ctx, EXAMPLE);
+    const { input, lookup } = await positionWithTable(position.venue as VenueId, position.input, ctx, EXAMPLE, (extra) =>
+      retryCommand(liqCommand, args, ctx, extra),
+    );
     const result = withUserErrors(ctx.lang, EXAMPLE, () => computeLiquidation(input));
     return liquidationReply(result, ctx, lookup.fallbacks);
   },

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { Lang, OptionSpec, ParsedArgs } from '../src/chat/command.ts';
+import type { Command, Lang, OptionSpec, ParsedArgs } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
 import type { Params } from '../src/chat/i18n.ts';
@@ -10,6 +10,7 @@ import type { TableUsed } from '../src/core/liquidation.ts';
 import { baseOfSymbol, getVenue, normaliseSymbol, VENUE_IDS, type VenueId } from '../src/core/venues.ts';
 import { SHIPPED_TABLES_ONLY, type Fallback, type TableLookup, type VenueTables } from '../src/market/tiers/service.ts';
 import { serviceKey } from '../src/chat/services.ts';
+import { formatExample } from '../src/chat/usage.ts';
 
 /**
  * The position options shared by /liq and /adl-rank, and the translation of bad input into
@@ -203,6 +204,8 @@ export async function positionWithTable(
   input: PositionArgs['input'],
   ctx: ChatContext,
   example: string,
+  /** The user's own command with options added, as this face types it: offered when the MMR must be typed. */
+  retry?: (extra: Record<string, string>) => string,
 ): Promise<{ input: PositionInput; lookup: TableLookup }> {
   const symbol = await withUserErrorsAsync(ctx.lang, example, async () => normaliseSymbol(input.symbol ?? 'BTCUSDT'));
   const tables = ctx.services.get(VENUE_TABLES) ?? SHIPPED_TABLES_ONLY;
@@ -210,7 +213,7 @@ export async function positionWithTable(
   const lookup = await tables.lookup(venue, symbol, { mode: input.mode ?? 'isolated', quantity, entryPrice: input.entryPrice });
   const withContract = { ...input, venue, symbol, contract: lookup.contract };
   if (input.mmrOverride !== undefined) return { input: withContract, lookup };
-  if (!lookup.table) throw tableMissingError(venue, symbol, lookup.fallbacks, ctx, example);
+  if (!lookup.table) throw tableMissingError(venue, symbol, lookup.fallbacks, ctx, example, retry);
   return { input: { ...withContract, table: lookup.table }, lookup };
 }
 
@@ -219,14 +222,40 @@ export function fallbackText(fallbacks: readonly Fallback[], ctx: ChatContext): 
   return fallbacks.map((f) => ctx.t(`liq.fallback.${f.reason}`)).join('; ');
 }
 
-function tableMissingError(venue: VenueId, symbol: string, fallbacks: readonly Fallback[], ctx: ChatContext, example: string): UserError {
+function tableMissingError(
+  venue: VenueId,
+  symbol: string,
+  fallbacks: readonly Fallback[],
+  ctx: ChatContext,
+  example: string,
+  retry?: (extra: Record<string, string>) => string,
+): UserError {
   const tried = fallbackText(fallbacks, ctx);
+  const numbers = { mmr: '0.5%', cum: '0' };
   return new UserError(
     'liq.error.table-missing',
     { venue: venueName(venue, ctx), symbol, tried: tried || ctx.t('liq.fallback.none'), where: ctx.t(`venues.where.${venue}`) },
-    // The command's example on this venue, with the two numbers to read off its screen.
-    { key: 'liq.hint.example', params: { example: `${example.replace(/ (binance|bybit|okx|bitmex|hyperliquid|dydx) /, ` ${venue} `)} mmr=0.5% cum=0` } },
+    retry
+      ? // The user's own position again, with the two numbers to read off the venue's screen.
+        { key: 'liq.hint.retry', params: { command: retry(numbers) } }
+      : { key: 'liq.hint.example', params: { example: `${example.replace(/ (binance|bybit|okx|bitmex|hyperliquid|dydx) /, ` ${venue} `)} mmr=0.5% cum=0` } },
   );
+}
+
+/**
+ * The command the user typed, with `extra` options added (or replaced), written as this face types
+ * commands: what a hint offers to send again. Options left at their default are not repeated.
+ */
+export function retryCommand(command: Command, args: ParsedArgs, ctx: ChatContext, extra: Record<string, string>): string {
+  const typed: Record<string, string> = {};
+  for (const option of command.options) {
+    const value = args[option.name];
+    if (value === undefined || option.name in extra) continue;
+    if (option.default !== undefined && String(value) === String(option.default)) continue;
+    const asFraction = option.kind === 'rate' || option.kind === 'percent';
+    typed[option.name] = asFraction && Decimal.isDecimal(value) ? `${value.times(100).toString()}%` : String(value);
+  }
+  return formatExample(command, { args: { ...typed, ...extra } }, ctx.face, ctx.lang);
 }
 
 /** `2021-06-22` → `2021-06-22` (en) or `22/06/2021` (vi). */

@@ -166,3 +166,17 @@ test('adl-rank all refuses a typed mmr (it belongs to one venue\'s screen)', asy
     (e: unknown) => e instanceof UserError && e.key === 'liq.error.mmr-one-venue',
   );
 });
+
+test('asking for the MMR, the hint is the user\'s own command again with mmr and cum, as their face types it', async () => {
+  const args = { venue: 'okx', side: 'short', entry: d(4000), contracts: d(30), leverage: d(10), symbol: 'ETH' };
+  const cases: Array<[string, Lang, string]> = [
+    ['telegram', 'en', '/liq okx short 4000 leverage=10 symbol=ETH contracts=30 mmr=0.5% cum=0'],
+    ['cli', 'vi', 'npm run -s cli -- liq --venue okx --side short --entry 4000 --leverage 10 --symbol ETH --contracts 30 --mmr 0,5% --cum 0'],
+  ];
+  for (const [platform, lang, expected] of cases) {
+    const result = await answer(liqCommand, args, makeTestContext({ platform, lang, services: makeTestServices() }));
+    assert.equal(result.error?.key, 'liq.error.table-missing');
+    assert.equal(result.error?.hintKey, 'liq.hint.retry');
+    assert.equal(result.error?.hintParams?.command, expected, platform);
+  }
+});
