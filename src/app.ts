@@ -230,7 +230,7 @@ export function createServices(
     .with(LANGUAGE_PREFERENCES, preferences)
     .with(MARKET_DATA, marketData(market, feed))
     .with(ALERT_SUBSCRIPTIONS, alerts)
-    .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' })))
+    .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' }), undefined, { hyperliquid: ledger }))
     .with(LIQUIDATIONS, feed)
     .with(CRASH_STATE, monitor)
     .with(WATCH_LIST, watch);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
 import { loadConfig } from '../../src/config.ts';
 import { createVenueTableService } from '../../src/market/tiers/factory.ts';
+import { WeightLedger } from '../../src/market/weight-ledger.ts';
 import type { HttpClock } from '../../src/market/http.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { VenueTableRepository } from '../../src/store/venue-table-repository.ts';
@@ -10,7 +11,7 @@ import { distinctTables, startFakeVenueTiers, type FakeVenueTiers } from '../sup
 
 const HOUR = 3_600_000;
 
-function setup(fake: FakeVenueTiers, options: { fetch?: boolean; timeoutMs?: number } = {}) {
+function setup(fake: FakeVenueTiers, options: { fetch?: boolean; timeoutMs?: number; hyperliquidLedger?: WeightLedger } = {}) {
   let now = Date.parse('2026-12-04T12:00:00Z');
   const clock: HttpClock = { now: () => now, sleep: async () => {}, random: () => 0.5 };
   const config = loadConfig({
@@ -24,8 +25,9 @@ function setup(fake: FakeVenueTiers, options: { fetch?: boolean; timeoutMs?: num
   });
   const db = openDatabase(':memory:');
   const logger = { warn: () => {}, child: () => logger } as never;
-  const service = createVenueTableService(config, db, logger, clock);
-  return { service, db, advance: (ms: number) => (now += ms) };
+  const ledgers = options.hyperliquidLedger ? { hyperliquid: options.hyperliquidLedger } : {};
+  const service = createVenueTableService(config, db, logger, clock, ledgers);
+  return { service, db, advance: (ms: number) => (now += ms), now: () => now };
 }
 
 test('lookup order: the venue, then the fresh stored copy without asking, a refresh after 24 h, the stored copy (with its age) when the venue is down', async () => {
@@ -125,6 +127,19 @@ test('fetching off (TIER_TABLES_FETCH=off): stored and shipped tables only, no r
     assert.equal(lookup.table?.source, 'shipped');
     assert.deepEqual(lookup.fallbacks.map((f) => f.reason), ['fetching-off']);
     assert.equal(fake.requests.length, 0);
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a Hyperliquid table read is charged to the IP's weight budget the market poll and the watch list share (meta: 20)", async () => {
+  const fake = await startFakeVenueTiers(distinctTables());
+  try {
+    const ledger = new WeightLedger(1200);
+    const { service, now } = setup(fake, { hyperliquidLedger: ledger });
+    const result = await service.lookup('hyperliquid', 'BTC', { mode: 'isolated' });
+    assert.equal(result.table?.source, 'venue');
+    assert.equal(ledger.used(now(), 'tier-tables'), 20);
   } finally {
     await fake.close();
   }

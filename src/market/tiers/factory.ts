@@ -11,14 +11,30 @@ import { HyperliquidTierFetcher } from './hyperliquid.ts';
 import { OkxTierFetcher } from './okx.ts';
 import { VenueTableService } from './service.ts';
 import type { TierFetcher } from './types.ts';
+import type { VenueLedgers } from '../factory.ts';
 
 /**
  * The tier-table fetchers on the configured base URLs: one try each (no retries) with a short
  * timeout, since a user is waiting for the answer. Binance has none: its brackets are signed.
  */
-export function createTierFetchers(config: Pick<Config, 'exchanges' | 'tierTables'>, clock: HttpClock = SYSTEM_CLOCK): Partial<Record<VenueId, TierFetcher>> {
-  const http = (venue: 'bybit' | 'okx' | 'hyperliquid' | 'bitmex' | 'dydx') =>
-    new VenueHttp({ venue, baseUrl: config.exchanges[venue], timeoutMs: config.tierTables.timeoutMs, maxRetries: 0, maxInlineWaitMs: 0, clock });
+export function createTierFetchers(
+  config: Pick<Config, 'exchanges' | 'tierTables'>,
+  clock: HttpClock = SYSTEM_CLOCK,
+  ledgers: VenueLedgers = {},
+): Partial<Record<VenueId, TierFetcher>> {
+  const http = (venue: 'bybit' | 'okx' | 'hyperliquid' | 'bitmex' | 'dydx') => {
+    // Where the IP's request weight is shared (Hyperliquid: market poll, watch list), the tables are charged to it too.
+    const ledger = venue === 'bitmex' || venue === 'dydx' ? undefined : ledgers[venue];
+    return new VenueHttp({
+      venue,
+      baseUrl: config.exchanges[venue],
+      timeoutMs: config.tierTables.timeoutMs,
+      maxRetries: 0,
+      maxInlineWaitMs: 0,
+      clock,
+      ...(ledger ? { ledger: { ledger, source: 'tier-tables' } } : {}),
+    });
+  };
   return {
     bybit: new BybitTierFetcher(http('bybit')),
     okx: new OkxTierFetcher(http('okx')),
@@ -28,10 +44,16 @@ export function createTierFetchers(config: Pick<Config, 'exchanges' | 'tierTable
   };
 }
 
-export function createVenueTableService(config: Pick<Config, 'exchanges' | 'tierTables'>, db: Db, logger: Logger, clock: HttpClock = SYSTEM_CLOCK): VenueTableService {
+export function createVenueTableService(
+  config: Pick<Config, 'exchanges' | 'tierTables'>,
+  db: Db,
+  logger: Logger,
+  clock: HttpClock = SYSTEM_CLOCK,
+  ledgers: VenueLedgers = {},
+): VenueTableService {
   return new VenueTableService({
     repo: new VenueTableRepository(db),
-    fetchers: createTierFetchers(config, clock),
+    fetchers: createTierFetchers(config, clock, ledgers),
     fetch: config.tierTables.fetch,
     maxAgeMs: config.tierTables.maxAgeHours * 3_600_000,
     now: clock.now,
