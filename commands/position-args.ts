@@ -271,6 +271,9 @@ export function tableNote(table: TableUsed, fallbacks: readonly Fallback[], venu
       break;
     case 'user':
       return t('liq.table.user', { symbol: table.symbol });
+    case 'account':
+      // Read with the user's own key: their account's brackets, which Binance can adjust per account.
+      return t('keys.liq-table-account', { symbol: table.symbol, venue: name, fetched, url: table.url });
   }
   const why = fallbackText(fallbacks.filter((f) => f.reason !== 'fetching-off' || table.source !== 'venue'), ctx);
   return why && table.source !== 'venue' ? `${note} ${t('liq.table.why', { why })}` : note;

@@ -397,7 +397,7 @@ function eventsText(c: AccountCheck, ctx: ChatContext): string {
       size: formatNumber(f.size, lang, { maxDecimals: 6 }),
       price: priceText(f.price, lang),
       mark: f.markPrice ? priceText(f.markPrice, lang) : '—',
-      pnl: formatUsd(f.closedPnl, lang, { signed: true }),
+      pnl: f.closedPnl === null ? '—' : formatUsd(f.closedPnl, lang, { signed: true }),
       time: timeText(f.time, lang),
     }),
   );

@@ -69,7 +69,8 @@ export interface ReceiptNotice extends NoticeBase {
   /** Volume-weighted over the fills of the event. */
   price: string;
   markPrice: string | null;
-  closedPnl: string;
+  /** Null when a fill of the event does not give its realized PnL. */
+  closedPnl: string | null;
   method: string | null;
   fills: number;
 }
@@ -189,7 +190,7 @@ export function receiptNotice(watch: WatchRef, fills: readonly ForcedFill[]): Re
     size: plain(size),
     price: plain(size.isZero() ? first.price : value.div(size).toSignificantDigits(12)),
     markPrice: first.markPrice ? plain(first.markPrice) : null,
-    closedPnl: plain(fills.reduce((sum, f) => sum.plus(f.closedPnl), new Decimal(0))),
+    closedPnl: fills.every((f) => f.closedPnl !== null) ? plain(fills.reduce((sum, f) => sum.plus(f.closedPnl!), new Decimal(0))) : null,
     method: first.method,
     fills: fills.length,
   };
@@ -273,7 +274,7 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   const fields = [
     { label: t('watch.field-closed'), value: `${formatNumber(notice.size, lang, { maxDecimals: 6 })} ${notice.coin} (${side})`, inline: true },
     { label: t('watch.field-price'), value: `${priceText(notice.price, lang)} ${vsMark}`, inline: true },
-    { label: t('watch.field-realized'), value: formatUsd(notice.closedPnl, lang, { signed: true }), inline: true },
+    { label: t('watch.field-realized'), value: notice.closedPnl === null ? '—' : formatUsd(notice.closedPnl, lang, { signed: true }), inline: true },
   ];
   const method = notice.method === 'backstop' || notice.method === 'market' ? notice.method : 'unknown';
   const explain = notice.kind === 'adl' ? 'adl' : 'liquidation';

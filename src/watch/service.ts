@@ -367,7 +367,7 @@ function reviveFill(raw: unknown): ForcedFill {
     size: d(f.size),
     price: d(f.price),
     markPrice: f.markPrice == null ? null : d(f.markPrice),
-    closedPnl: d(f.closedPnl),
+    closedPnl: f.closedPnl == null ? null : d(f.closedPnl),
     time: Number(f.time),
     method: f.method == null ? null : String(f.method),
   };
