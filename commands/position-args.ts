@@ -207,7 +207,7 @@ export async function positionWithTable(
   const symbol = await withUserErrorsAsync(ctx.lang, example, async () => normaliseSymbol(input.symbol ?? 'BTCUSDT'));
   const tables = ctx.services.get(VENUE_TABLES) ?? SHIPPED_TABLES_ONLY;
   const quantity = input.quantity ?? (input.notional ? input.notional.div(input.entryPrice) : undefined);
-  const lookup = await tables.lookup(venue, symbol, { mode: input.mode ?? 'isolated', quantity, entryPrice: input.entryPrice });
+  const lookup = await tables.lookup(venue, symbol, { mode: input.mode ?? 'isolated', quantity, entryPrice: input.entryPrice, user: { platform: ctx.face.id, userId: ctx.user.id } });
   const withContract = { ...input, venue, symbol, contract: lookup.contract };
   if (input.mmrOverride !== undefined) return { input: withContract, lookup };
   if (!lookup.table) throw tableMissingError(venue, symbol, lookup.fallbacks, ctx, example);

@@ -9,7 +9,7 @@ import { BybitTierFetcher } from './bybit.ts';
 import { DydxTierFetcher } from './dydx.ts';
 import { HyperliquidTierFetcher } from './hyperliquid.ts';
 import { OkxTierFetcher } from './okx.ts';
-import { VenueTableService } from './service.ts';
+import { VenueTableService, type VenueTableServiceOptions } from './service.ts';
 import type { TierFetcher } from './types.ts';
 
 /**
@@ -28,8 +28,15 @@ export function createTierFetchers(config: Pick<Config, 'exchanges' | 'tierTable
   };
 }
 
-export function createVenueTableService(config: Pick<Config, 'exchanges' | 'tierTables'>, db: Db, logger: Logger, clock: HttpClock = SYSTEM_CLOCK): VenueTableService {
+export function createVenueTableService(
+  config: Pick<Config, 'exchanges' | 'tierTables'>,
+  db: Db,
+  logger: Logger,
+  clock: HttpClock = SYSTEM_CLOCK,
+  accountTables?: VenueTableServiceOptions['accountTables'],
+): VenueTableService {
   return new VenueTableService({
+    accountTables,
     repo: new VenueTableRepository(db),
     fetchers: createTierFetchers(config, clock),
     fetch: config.tierTables.fetch,
