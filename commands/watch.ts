@@ -246,6 +246,8 @@ function exposedKeyReply(venue: KeyedVenue, ctx: ChatContext): Reply {
   return {
     title: ctx.t('keys.exposed-title'),
     tone: 'error',
+    // Seen by its owner alone where the face can (Discord); in a Telegram group it must reach them there.
+    ephemeral: true,
     deleteRequest: true,
     blocks: [{ kind: 'text', text: ctx.t('keys.exposed-group', { venue: venueName(venue) }) }],
   };
