@@ -22,7 +22,7 @@ import { KeyVault } from './keys/vault.ts';
 import { DEFAULT_INTERVALS_MS } from './pacing.ts';
 import { MarketMoves } from './plausibility.ts';
 import { WatchService } from './service.ts';
-import type { AccountClient, KeyedVenue, WatchVenue } from './types.ts';
+import { AccountError, type AccountClient, type KeyedVenue, type WatchVenue } from './types.ts';
 
 /** The ledger of Hyperliquid's per-IP weight: the market poll and the watch list both record into it. */
 export function hyperliquidLedger(): WeightLedger {
@@ -80,10 +80,20 @@ export function createWatchService(options: {
   if (watch.encryptionKey) {
     keys = new KeyRing(new KeyVault(watch.encryptionKey), new KeyRepository(options.db));
     const ring = keys;
+    const foreign = ring.repo.all().filter((row) => row.masterId !== ring.vault.masterId).length;
+    if (foreign > 0) {
+      options.logger.error({ keys: foreign }, 'watch: stored keys were sealed with another master key; they cannot be opened until WATCH_ENCRYPTION_KEY is the key that sealed them (see the README on rotation)');
+    }
     const source = {
       credentials: (account: string) => {
         const keyId = keyIdOf(account);
-        return keyId === undefined ? undefined : ring.open(keyId)?.credentials;
+        if (keyId === undefined) return undefined;
+        try {
+          return ring.open(keyId)?.credentials;
+        } catch (error) {
+          // Sealed under another master key: not readable here, and never guessed at.
+          throw new AccountError(error instanceof Error ? error.message : 'watch: the key does not open', 'unavailable');
+        }
       },
     };
     const venueLedgers = options.keyedLedgers ?? keyedLedgers();
