@@ -103,6 +103,7 @@ export const watchCommand: Command = {
     const keyed = action === 'add' && isKeyedVenue(String(args.venue));
     // A key typed as command words is never used: in a shared chat it is exposed, and the message goes.
     if (keyed && carriesSecret(`${args.address ?? ''} ${args.label ?? ''}`) && ctx.chat.kind !== 'private') return exposedKeyReply(String(args.venue) as KeyedVenue, ctx);
+    if (keyed && !ctx.face.forms) throw new UserError('keys.needs-chat');
     const canWatch = Boolean(ctx.face.push?.privateChats) && !ctx.face.operator;
     if (canWatch) watch.touch(owner, ctx.lang, ctx.chat.kind === 'private' ? ctx.chat.id : undefined);
     if (action === 'check') return privately(await check(watch, owner, canWatch, args, ctx), watch, owner, ctx);
