@@ -32,10 +32,7 @@ let preferences: PreferencesRepository;
 function build(encryption: boolean): { service: WatchService; dispatcher: Dispatcher } {
   const config = loadConfig({
     DATABASE_PATH: ':memory:',
-    BYBIT_BASE_URL: exchange.baseUrl('bybit'),
-    OKX_BASE_URL: exchange.baseUrl('okx'),
-    BINANCE_BASE_URL: exchange.baseUrl('binance'),
-    BINANCE_SPOT_BASE_URL: exchange.binanceSpotUrl,
+    ...exchange.venueEnv,
     ...(encryption ? { WATCH_ENCRYPTION_KEY: randomBytes(32).toString('base64'), WATCH_KEY_IPS: '203.0.113.7' } : {}),
   });
   const watch = createWatchService({
@@ -106,6 +103,10 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   const list = await say('/watch list', me);
   assert.match(list.text, /chinh \| OKX \| khóa chỉ đọc/);
   assert.deepEqual((list.reply.data as any).watches.map((w: any) => [w.label, w.address, w.readOnlyKey]), [['chinh', null, true]]);
+
+  const removed = await say('/watch remove chinh', me);
+  assert.match(removed.text, /Đã ngừng theo dõi “chinh” trên OKX\. Khóa của nó đã bị xóa/);
+  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM watch_keys WHERE user_id = '8001'").get() as { n: number }).n, 0, 'the sealed key is deleted at once');
 });
 
 test('where a key cannot be given: a Telegram group, the terminal and the CLI; a keyed check needs a watch', async () => {

@@ -182,6 +182,15 @@ export function modalProblem(data: any): string | undefined {
   return undefined;
 }
 
+/** The embeds as read, without Discord's markdown (`**bold**`, escapes). */
+export function embedText(embeds: any[]): string {
+  return embeds
+    .map((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'))
+    .join('\n')
+    .replace(/\*\*|`/g, '')
+    .replace(/\\(.)/g, '$1');
+}
+
 /** Long enough for the slowest reply on a loaded 2-core CI machine, short enough to fail fast. */
 const WAIT_TIMEOUT_MS = 30_000;
 
@@ -317,6 +326,11 @@ export class FakeDiscord extends EventEmitter {
       }, timeoutMs);
       this.on('request', listener);
     });
+  }
+
+  /** The next message posted to `channel` (from request index `from`) whose embeds read like `pattern`. */
+  postTo(channel: string, pattern: RegExp, from = 0): Promise<RecordedRequest> {
+    return this.waitFor((r) => r.method === 'POST' && r.path === `/channels/${channel}/messages` && r.status < 300 && pattern.test(embedText(r.json?.embeds ?? [])), from);
   }
 
   /** The interaction's callback (POST /interactions/:id/:token/callback), as Discord accepted it. */

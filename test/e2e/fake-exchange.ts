@@ -106,6 +106,18 @@ export class FakeExchange {
     return `http://127.0.0.1:${this.port}/binance-spot`;
   }
 
+  /** The environment that points every venue at this fake, Binance's spot host included, with no tier-table fetches. */
+  get venueEnv(): Record<string, string> {
+    return {
+      HYPERLIQUID_BASE_URL: this.baseUrl('hyperliquid'),
+      BINANCE_BASE_URL: this.baseUrl('binance'),
+      BINANCE_SPOT_BASE_URL: this.binanceSpotUrl,
+      BYBIT_BASE_URL: this.baseUrl('bybit'),
+      OKX_BASE_URL: this.baseUrl('okx'),
+      TIER_TABLES_FETCH: 'off',
+    };
+  }
+
   get exchanges(): Record<Venue, string> {
     return { binance: this.baseUrl('binance'), bybit: this.baseUrl('bybit'), okx: this.baseUrl('okx'), hyperliquid: this.baseUrl('hyperliquid') };
   }

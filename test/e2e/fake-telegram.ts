@@ -206,6 +206,14 @@ export class FakeTelegram {
     });
   }
 
+  /** The next message sent to `chatId` (from call index `since`) whose visible text matches `pattern`. */
+  messageTo(chatId: number, pattern: RegExp, since = 0): Promise<Call> {
+    return this.waitFor(
+      (c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error && this.calls.indexOf(c) >= since && pattern.test(visibleText(c)),
+      `a message to ${chatId} matching ${pattern}`,
+    );
+  }
+
   /** Waits for the next calls of `method` to `chatId` made after `since` (an index into calls). */
   waitForMethod(method: string, chatId: number, since = 0): Promise<Call> {
     return this.waitFor((c) => c.method === method && Number(c.params.chat_id) === chatId && this.calls.indexOf(c) >= since, `${method} to ${chatId}`);
@@ -428,6 +436,11 @@ export class FakeTelegram {
       ...(stored.reply_markup?.inline_keyboard?.length ? { reply_markup: stored.reply_markup } : {}),
     };
   }
+}
+
+/** What the user sees of a sent message or photo caption (HTML checked and stripped). */
+export function visibleText(call: Call): string {
+  return checkHtml(String(call.params.text ?? call.params.caption ?? ''));
 }
 
 export function user(id: number, extra: Json = {}): Json {

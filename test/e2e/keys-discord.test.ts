@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { FakeExchange, sampleMarket } from './fake-exchange.ts';
-import { FakeDiscord, snowflake, type RecordedRequest, type SentInteraction } from './fake-discord.ts';
+import { embedText, FakeDiscord, snowflake, type RecordedRequest, type SentInteraction } from './fake-discord.ts';
 
 /**
  * Keyed /watch through the real discord.js client: `/watch add` answers only the trader with a
@@ -33,12 +33,7 @@ before(async () => {
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'debug',
     RATE_LIMIT_PER_MINUTE: '1000',
-    HYPERLIQUID_BASE_URL: exchange.baseUrl('hyperliquid'),
-    BINANCE_BASE_URL: exchange.baseUrl('binance'),
-    BINANCE_SPOT_BASE_URL: exchange.binanceSpotUrl,
-    BYBIT_BASE_URL: exchange.baseUrl('bybit'),
-    OKX_BASE_URL: exchange.baseUrl('okx'),
-    TIER_TABLES_FETCH: 'off',
+    ...exchange.venueEnv,
     WATCH_RISKY_SECONDS: '2',
     WATCH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   });
@@ -50,13 +45,6 @@ after(async () => {
   await fake?.stop();
   await exchange.stop();
 });
-
-const embedText = (embeds: any[]) =>
-  embeds
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n')
-    .replace(/\*\*|`/g, '')
-    .replace(/\\(.)/g, '$1');
 
 /** The first message the interaction's answer carried (a follow-up or the edited original). */
 async function answerOf(interaction: SentInteraction, method: 'POST' | 'PATCH' = 'POST'): Promise<RecordedRequest> {
@@ -103,7 +91,7 @@ test('/watch add okx in a server: a button only the trader sees opens a modal; t
 
   // OKX's indicator at 5: the alert comes to the trader's DM.
   const dm = await waitForDm(trader.id);
-  const alert = await fake.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dm}/messages` && /ETH long at the front of OKX's ADL queue \(5\/5\)/.test(embedText(r.json?.embeds ?? [])));
+  const alert = await fake.postTo(dm, /ETH long at the front of OKX's ADL queue \(5\/5\)/);
   assert.match(embedText(alert.json.embeds), /is 5 on its 0–5 scale/);
 });
 

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { startApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { FakeExchange, sampleMarket } from './fake-exchange.ts';
-import { FakeTelegram, checkHtml, user, type Call } from './fake-telegram.ts';
+import { FakeTelegram, user, visibleText, type Call } from './fake-telegram.ts';
 import type { FakeKey } from '../support/fake-keyed-venues.ts';
 
 /**
@@ -45,12 +45,7 @@ before(async () => {
     DATABASE_PATH: join(dir, 'bot.db'),
     LOG_LEVEL: 'debug',
     RATE_LIMIT_PER_MINUTE: '1000',
-    HYPERLIQUID_BASE_URL: exchange.baseUrl('hyperliquid'),
-    BINANCE_BASE_URL: exchange.baseUrl('binance'),
-    BINANCE_SPOT_BASE_URL: exchange.binanceSpotUrl,
-    BYBIT_BASE_URL: exchange.baseUrl('bybit'),
-    OKX_BASE_URL: exchange.baseUrl('okx'),
-    TIER_TABLES_FETCH: 'off',
+    ...exchange.venueEnv,
     WATCH_RISKY_SECONDS: '2',
     WATCH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   });
@@ -64,14 +59,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const visible = (call: Call) => checkHtml(String(call.params.text ?? call.params.caption ?? ''));
+const visible = visibleText;
 
-function messageTo(chatId: number, pattern: RegExp, since = 0): Promise<Call> {
-  return telegram.waitFor(
-    (c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error && telegram.calls.indexOf(c) >= since && pattern.test(visible(c)),
-    `a message to ${chatId} matching ${pattern}`,
-  );
-}
+const messageTo = (chatId: number, pattern: RegExp, since = 0) => telegram.messageTo(chatId, pattern, since);
 
 function remember(key: FakeKey): FakeKey {
   secrets.push(key.apiKey, key.secret, ...(key.passphrase ? [key.passphrase] : []));

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { okxSwapInstrument } from '../e2e/fake-venues.ts';
 
 /**
  * The private (signed) endpoints of Binance, Bybit and OKX that keyed /watch reads, as a test
@@ -494,33 +495,9 @@ const READ_ONLY_BINANCE = {
   enablePortfolioMarginTrading: false,
 };
 
-/** GET /api/v5/public/instruments?instType=SWAP: the fields the docs' table lists for SWAP, the fake's own values. */
+/** GET /api/v5/public/instruments?instType=SWAP for the fake's contracts. */
 function okxInstruments(): unknown {
-  return {
-    code: '0',
-    msg: '',
-    data: Object.entries(OKX_CONTRACTS).map(([instId, c]) => {
-      const [base, quote] = instId.split('-');
-      return {
-        instType: 'SWAP',
-        instId,
-        uly: `${base}-${quote}`,
-        instFamily: `${base}-${quote}`,
-        settleCcy: quote,
-        ctVal: c.ctVal,
-        ctMult: '1',
-        ctValCcy: base,
-        ctType: c.ctType,
-        lotSz: '0.01',
-        minSz: '0.01',
-        tickSz: '0.1',
-        lever: '100',
-        state: 'live',
-        listTime: '1611916828000',
-        expTime: '',
-      };
-    }),
-  };
+  return { code: '0', msg: '', data: Object.entries(OKX_CONTRACTS).map(([instId, c]) => okxSwapInstrument({ instId, ...c })) };
 }
 
 function same(a: string, b: string): boolean {

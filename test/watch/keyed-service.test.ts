@@ -46,11 +46,7 @@ after(() => exchange.stop());
 function build(db: Db, sender: RecordingSender, adlLive?: (venue: WatchVenue, coin: string) => boolean): { service: WatchService; ledgers: ReturnType<typeof keyedLedgers> } {
   const config = loadConfig({
     DATABASE_PATH: ':memory:',
-    BINANCE_BASE_URL: exchange.baseUrl('binance'),
-    BINANCE_SPOT_BASE_URL: exchange.binanceSpotUrl,
-    BYBIT_BASE_URL: exchange.baseUrl('bybit'),
-    OKX_BASE_URL: exchange.baseUrl('okx'),
-    TIER_TABLES_FETCH: 'off',
+    ...exchange.venueEnv,
     WATCH_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     WATCH_MAX_PER_USER: '100',
   });
