@@ -469,6 +469,7 @@ async function check(watch: WatchList, owner: WatchOwner, canWatch: boolean, arg
       if (error instanceof WatchBusyError) {
         throw isKeyedVenue(t.venue) ? new UserError('keys.busy', { venue: venueName(t.venue), seconds: error.retryAfterSeconds }) : new UserError('watch.busy', { seconds: error.retryAfterSeconds });
       }
+      if (error instanceof AccountError && error.reason === 'key-rejected') throw new UserError('keys.check-rejected', { venue: venueName(t.venue), label: t.label ?? '' });
       if (error instanceof AccountError) throw new UserError('watch.venue-unavailable', { venue: venueName(t.venue) });
       throw error;
     }
