@@ -6,7 +6,7 @@ import { printDiscordLatency } from './discord.bench.ts';
 import { idleMemoryBench } from './idle.bench.ts';
 import { terminalLatencyBench } from './terminal.bench.ts';
 import { streamsBench } from './streams.bench.ts';
-import { watchBench } from './watch.bench.ts';
+import { keyedWatchBench, watchBench } from './watch.bench.ts';
 import { renderBench } from './render.bench.ts';
 
 /**
@@ -34,6 +34,7 @@ const benches: Array<[string, () => unknown]> = [
   ['market: one cycle over ~1,500 symbols', cycleBench],
   ['market: SQLite size for one day', storageBench],
   ['watch: Hyperliquid weight budget and refresh cadence of the watch list', watchBench],
+  ['keyed: Binance, Bybit and OKX budgets and refresh cadence of keyed watches', keyedWatchBench],
   ['discord: reply latency on the local fake Discord', printDiscordLatency],
   ['terminal: reply latency of the terminal chat', terminalLatencyBench],
   ['render: a /liq while a chart is drawn (charts are off the chat thread)', renderBench],

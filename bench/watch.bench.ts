@@ -11,7 +11,9 @@ import { HYPERLIQUID_WEIGHTS } from '../src/watch/hyperliquid.ts';
 import { DEFAULT_INTERVALS_MS } from '../src/watch/pacing.ts';
 import { MarketMoves } from '../src/watch/plausibility.ts';
 import { WatchService } from '../src/watch/service.ts';
-import type { AccountClient, AccountPosition, AccountState, FillsPage } from '../src/watch/types.ts';
+import { BINANCE_WEIGHTS } from '../src/watch/keyed/binance.ts';
+import { KEYED_BUDGETS } from '../src/watch/keyed/limits.ts';
+import type { AccountClient, AccountPosition, AccountState, FillsPage, WatchVenue } from '../src/watch/types.ts';
 
 /**
  * `npm run bench watch`: how the watch list spends Hyperliquid's per-IP budget (1,200 weight a
@@ -27,8 +29,45 @@ import type { AccountClient, AccountPosition, AccountState, FillsPage } from '..
  * the weight used per minute (worst and mean, by source); then the cadence for other list sizes.
  */
 const TICK_MS = 2_000;
-const BUDGET = HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE / 2;
-const MARKET_WEIGHT_PER_MINUTE = 20;
+
+/** One venue's budget as the watch list sees it: its limit, the share for the watch list and the market poll, and what a read costs. */
+interface VenueProfile {
+  venue: WatchVenue;
+  name: string;
+  /** The venue's documented per-IP limit per minute, in its unit. */
+  limit: number;
+  /** What the watch list and the market poll may spend together. */
+  budget: number;
+  unit: string;
+  cost: { account: number; fills: number };
+  /** What the market poll spends per minute on the same budget. */
+  market: number;
+  /** Hyperliquid's margin tables (meta) are read hourly. */
+  meta: number;
+}
+
+const HYPERLIQUID: VenueProfile = {
+  venue: 'hyperliquid',
+  name: 'Hyperliquid',
+  limit: HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE,
+  budget: HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE / 2,
+  unit: 'weight',
+  cost: { account: HYPERLIQUID_WEIGHTS.clearinghouseState, fills: HYPERLIQUID_WEIGHTS.userFills },
+  market: 20,
+  meta: HYPERLIQUID_WEIGHTS.meta,
+};
+
+/**
+ * The keyed venues (src/watch/keyed/limits.ts). The market poll's own spend per minute: Binance
+ * premiumIndex 10 + ticker/24hr 40 + openInterest for the top 100 symbols 100 + symbolAdlRisk 1;
+ * Bybit tickers + adlAlert (2 requests); OKX funding-rate, open-interest, tickers, mark-price (4).
+ */
+const KEYED: VenueProfile[] = [
+  { venue: 'binance', name: 'Binance', limit: KEYED_BUDGETS.binance.limitPerMinute, budget: KEYED_BUDGETS.binance.budgetPerMinute, unit: 'weight', cost: { account: BINANCE_WEIGHTS.positionRisk + BINANCE_WEIGHTS.adlQuantile + BINANCE_WEIGHTS.account, fills: BINANCE_WEIGHTS.forceOrders }, market: 151, meta: 0 },
+  { venue: 'bybit', name: 'Bybit', limit: KEYED_BUDGETS.bybit.limitPerMinute, budget: KEYED_BUDGETS.bybit.budgetPerMinute, unit: 'requests', cost: { account: 2, fills: 2 }, market: 2, meta: 0 },
+  { venue: 'okx', name: 'OKX', limit: KEYED_BUDGETS.okx.limitPerMinute, budget: KEYED_BUDGETS.okx.budgetPerMinute, unit: 'requests', cost: { account: 2, fills: 2 }, market: 4, meta: 0 },
+];
+const BUDGET = HYPERLIQUID.budget;
 
 type Kind = 'risky' | 'elevated' | 'calm' | 'idle';
 
@@ -37,10 +76,10 @@ function kindOf(i: number): Kind {
   return r < 5 ? 'risky' : r < 15 ? 'elevated' : r < 95 ? 'calm' : 'idle';
 }
 
-/** Hyperliquid as the watch list sees it, in-process: scripted accounts, the documented weights charged to the ledger. */
-class SimulatedHyperliquid implements AccountClient {
-  readonly venue = 'hyperliquid' as const;
-  readonly cost = { account: HYPERLIQUID_WEIGHTS.clearinghouseState, fills: HYPERLIQUID_WEIGHTS.userFills };
+/** A venue as the watch list sees it, in-process: scripted accounts, the documented costs charged to the ledger. */
+class SimulatedVenue implements AccountClient {
+  readonly venue: WatchVenue;
+  readonly cost: { account: number; fills: number };
   readonly reads = new Map<string, number[]>();
   fillsReads = 0;
   /** Weight charged, by minute since the start. */
@@ -54,7 +93,11 @@ class SimulatedHyperliquid implements AccountClient {
     private readonly ledger: WeightLedger,
     private readonly clock: () => number,
     private readonly kinds: ReadonlyMap<string, Kind>,
-  ) {}
+    private readonly profile: VenueProfile,
+  ) {
+    this.venue = profile.venue;
+    this.cost = profile.cost;
+  }
 
   async account(account: string): Promise<AccountState> {
     const now = this.clock();
@@ -83,7 +126,7 @@ class SimulatedHyperliquid implements AccountClient {
         positionValue: size.times(mark),
       });
     }
-    return { venue: 'hyperliquid', account, time: now, accountValue: new Decimal(5000), crossAccountValue: new Decimal(1000), positions };
+    return { venue: this.venue, account, time: now, accountValue: new Decimal(5000), crossAccountValue: new Decimal(1000), positions };
   }
 
   async fills(): Promise<FillsPage> {
@@ -100,8 +143,8 @@ class SimulatedHyperliquid implements AccountClient {
 
   async rulesFor(): Promise<TierTable> {
     const now = this.clock();
-    if (now - this.metaAt > 3_600_000) {
-      this.charge(HYPERLIQUID_WEIGHTS.meta, now);
+    if (this.profile.meta > 0 && now - this.metaAt > 3_600_000) {
+      this.charge(this.profile.meta, now);
       this.metaAt = now;
     }
     return this.rules;
@@ -121,26 +164,26 @@ interface RunFigures {
   meanMinute: { watch: number; market: number };
 }
 
-async function simulate(addresses: number, minutes: number): Promise<RunFigures> {
+async function simulate(addresses: number, minutes: number, profile: VenueProfile = HYPERLIQUID): Promise<RunFigures> {
   const start = Date.UTC(2025, 9, 10, 12, 0);
   let now = start;
-  const ledger = new WeightLedger(HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE);
+  const ledger = new WeightLedger(profile.limit);
   const db = openDatabase(':memory:');
   const repo = new WatchRepository(db);
   const kinds = new Map<string, Kind>();
-  const client = new SimulatedHyperliquid(ledger, () => now, kinds);
+  const client = new SimulatedVenue(ledger, () => now, kinds, profile);
   client.start = start;
   const sender: ReplySender = { platform: 'bench', pacing: { globalMs: 0, perChatMs: 0 }, send: async (): Promise<DeliveryResult> => ({ ok: true }) };
   const service = new WatchService({
     repo,
-    clients: new Map([['hyperliquid', client]]),
-    ledgers: new Map([['hyperliquid', ledger]]),
+    clients: new Map([[profile.venue, client]]),
+    ledgers: new Map([[profile.venue, ledger]]),
     senders: new Map([['bench', sender]]),
     conditions: new MarketMoves({ movePct: 0.05, windowMs: 5 * 60_000 }),
     maxPerUser: 10,
     tiers: { distanceTiers: [0.2, 0.1, 0.05], rearmFactor: 1.25, adlTiers: [4, 5], repeatAfterMs: 86_400_000 },
     adlMove: { pct: 0.05, minutes: 5 },
-    pacing: { budgetPerMinute: BUDGET, intervalsMs: DEFAULT_INTERVALS_MS, fillsEveryMs: 6 * 3_600_000, tickMs: TICK_MS, burst: 2 },
+    pacing: { budgetPerMinute: profile.budget, intervalsMs: DEFAULT_INTERVALS_MS, fillsEveryMs: 6 * 3_600_000, tickMs: TICK_MS, burst: 2 },
     risk: { riskyDistance: 0.1, elevatedDistance: 0.2 },
     logger: pino({ level: 'silent' }),
     now: () => now,
@@ -152,12 +195,12 @@ async function simulate(addresses: number, minutes: number): Promise<RunFigures>
     kinds.set(account, kindOf(i));
     const owner = { platform: 'bench', userId: String(Math.floor(i / 10)) };
     if (i % 10 === 0) service.touch(owner, 'en', owner.userId);
-    service.add(owner, { venue: 'hyperliquid', account, label: `w${i % 10}` });
+    service.add(owner, { venue: profile.venue, account, label: `w${i % 10}` });
   }
   const windows: number[] = [];
   const accounts = [...kinds.keys()];
   for (let t = 0; now < start + minutes * 60_000; t++) {
-    if ((now - start) % 60_000 === 0) ledger.record(MARKET_WEIGHT_PER_MINUTE, now, 'market');
+    if ((now - start) % 60_000 === 0) ledger.record(profile.market, now, 'market');
     if ((now - start) % 600_000 === 0 && now > start) {
       // 1% of the positions shrink (the poller notices on its next read and reads the fills).
       for (let k = 0; k < addresses / 100; k++) client.sizes.set(accounts[(t * 37 + k * 101) % addresses], 5);
@@ -190,7 +233,7 @@ async function simulate(addresses: number, minutes: number): Promise<RunFigures>
     interval,
     fillsReads: client.fillsReads,
     worstMinute: Math.max(...windows),
-    meanMinute: { watch: watchMean, market: MARKET_WEIGHT_PER_MINUTE },
+    meanMinute: { watch: watchMean, market: profile.market },
   };
 }
 
@@ -221,6 +264,29 @@ export async function watchBench(): Promise<void> {
       seconds(r.interval.calm.mean).padStart(10),
       seconds(r.interval.idle.mean).padStart(10),
       String(r.worstMinute).padStart(12),
+    ];
+    console.log(`  ${cells.join('  ')}`);
+  }
+}
+
+/**
+ * `npm run bench keyed`: the same simulation for the keyed venues, 1,000 read-only keys each, on
+ * each venue's own budget (src/watch/keyed/limits.ts): how often a risky and a calm account is
+ * read, and what the watch list and the market poll spend per minute against the venue's limit.
+ */
+export async function keyedWatchBench(): Promise<void> {
+  console.log('1,000 keys per venue, 60 simulated minutes; intervals after the first pass; spend per minute = watch list + market poll:');
+  console.log('  venue     budget (of limit)        first pass  risky every  calm every  mean/min  worst 60 s');
+  for (const profile of KEYED) {
+    const r = await simulate(1000, 60, profile);
+    const cells = [
+      profile.name.padEnd(8),
+      `${profile.budget} of ${profile.limit} ${profile.unit}`.padEnd(24),
+      `${r.firstPassMinutes.toFixed(1)} min`.padStart(10),
+      seconds(r.interval.risky.mean).padStart(11),
+      seconds(r.interval.calm.mean).padStart(10),
+      (r.meanMinute.watch + r.meanMinute.market).toFixed(0).padStart(8),
+      String(r.worstMinute).padStart(10),
     ];
     console.log(`  ${cells.join('  ')}`);
   }

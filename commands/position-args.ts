@@ -210,7 +210,7 @@ export async function positionWithTable(
   const symbol = await withUserErrorsAsync(ctx.lang, example, async () => normaliseSymbol(input.symbol ?? 'BTCUSDT'));
   const tables = ctx.services.get(VENUE_TABLES) ?? SHIPPED_TABLES_ONLY;
   const quantity = input.quantity ?? (input.notional ? input.notional.div(input.entryPrice) : undefined);
-  const lookup = await tables.lookup(venue, symbol, { mode: input.mode ?? 'isolated', quantity, entryPrice: input.entryPrice });
+  const lookup = await tables.lookup(venue, symbol, { mode: input.mode ?? 'isolated', quantity, entryPrice: input.entryPrice, user: { platform: ctx.face.id, userId: ctx.user.id } });
   const withContract = { ...input, venue, symbol, contract: lookup.contract };
   if (input.mmrOverride !== undefined) return { input: withContract, lookup };
   if (!lookup.table) throw tableMissingError(venue, symbol, lookup.fallbacks, ctx, example, retry);
@@ -300,6 +300,9 @@ export function tableNote(table: TableUsed, fallbacks: readonly Fallback[], venu
       break;
     case 'user':
       return t('liq.table.user', { symbol: table.symbol });
+    case 'account':
+      // Read with the user's own key: their account's brackets, which Binance can adjust per account.
+      return t('keys.liq-table-account', { symbol: table.symbol, venue: name, fetched, url: table.url });
   }
   const why = fallbackText(fallbacks.filter((f) => f.reason !== 'fetching-off' || table.source !== 'venue'), ctx);
   return why && table.source !== 'venue' ? `${note} ${t('liq.table.why', { why })}` : note;

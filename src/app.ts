@@ -32,7 +32,7 @@ import { runTerminal } from './platforms/terminal/repl.ts';
 import { SimulationRunner } from './simulator/runner.ts';
 import { openDatabase, type Db } from './store/database.ts';
 import { PreferencesRepository } from './store/preferences.ts';
-import { createWatchService, hyperliquidLedger } from './watch/factory.ts';
+import { createWatchService, hyperliquidLedger, keyedLedgers } from './watch/factory.ts';
 import type { WatchService } from './watch/service.ts';
 
 /**
@@ -196,9 +196,10 @@ export function createServices(
   options: { watchTickMs?: number } = {},
 ): { services: Services; market: MarketService; alerts: AlertService; streams: StreamManager; live: LiveCrashAlerts; watch: WatchService } {
   const preferences = new PreferencesRepository(db);
-  // Hyperliquid's per-IP weight budget, shared by the market poll and the watch list.
+  // Each venue's per-IP request budget, shared by the market poll and the watch list.
   const ledger = hyperliquidLedger();
-  const market = createMarketService(config, db, logger.child({ part: 'market' }), undefined, { hyperliquid: ledger });
+  const keyed = keyedLedgers();
+  const market = createMarketService(config, db, logger.child({ part: 'market' }), undefined, { hyperliquid: ledger, ...keyed });
   // Built idle: nothing connects until the bot starts them (startApp).
   const streams = createStreamManager(config, db, logger.child({ part: 'streams' }));
   let live: LiveCrashAlerts | undefined;
@@ -214,15 +215,30 @@ export function createServices(
   live = createLiveCrashAlerts({ config, db, streams, market, alerts, senders, logger: logger.child({ part: 'crash' }) });
   const monitor = live.monitor;
   const feed = createLiquidationFeed({ config, db, streams, monitor, logger });
-  const watch = createWatchService({
+  // ADL is plausible while a crash runs: the streams' crash state when they run, else the minute poll's crash alerts.
+  const crashRunning = (coin: string, now: number) => (streams.running ? monitor.isCrashRunning(coin) : alerts.crashRunning(coin, now));
+  // A user's own Binance brackets (read with their key) come first in their /liq lookups.
+  let watch: WatchService | undefined;
+  const tables = createVenueTableService(config, db, logger.child({ part: 'tier-tables' }), undefined, {
+    ledgers: { hyperliquid: ledger, ...keyed },
+    accountTables: (venue, symbol, user) => watch?.accountTable(venue, symbol, user) ?? Promise.resolve(undefined),
+  });
+  watch = createWatchService({
     config,
     db,
     ledger,
+    keyedLedgers: keyed,
     senders,
     preferences,
     market: market.repo,
-    // ADL is plausible while a crash runs: the streams' crash state when they run, else the minute poll's crash alerts.
-    crashRunning: (coin, now) => (streams.running ? monitor.isCrashRunning(coin) : alerts.crashRunning(coin, now)),
+    tables,
+    crashRunning,
+    // The venue's own ADL data for the coin is live: its flag from the minute poll (Binance symbolAdlRisk,
+    // Bybit adlAlert) or the streams (Bybit adlAlert every second), or a crash running.
+    adlLive: (venue, coin, now) =>
+      crashRunning(coin, now) ||
+      market.rowsFor(coin).some((row) => row.venue === venue && !row.stale && row.adlRisk === 'high') ||
+      (streams.running && streams.pulse.adlFlags(coin, now).some((flag) => flag.venue === venue && flag.risk === 'high')),
     logger: logger.child({ part: 'watch' }),
     tickMs: options.watchTickMs,
   });
@@ -230,7 +246,7 @@ export function createServices(
     .with(LANGUAGE_PREFERENCES, preferences)
     .with(MARKET_DATA, marketData(market, feed))
     .with(ALERT_SUBSCRIPTIONS, alerts)
-    .with(VENUE_TABLES, createVenueTableService(config, db, logger.child({ part: 'tier-tables' }), undefined, { hyperliquid: ledger }))
+    .with(VENUE_TABLES, tables)
     .with(LIQUIDATIONS, feed)
     .with(CRASH_STATE, monitor)
     .with(WATCH_LIST, watch);

@@ -81,6 +81,8 @@ const schema = z.object({
   RATE_LIMIT_HEAVY_PER_MINUTE: intWithDefault(3, 1, 1000),
   SIMULATE_MAX_POSITIONS: intWithDefault(200_000, 1_000, 5_000_000),
   BINANCE_BASE_URL: urlWithDefault('https://fapi.binance.com'),
+  // Binance's spot API host: the key-permission check (GET /sapi/v1/account/apiRestrictions) lives there.
+  BINANCE_SPOT_BASE_URL: urlWithDefault('https://api.binance.com'),
   BYBIT_BASE_URL: urlWithDefault('https://api.bybit.com'),
   OKX_BASE_URL: urlWithDefault('https://www.okx.com'),
   HYPERLIQUID_BASE_URL: urlWithDefault('https://api.hyperliquid.xyz'),
@@ -138,6 +140,18 @@ const schema = z.object({
   WATCH_RISKY_SECONDS: intWithDefault(30, 2, 3600),
   WATCH_CALM_SECONDS: intWithDefault(600, 30, 86_400),
   WATCH_FILLS_EVERY_HOURS: numberWithDefault(6, 0.25, 168),
+  WATCH_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)')
+      .optional(),
+  ),
+  WATCH_KEY_IPS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, 'must be IP addresses separated by commas, such as 203.0.113.7')
+      .optional(),
+  ),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -150,7 +164,7 @@ export interface Config {
   healthPort: number;
   rateLimit: { perMinute: number; heavyPerMinute: number };
   simulateMaxPositions: number;
-  exchanges: { binance: string; bybit: string; okx: string; hyperliquid: string; bitmex: string; dydx: string };
+  exchanges: { binance: string; binanceSpot: string; bybit: string; okx: string; hyperliquid: string; bitmex: string; dydx: string };
   /** Per-symbol tier tables for /liq and /adl-rank: ask the venue at all, how old a stored table may be, how long to wait. */
   tierTables: { fetch: boolean; maxAgeHours: number; timeoutMs: number };
   alertsSchedule: string;
@@ -187,6 +201,13 @@ export interface WatchConfig {
   calmSeconds: number;
   /** Fills are read at least this often per account even when no position shrank. */
   fillsEveryHours: number;
+  /**
+   * The master key that seals users' read-only API keys (AES-256-GCM), from WATCH_ENCRYPTION_KEY.
+   * Absent: keyed watching (Binance, Bybit, OKX) is off and says so; Hyperliquid needs no key.
+   */
+  encryptionKey?: Buffer;
+  /** The public IPs the bot calls the venues from (WATCH_KEY_IPS), offered to users for their key's IP restriction. */
+  keyIps: string[];
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -222,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
     simulateMaxPositions: e.SIMULATE_MAX_POSITIONS,
     exchanges: {
       binance: e.BINANCE_BASE_URL.replace(/\/+$/, ''),
+      binanceSpot: e.BINANCE_SPOT_BASE_URL.replace(/\/+$/, ''),
       bybit: e.BYBIT_BASE_URL.replace(/\/+$/, ''),
       okx: e.OKX_BASE_URL.replace(/\/+$/, ''),
       hyperliquid: e.HYPERLIQUID_BASE_URL.replace(/\/+$/, ''),
@@ -275,7 +297,9 @@ export function loadConfig(env: Env = process.env): Config {
       riskySeconds: e.WATCH_RISKY_SECONDS,
       calmSeconds: e.WATCH_CALM_SECONDS,
       fillsEveryHours: e.WATCH_FILLS_EVERY_HOURS,
+      encryptionKey: e.WATCH_ENCRYPTION_KEY ? Buffer.from(e.WATCH_ENCRYPTION_KEY, 'base64') : undefined,
+      keyIps: e.WATCH_KEY_IPS ? e.WATCH_KEY_IPS.split(',') : [],
     },
-    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DISCORD_TOKEN].filter((s): s is string => !!s),
+    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.DISCORD_TOKEN, e.WATCH_ENCRYPTION_KEY].filter((s): s is string => !!s),
   };
 }

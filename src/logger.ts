@@ -16,6 +16,22 @@ export const REDACT_PATHS = [
   'headers.Authorization',
   '*.headers.authorization',
   '*.headers.Authorization',
+  // Users' read-only API keys (src/watch/keys): their values and the venues' signing headers.
+  'apiKey',
+  '*.apiKey',
+  '*.*.apiKey',
+  'passphrase',
+  '*.passphrase',
+  '*.*.passphrase',
+  'credentials',
+  '*.credentials',
+  'values',
+  '*.values',
+  ...['X-MBX-APIKEY', 'X-BAPI-API-KEY', 'X-BAPI-SIGN', 'OK-ACCESS-KEY', 'OK-ACCESS-SIGN', 'OK-ACCESS-PASSPHRASE'].flatMap((header) => [
+    `headers["${header}"]`,
+    `*.headers["${header}"]`,
+    `*.*.headers["${header}"]`,
+  ]),
   ...CHAT_FACES.flatMap((face) => face.redactPaths ?? []),
   'err.config.headers',
   'err.request',
@@ -36,7 +52,7 @@ export function createLogger(level = 'info', options: LoggerOptions = {}, fd: 1 
   );
 }
 
-/** Remove a bot token wherever it appears in a string (Telegram puts it in every URL). */
+/** Remove a bot token (or a user's key, while it is in memory) wherever it appears in a string (Telegram puts the token in every URL). */
 export function scrubSecrets(text: string, secrets: Array<string | undefined>): string {
   let out = text;
   for (const secret of secrets) {

@@ -16,7 +16,7 @@ const TEXT = /\.(ts|mjs|json|md)$/;
 
 /** The venues' own hosts: docs, help centres, API roots. GitHub counts only under the venue's own organisation. */
 const OFFICIAL_HOSTS = new Set([
-  'www.binance.com', 'developers.binance.com', 'fapi.binance.com', 'fstream.binance.com',
+  'www.binance.com', 'developers.binance.com', 'fapi.binance.com', 'fstream.binance.com', 'api.binance.com',
   'www.bybit.com', 'learn.bybit.com', 'bybit-exchange.github.io', 'api.bybit.com', 'stream.bybit.com',
   'www.okx.com', 'ws.okx.com',
   'www.bitmex.com',

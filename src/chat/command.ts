@@ -109,4 +109,33 @@ export interface Command {
   run(args: ParsedArgs, ctx: ChatContext): Promise<Reply> | Reply;
   /** Button presses: `payload` is what the command put in `Action.payload` (without the command prefix). */
   onAction?(payload: string, ctx: ChatContext): Promise<ActionOutcome> | ActionOutcome;
+  /**
+   * The private form a reply asked for (`Reply.form`): its fields, in order. Undefined when the
+   * payload no longer stands (a stale button). Faces ask it when they show the form.
+   */
+  form?(payload: string, ctx: ChatContext): FormSpec | undefined;
+  /**
+   * The form's answer: `values` by field name, exactly as the user typed them. They may be secret
+   * (an API key): never echo, log or store them in plain.
+   */
+  onForm?(payload: string, values: Readonly<Record<string, string>>, ctx: ChatContext): Promise<Reply> | Reply;
+}
+
+/**
+ * Private input a face collects without it ever being shown in the chat: a modal with text inputs
+ * (Discord), or the user's next message in a private chat, deleted as soon as it is read (Telegram).
+ */
+export interface FormSpec {
+  /** Up to 45 characters (Discord's modal title). */
+  title: string;
+  fields: FormField[];
+}
+
+export interface FormField {
+  name: string;
+  /** Up to 45 characters. */
+  label: string;
+  placeholder?: string;
+  minLength: number;
+  maxLength: number;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Command, Lang } from './command.ts';
+import type { Command, FormSpec, Lang } from './command.ts';
 import type { ChatContext, ChatPlace, ChatUser } from './context.ts';
 import { isUserError } from './errors.ts';
 import { langFromLocale, translator, type Params, type Translator } from './i18n.ts';
@@ -151,6 +151,39 @@ export class Dispatcher {
     }
   }
 
+  /** The private form `data` (`command:payload`, as a reply's `form` carried it) asks for, or undefined when stale. */
+  async formSpec(invocation: Invocation, data: string): Promise<{ spec: FormSpec; lang: Lang } | undefined> {
+    const lang = this.langFor(invocation);
+    const colon = data.indexOf(':');
+    const command = colon > 0 ? this.find(data.slice(0, colon)) : undefined;
+    if (!command?.form) return undefined;
+    const ctx = await this.context(invocation, command, lang);
+    const spec = command.form(data.slice(colon + 1), ctx);
+    return spec ? { spec, lang } : undefined;
+  }
+
+  /**
+   * A private form's answer. The values may be secrets: they go to the command alone, and any
+   * failure is logged with them scrubbed out (as the bot's own tokens are).
+   */
+  async runForm(invocation: Invocation, data: string, values: Readonly<Record<string, string>>): Promise<DispatchResult> {
+    const lang = this.langFor(invocation);
+    const t = translator(lang);
+    const colon = data.indexOf(':');
+    const command = colon > 0 ? this.find(data.slice(0, colon)) : undefined;
+    if (!command?.onForm) return { kind: 'unknown', reply: errorText(t('chat.error.stale-button'), t), lang };
+    const limited = this.rateLimited(invocation, command.cost ?? 'light', t);
+    if (limited) return { kind: 'reply', reply: limited.reply, command, lang, failure: 'rate-limited', quiet: !limited.notify };
+    try {
+      const ctx = await this.context(invocation, command, lang);
+      const reply = await command.onForm(data.slice(colon + 1), values, ctx);
+      return { kind: 'reply', reply: qualify(reply, command), command, lang };
+    } catch (error) {
+      const failure: Failure = isUserError(error) ? 'user' : 'internal';
+      return { kind: 'reply', reply: this.errorReply(error, invocation, command, lang, Object.values(values)), command, lang, failure };
+    }
+  }
+
   /** The context a command runs with; `canManageChat` is only asked for commands that read it. */
   async context(invocation: Invocation, command: Command | undefined, lang: Lang): Promise<ChatContext> {
     const needsManager = command?.managesChat || command?.checksChatManager;
@@ -172,7 +205,8 @@ export class Dispatcher {
     };
   }
 
-  errorReply(error: unknown, invocation: Pick<Invocation, 'face'>, command: Command | undefined, lang: Lang): Reply {
+  /** `scrub`: values of this request (form answers) to remove from what is logged, with the bot's own secrets. */
+  errorReply(error: unknown, invocation: Pick<Invocation, 'face'>, command: Command | undefined, lang: Lang, scrub: readonly string[] = []): Reply {
     const { face } = invocation;
     const t = translator(lang);
     if (isUserError(error)) {
@@ -191,7 +225,7 @@ export class Dispatcher {
       return errorText([...lines, help].filter(Boolean).join('\n'), t);
     }
     const id = randomBytes(4).toString('hex');
-    const secrets = this.options.secrets ?? [];
+    const secrets = [...(this.options.secrets ?? []), ...scrub];
     const err = error instanceof Error ? error : new Error(String(error));
     this.options.logger.error(
       { errorId: id, command: command?.name, face: face.id, err: { type: err.name, message: scrubSecrets(err.message, [...secrets]), stack: scrubSecrets(err.stack ?? '', [...secrets]) } },
@@ -240,6 +274,7 @@ function errorText(text: string, t: Translator): Reply {
  * finds its way back. (Replies that no command answered, such as alerts, carry full payloads.)
  */
 export function qualify(reply: Reply, command: Command): Reply {
-  if (!reply.actions?.length) return reply;
-  return { ...reply, actions: reply.actions.map((a) => ({ ...a, payload: `${command.name}:${a.payload}` })) };
+  const form = reply.form && { ...reply.form, payload: `${command.name}:${reply.form.payload}` };
+  if (!reply.actions?.length) return form ? { ...reply, form } : reply;
+  return { ...reply, ...(form ? { form } : {}), actions: reply.actions.map((a) => ({ ...a, payload: `${command.name}:${a.payload}` })) };
 }

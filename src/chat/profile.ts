@@ -26,6 +26,12 @@ export interface FaceProfile {
    * it is not, a private answer asked for in a group goes to the asker's private chat instead.
    */
   readonly ephemeralReplies?: boolean;
+  /**
+   * How the face collects private input (`Reply.form`): `modal`, a form only the user sees, wherever
+   * they are (Discord); `private-message`, their next message in a private chat, deleted as soon as
+   * it is read (Telegram). Absent: the face cannot take secrets (the terminal, the CLI).
+   */
+  readonly forms?: 'modal' | 'private-message';
 }
 
 export interface CommandSyntax {

@@ -57,6 +57,17 @@ export interface Reply {
   /** Only the asking user should see it (Discord ephemeral); other faces ignore it. */
   ephemeral?: boolean;
   /**
+   * Ask the user for private input (src/chat/command.ts FormSpec) the way the face can: a button
+   * that opens a modal (Discord), or the next message in this private chat (Telegram). `payload`
+   * routes the answer to the command's `onForm`; `label` names the button.
+   */
+  form?: { payload: string; label: string };
+  /**
+   * The user's own message that asked for this carried a secret (a key typed as command words): the
+   * face deletes it where it can, and says so when it could not.
+   */
+  deleteRequest?: boolean;
+  /**
    * The machine-readable result, printed by the CLI's `--json` (one JSON object on stdout).
    * Numbers as JSON numbers or decimal strings; never formatted text.
    */

@@ -7,8 +7,9 @@ import { z } from 'zod';
  * The calculators never look a table up themselves: they are handed one, and one symbol's table
  * is never used for another.
  */
-export type TableSource = 'venue' | 'stored' | 'shipped' | 'user';
-export const TABLE_SOURCES: readonly TableSource[] = ['venue', 'stored', 'shipped', 'user'];
+export type TableSource = 'venue' | 'stored' | 'shipped' | 'user' | 'account';
+/** `account`: the venue's table for one user's account, read with their key (Binance brackets can be adjusted per account). */
+export const TABLE_SOURCES: readonly TableSource[] = ['venue', 'stored', 'shipped', 'user', 'account'];
 
 /**
  * What a tier's floor and cap measure: the position value in USDT/USDC (Binance, Bybit, Hyperliquid,
@@ -86,7 +87,7 @@ export const tierTableJsonSchema = z.object({
   venue: z.string().min(1),
   symbol: z.string().regex(/^[A-Z0-9]{2,30}$/),
   instrument: z.string().min(1),
-  source: z.enum(['venue', 'stored', 'shipped', 'user']),
+  source: z.enum(['venue', 'stored', 'shipped', 'user', 'account']),
   basis: z.enum(['notional', 'quantity']),
   bounds: z.enum(['cap-inclusive', 'floor-inclusive']),
   maintenanceModel: z.enum(['tiered-deduction', 'whole-position']),

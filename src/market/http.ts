@@ -45,6 +45,8 @@ export class VenueHttpError extends Error {
     readonly venue: HttpVenue,
     message: string,
     readonly status?: number,
+    /** The venue's answer to a refused request (4xx), for reading its error code. */
+    readonly body?: string,
   ) {
     super(`${venue}: ${message}`);
     this.name = 'VenueHttpError';
@@ -109,6 +111,17 @@ export class VenueHttp {
     return this.request(() => this.axios.get(path, { params }), weight);
   }
 
+  /**
+   * A signed GET: `sign` returns the query string exactly as signed and the headers, and runs again
+   * on every attempt, so a retry carries a fresh timestamp and signature.
+   */
+  getSigned(path: string, sign: () => { query: string; headers: Record<string, string> }, weight = 1): Promise<unknown> {
+    return this.request(() => {
+      const { query, headers } = sign();
+      return this.axios.get(query ? `${path}?${query}` : path, { headers });
+    }, weight);
+  }
+
   post(path: string, body: unknown, weight = 1): Promise<unknown> {
     return this.request(() => this.axios.post(path, body, { headers: { 'Content-Type': 'application/json' } }), weight);
   }
@@ -149,7 +162,7 @@ export class VenueHttp {
         } else if (status >= 500) {
           problem = `HTTP ${status}`;
         } else {
-          throw new VenueHttpError(this.venue, `HTTP ${status}: ${String(response.data).slice(0, 200)}`, status);
+          throw new VenueHttpError(this.venue, `HTTP ${status}: ${String(response.data).slice(0, 200)}`, status, String(response.data).slice(0, 2000));
         }
       } catch (error) {
         if (error instanceof VenueHttpError) throw error;

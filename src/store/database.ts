@@ -35,6 +35,9 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    // Deleted rows (a removed API key, a user who asked to be forgotten) are overwritten with zeros,
+    // not left in free pages; eraseDeleted() then empties the write-ahead log too.
+    db.pragma('secure_delete = ON');
     migrate(db, migrations);
     return db;
   } catch (error) {
@@ -88,6 +91,18 @@ function sqliteCause(error: unknown): string {
   if (code === 'SQLITE_CANTOPEN') return `cannot be opened (${message}): check the folder exists and is writable`;
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') return `is read-only (${message})`;
   return `cannot be used (${code ? `${code}: ` : ''}${message.split('\n')[0]})`;
+}
+
+/**
+ * After deleting something that must not stay readable: copies the write-ahead log into the
+ * database (where secure_delete has zeroed the rows) and truncates the log, so no older copy of
+ * the page survives in either file. Returns false when another connection kept the log in use (it
+ * is emptied at a later checkpoint).
+ */
+export function eraseDeleted(db: Db): boolean {
+  if (db.memory) return true;
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+  return result?.busy === 0;
 }
 
 export function migrate(db: Db, migrations: readonly Migration[]): number[] {

@@ -411,4 +411,40 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE stream_digests_new RENAME TO stream_digests;
     `,
   },
+  {
+    version: 600,
+    name: 'read-only API keys',
+    // A user's read-only key for a keyed venue (Binance, Bybit, OKX), sealed with AES-256-GCM under
+    // WATCH_ENCRYPTION_KEY (src/watch/keys/vault.ts): each secret its own IV and tag, the owner,
+    // venue and field as associated data. Nothing here is readable without the master key;
+    // `master_id` names which master key sealed the row (a fingerprint, for rotation). The
+    // database runs with secure_delete, so a deleted key leaves zeros behind.
+    sql: `
+      CREATE TABLE watch_keys (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        master_id TEXT NOT NULL,
+        api_key BLOB NOT NULL,
+        secret BLOB NOT NULL,
+        passphrase BLOB,
+        -- the venue said the key is bound to IP addresses
+        ip_restricted INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX watch_keys_owner ON watch_keys (platform, user_id);
+      -- a watch whose key the venue rejected (revoked, expired) stops until the key is replaced
+      ALTER TABLE watches ADD COLUMN paused_at INTEGER;
+      ALTER TABLE watches ADD COLUMN paused_reason TEXT;
+      -- Binance brackets read with a user's key (they can be adjusted for one account): that user's /liq only
+      CREATE TABLE watch_key_brackets (
+        key_id INTEGER NOT NULL REFERENCES watch_keys (id) ON DELETE CASCADE,
+        symbol TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        table_json TEXT NOT NULL,
+        PRIMARY KEY (key_id, symbol)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

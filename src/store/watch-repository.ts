@@ -26,8 +26,12 @@ export interface WatchRow extends WatchOwner {
   venue: string;
   account: string;
   label: string;
+  /** Keyed venues: the stored read-only key this watch reads with (its account is `key:<id>`). */
   keyId: number | null;
   createdAt: number;
+  /** The venue rejected the watch's key (revoked, expired): not read until the key is replaced. */
+  pausedAt: number | null;
+  pausedReason: string | null;
 }
 
 export type RiskClass = 'new' | 'risky' | 'elevated' | 'calm' | 'idle';
@@ -74,6 +78,8 @@ interface WatchDbRow {
   label: string;
   key_id: number | null;
   created_at: number;
+  paused_at: number | null;
+  paused_reason: string | null;
 }
 
 const toWatch = (r: WatchDbRow): WatchRow => ({
@@ -85,6 +91,8 @@ const toWatch = (r: WatchDbRow): WatchRow => ({
   label: r.label,
   keyId: r.key_id,
   createdAt: r.created_at,
+  pausedAt: r.paused_at,
+  pausedReason: r.paused_reason,
 });
 
 interface AccountDbRow {
@@ -166,7 +174,7 @@ export class WatchRepository {
   }
 
   /** Adds the watch, and the account's polling state when nobody watched it yet (its fills count from now). */
-  add(watch: Omit<WatchRow, 'id' | 'keyId'> & { keyId?: number | null }): WatchRow {
+  add(watch: Omit<WatchRow, 'id' | 'keyId' | 'pausedAt' | 'pausedReason'> & { keyId?: number | null }): WatchRow {
     return this.db.transaction(() => {
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO watches (platform, user_id, venue, account, label, key_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -177,8 +185,9 @@ export class WatchRepository {
   }
 
   /**
-   * Deletes the watch and everything stored for it: its tiers and messages, the account's state
-   * and seen fills when nobody else watches it, the owner when they watch nothing more.
+   * Deletes the watch and everything stored for it: its tiers and messages, its read-only key (the
+   * sealed values and the brackets read with it), the account's state and seen fills when nobody
+   * else watches it, the owner when they watch nothing more.
    */
   remove(id: number): boolean {
     return this.db.transaction(() => {
@@ -187,6 +196,7 @@ export class WatchRepository {
       this.db.prepare('DELETE FROM watch_outbox WHERE watch_id = ?').run(id);
       this.db.prepare('DELETE FROM watch_tiers WHERE watch_id = ?').run(id);
       this.db.prepare('DELETE FROM watches WHERE id = ?').run(id);
+      if (watch.keyId !== null) this.db.prepare('DELETE FROM watch_keys WHERE id = ?').run(watch.keyId);
       const others = this.db.prepare('SELECT COUNT(*) AS n FROM watches WHERE venue = ? AND account = ?').get(watch.venue, watch.account) as { n: number };
       if (others.n === 0) {
         this.db.prepare('DELETE FROM watch_accounts WHERE venue = ? AND account = ?').run(watch.venue, watch.account);
@@ -198,19 +208,65 @@ export class WatchRepository {
     })();
   }
 
-  /** The watches of an account whose owners can be reached. */
+  /** The watches of an account whose owners can be reached (and whose key, if any, the venue still accepts). */
   activeWatchesOf(venue: string, account: string): Array<WatchRow & { owner: OwnerRow }> {
     const rows = this.db
       .prepare(
-        `SELECT w.*, o.private_chat_id, o.lang, o.paused_at, o.paused_reason FROM watches w
+        `SELECT w.*, o.private_chat_id, o.lang, o.paused_at AS owner_paused_at, o.paused_reason AS owner_paused_reason FROM watches w
          JOIN watch_owners o ON o.platform = w.platform AND o.user_id = w.user_id
-         WHERE w.venue = ? AND w.account = ? AND o.paused_at IS NULL ORDER BY w.id`,
+         WHERE w.venue = ? AND w.account = ? AND o.paused_at IS NULL AND w.paused_at IS NULL ORDER BY w.id`,
       )
-      .all(venue, account) as Array<WatchDbRow & { private_chat_id: string | null; lang: Lang; paused_at: number | null; paused_reason: string | null }>;
+      .all(venue, account) as Array<WatchDbRow & { private_chat_id: string | null; lang: Lang; owner_paused_at: number | null; owner_paused_reason: string | null }>;
     return rows.map((r) => ({
       ...toWatch(r),
-      owner: { platform: r.platform, userId: r.user_id, privateChatId: r.private_chat_id, lang: r.lang, pausedAt: r.paused_at, pausedReason: r.paused_reason },
+      owner: { platform: r.platform, userId: r.user_id, privateChatId: r.private_chat_id, lang: r.lang, pausedAt: r.owner_paused_at, pausedReason: r.owner_paused_reason },
     }));
+  }
+
+  /**
+   * The venue rejected the key behind this account: its watches stop, and each owner is told once,
+   * with the notice `notice` builds, queued in the same transaction (a watch already paused is not
+   * told again). Returns the watches paused now.
+   */
+  pauseRejectedKey(venue: string, account: string, reason: string, now: number, notice: (watch: WatchRow & { owner: OwnerRow }) => OutboxInsert | undefined): WatchRow[] {
+    return this.db.transaction(() => {
+      const paused: WatchRow[] = [];
+      const items: OutboxInsert[] = [];
+      for (const watch of this.activeWatchesOf(venue, account)) {
+        this.db.prepare('UPDATE watches SET paused_at = ?, paused_reason = ? WHERE id = ? AND paused_at IS NULL').run(now, reason.slice(0, 300), watch.id);
+        paused.push({ ...watch, pausedAt: now, pausedReason: reason });
+        const item = notice(watch);
+        if (item) items.push(item);
+      }
+      this.enqueue(items, now);
+      return paused;
+    })();
+  }
+
+  /** The watch reads again (its key was replaced): the account is due at once. */
+  resumeWatch(id: number): void {
+    this.db.transaction(() => {
+      const watch = this.watch(id);
+      if (!watch) return;
+      this.db.prepare('UPDATE watches SET paused_at = NULL, paused_reason = NULL WHERE id = ?').run(id);
+      this.db.prepare('UPDATE watch_accounts SET failures = 0, retry_at = 0, last_error = NULL WHERE venue = ? AND account = ?').run(watch.venue, watch.account);
+    })();
+  }
+
+  /**
+   * Everything stored about one person on one face: their watches (with their keys, tiers,
+   * messages, and the accounts' state and fills nobody else watches) and the owner row. Returns how
+   * many watches and keys went.
+   */
+  forget(owner: WatchOwner): { watches: number; keys: number } {
+    return this.db.transaction(() => {
+      const watches = this.list(owner);
+      for (const watch of watches) this.remove(watch.id);
+      // A key whose watch is already gone (an add that failed half-way) goes too.
+      const keys = this.db.prepare('DELETE FROM watch_keys WHERE platform = ? AND user_id = ?').run(owner.platform, owner.userId).changes;
+      this.db.prepare('DELETE FROM watch_owners WHERE platform = ? AND user_id = ?').run(owner.platform, owner.userId);
+      return { watches: watches.length, keys: keys + watches.filter((w) => w.keyId !== null).length };
+    })();
   }
 
   // ---- accounts ---------------------------------------------------------------------------
@@ -227,7 +283,7 @@ export class WatchRepository {
         .prepare(
           `SELECT a.* FROM watch_accounts a WHERE EXISTS (
              SELECT 1 FROM watches w JOIN watch_owners o ON o.platform = w.platform AND o.user_id = w.user_id
-             WHERE w.venue = a.venue AND w.account = a.account AND o.paused_at IS NULL)`,
+             WHERE w.venue = a.venue AND w.account = a.account AND o.paused_at IS NULL AND w.paused_at IS NULL)`,
         )
         .all() as AccountDbRow[]
     ).map(toAccount);

@@ -8,7 +8,7 @@ import { formatLeverage, formatNumber, formatPercent, formatUsd } from '../core/
 import { COMMAND_PREFIX as EXPLAIN_PREFIX } from '../explain/payload.ts';
 import type { PositionReport } from './evaluate.ts';
 import type { AdlSignal } from './plausibility.ts';
-import type { FillKind, ForcedFill, Side } from './types.ts';
+import { isKeyedVenue, type FillKind, type ForcedFill, type Side, type VenueAdl } from './types.ts';
 
 /**
  * What the watch list sends to a trader's private chat, as stored in the outbox (plain JSON, so a
@@ -53,13 +53,19 @@ export interface AdviceData {
 export interface AdlNotice extends NoticeBase {
   type: 'adl-queue';
   tier: number;
+  /** Our estimate's lights (Hyperliquid), or the venue's own indicator on our scale (keyed venues). */
   lights: number;
-  percentile: number;
+  /** Our estimate's percentile; null when we have no estimate for the position. */
+  percentile: number | null;
   markPrice: string;
   unrealizedPnl: string;
   leverage: string;
-  signal: AdlSignal;
+  /** Why ADL is plausible now; keyed venues alert on their own indicator, also when nothing says so. */
+  signal: AdlSignal | null;
   advice: AdviceData[];
+  /** Keyed venues: the venue's own indicator (raw level and scale), and our estimate beside it. */
+  venueAdl?: VenueAdl;
+  ourLights?: number | null;
 }
 
 export interface ReceiptNotice extends NoticeBase {
@@ -69,12 +75,23 @@ export interface ReceiptNotice extends NoticeBase {
   /** Volume-weighted over the fills of the event. */
   price: string;
   markPrice: string | null;
-  closedPnl: string;
+  /** Null when a fill of the event does not give its realized PnL. */
+  closedPnl: string | null;
   method: string | null;
   fills: number;
 }
 
-export type WatchNotice = DistanceNotice | AdlNotice | ReceiptNotice;
+/** The venue no longer accepts the watch's read-only key: the watch is paused until the key is replaced. */
+export interface KeyRejectedNotice {
+  type: 'key-rejected';
+  venue: string;
+  account: string;
+  label: string;
+  /** epoch ms */
+  time: number;
+}
+
+export type WatchNotice = DistanceNotice | AdlNotice | ReceiptNotice | KeyRejectedNotice;
 
 export const EXPLAIN_PAYLOADS = { adl: `${EXPLAIN_PREFIX}adl`, liquidation: `${EXPLAIN_PREFIX}liquidation` } as const;
 
@@ -145,20 +162,28 @@ export function distanceNotice(watch: WatchRef, p: PositionReport, tier: number,
   };
 }
 
-export function adlNotice(watch: WatchRef, p: PositionReport, tier: number, signal: AdlSignal, time: number): AdlNotice {
-  const adl = p.adl!;
-  return {
-    type: 'adl-queue',
+export function adlNotice(watch: WatchRef, p: PositionReport, tier: number, signal: AdlSignal | null, time: number): AdlNotice {
+  const adl = p.adl;
+  const base = {
+    type: 'adl-queue' as const,
     ...noticeBase(watch, p, time),
     tier,
-    lights: adl.lights,
-    percentile: adl.percentile,
     markPrice: plain(p.markPrice),
     unrealizedPnl: plain(p.unrealizedPnl),
     leverage: plain(p.leverage),
     signal,
-    advice: adl.advice.map(adviceData),
+    advice: adl?.inProfit ? adl.advice.map(adviceData) : [],
   };
+  if (p.venueAdl) {
+    // The venue's own ranking decides; our estimate stands beside it.
+    const ours = adl?.inProfit ? adl : null;
+    return { ...base, lights: p.venueAdl.lights, percentile: ours?.percentile ?? null, venueAdl: p.venueAdl, ourLights: ours?.lights ?? null };
+  }
+  return { ...base, lights: adl!.lights, percentile: adl!.percentile };
+}
+
+export function keyRejectedNotice(watch: WatchRef, time: number): KeyRejectedNotice {
+  return { type: 'key-rejected', venue: watch.venue, account: watch.account, label: watch.label, time };
 }
 
 /**
@@ -189,7 +214,7 @@ export function receiptNotice(watch: WatchRef, fills: readonly ForcedFill[]): Re
     size: plain(size),
     price: plain(size.isZero() ? first.price : value.div(size).toSignificantDigits(12)),
     markPrice: first.markPrice ? plain(first.markPrice) : null,
-    closedPnl: plain(fills.reduce((sum, f) => sum.plus(f.closedPnl), new Decimal(0))),
+    closedPnl: fills.every((f) => f.closedPnl !== null) ? plain(fills.reduce((sum, f) => sum.plus(f.closedPnl!), new Decimal(0))) : null,
     method: first.method,
     fills: fills.length,
   };
@@ -205,14 +230,22 @@ export function priceText(value: Decimal.Value, lang: Lang): string {
   return formatUsd(d, lang, { decimals: Math.min(4, Math.max(2, d.decimalPlaces())) });
 }
 
-const VENUE_NAMES: Record<string, string> = { hyperliquid: 'Hyperliquid' };
+const VENUE_NAMES: Record<string, string> = { hyperliquid: 'Hyperliquid', binance: 'Binance', bybit: 'Bybit', okx: 'OKX' };
 export const venueName = (venue: string) => VENUE_NAMES[venue] ?? venue;
+
+/** The account in a sentence: its label with the shortened address, or, for a keyed venue, with "read-only key". */
+export function accountIn(watch: { venue: string; account: string; label: string }, t: Translator): string {
+  return isKeyedVenue(watch.venue)
+    ? t('keys.account-in', { label: watch.label, venue: venueName(watch.venue) })
+    : t('watch.account-in', { label: watch.label, address: shortAddress(watch.account), venue: venueName(watch.venue) });
+}
 
 /** The notice as a message in the owner's language. */
 export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   const t = translator(lang);
+  if (notice.type === 'key-rejected') return keyRejectedReply(notice, lang);
   const side = t(`watch.side-${notice.side}`);
-  const who = t('watch.account-in', { label: notice.label, address: shortAddress(notice.account), venue: venueName(notice.venue) });
+  const who = accountIn(notice, t);
   const footer = [t('watch.notice-footer', { time: timeText(notice.time, lang) }), t('watch.disclaimer')].join('\n');
   if (notice.type === 'liquidation-distance') {
     const fields = [
@@ -239,16 +272,14 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
       data: { notice },
     };
   }
+  if (notice.type === 'adl-queue' && notice.venueAdl) return venueAdlReply(notice, who, side, footer, lang);
   if (notice.type === 'adl-queue') {
-    const why =
-      notice.signal.reason === 'crash-alert'
-        ? t('watch.adl-why-crash', { coin: notice.coin })
-        : t(`watch.adl-why-move-${notice.signal.direction}`, { coin: notice.coin, move: formatPercent(notice.signal.move, lang), minutes: notice.signal.minutes });
+    const why = signalText(notice.signal!, notice.coin, t, lang);
     return {
       title: t('watch.adl-title', { coin: notice.coin, side, lights: notice.lights }),
       tone: notice.lights >= 5 ? 'error' : 'warn',
       blocks: [
-        { kind: 'text', text: `${t('watch.adl-what', { who, coin: notice.coin, side, lights: notice.lights, pct: formatPercent(notice.percentile, lang, { decimals: 0 }) })}\n${why}` },
+        { kind: 'text', text: `${t('watch.adl-what', { who, coin: notice.coin, side, lights: notice.lights, pct: formatPercent(notice.percentile ?? 0, lang, { decimals: 0 }) })}\n${why}` },
         {
           kind: 'fields',
           fields: [
@@ -273,20 +304,76 @@ export function noticeReply(notice: WatchNotice, lang: Lang): Reply {
   const fields = [
     { label: t('watch.field-closed'), value: `${formatNumber(notice.size, lang, { maxDecimals: 6 })} ${notice.coin} (${side})`, inline: true },
     { label: t('watch.field-price'), value: `${priceText(notice.price, lang)} ${vsMark}`, inline: true },
-    { label: t('watch.field-realized'), value: formatUsd(notice.closedPnl, lang, { signed: true }), inline: true },
+    { label: t('watch.field-realized'), value: notice.closedPnl === null ? '—' : formatUsd(notice.closedPnl, lang, { signed: true }), inline: true },
   ];
   const method = notice.method === 'backstop' || notice.method === 'market' ? notice.method : 'unknown';
   const explain = notice.kind === 'adl' ? 'adl' : 'liquidation';
+  const keyed = isKeyedVenue(notice.venue);
+  const why = keyed ? t(`keys.receipt-why-${notice.kind}-${notice.venue}`) : t(`watch.receipt-why-${notice.kind}-${method}`);
   return {
     title: t(`watch.receipt-title-${notice.kind}`, { coin: notice.coin, side, venue: venueName(notice.venue) }),
     tone: 'warn',
     blocks: [
       { kind: 'text', text: t(`watch.receipt-what-${notice.kind}`, { who, time: timeText(notice.time, lang), fills: notice.fills }) },
       { kind: 'fields', fields },
-      { kind: 'text', text: `${t('watch.receipt-why')}\n${t(`watch.receipt-why-${notice.kind}-${method}`)}` },
+      { kind: 'text', text: `${t('watch.receipt-why')}\n${why}` },
     ],
     actions: [{ label: t(`watch.button-${explain}`), payload: EXPLAIN_PAYLOADS[explain], style: 'primary' }],
-    footer: [t('watch.receipt-footer'), t('watch.disclaimer')].join('\n'),
+    footer: [keyed ? t(`keys.receipt-footer-${notice.venue}`) : t('watch.receipt-footer'), t('watch.disclaimer')].join('\n'),
+    data: { notice },
+  };
+}
+
+function signalText(signal: AdlSignal, coin: string, t: Translator, lang: Lang): string {
+  return signal.reason === 'crash-alert'
+    ? t('watch.adl-why-crash', { coin })
+    : t(`watch.adl-why-move-${signal.direction}`, { coin, move: formatPercent(signal.move, lang), minutes: signal.minutes });
+}
+
+const lightsBar = (lights: number) => `${'●'.repeat(lights)}${'○'.repeat(5 - lights)} ${lights}/5`;
+
+/** A keyed venue's own ADL indicator at its top levels: its raw level, our lights for it, and our estimate beside it. */
+function venueAdlReply(notice: AdlNotice, who: string, side: string, footer: string, lang: Lang): Reply {
+  const t = translator(lang);
+  const adl = notice.venueAdl!;
+  const venue = venueName(notice.venue);
+  const ours =
+    notice.ourLights != null && notice.percentile != null
+      ? t('keys.adl-ours', { lights: notice.ourLights, pct: formatPercent(notice.percentile, lang, { decimals: 0 }) })
+      : t('keys.adl-ours-none');
+  const lines = [t('keys.adl-what', { who, coin: notice.coin, side, venue, raw: adl.raw, scale: adl.scale, lights: adl.lights }), ours];
+  lines.push(notice.signal ? signalText(notice.signal, notice.coin, t, lang) : t('keys.adl-why-none', { venue }));
+  const blocks: Reply['blocks'] = [
+    { kind: 'text', text: lines.join('\n') },
+    {
+      kind: 'fields',
+      fields: [
+        { label: t('keys.field-venue-adl', { venue }), value: `${lightsBar(adl.lights)} (${t('keys.venue-level', { raw: adl.raw, scale: adl.scale })})`, inline: true },
+        { label: t('keys.field-our-lights'), value: notice.ourLights != null ? lightsBar(notice.ourLights) : '—', inline: true },
+        { label: t('watch.field-upnl'), value: formatUsd(notice.unrealizedPnl, lang, { signed: true }), inline: true },
+        { label: t('watch.field-leverage'), value: formatLeverage(notice.leverage, lang), inline: true },
+      ],
+    },
+  ];
+  if (notice.advice.length) blocks.push({ kind: 'text', text: [t('adl.advice.title'), ...notice.advice.map((a) => `• ${adviceLine(a, notice.coin, t, lang)}`)].join('\n') });
+  return {
+    title: t('keys.adl-title', { coin: notice.coin, side, venue, lights: adl.lights }),
+    tone: adl.lights >= 5 ? 'error' : 'warn',
+    blocks,
+    actions: [{ label: t('watch.button-adl'), payload: EXPLAIN_PAYLOADS.adl, style: 'secondary' }],
+    footer: [t('keys.adl-footer', { venue }), footer].join('\n'),
+    data: { notice },
+  };
+}
+
+function keyRejectedReply(notice: KeyRejectedNotice, lang: Lang): Reply {
+  const t = translator(lang);
+  const venue = venueName(notice.venue);
+  return {
+    title: t('keys.rejected-title', { label: notice.label, venue }),
+    tone: 'warn',
+    blocks: [{ kind: 'text', text: t('keys.rejected-what', { label: notice.label, venue, time: timeText(notice.time, lang) }) }],
+    footer: t('watch.disclaimer'),
     data: { notice },
   };
 }

@@ -38,7 +38,8 @@ export function riskOf(report: AccountReport, thresholds: RiskThresholds, adlPla
   let risk: Exclude<RiskClass, 'new'> = 'calm';
   for (const p of report.positions) {
     const d = p.distanceFromMarkPct?.toNumber();
-    const lights = p.adl?.inProfit ? p.adl.lights : 0;
+    // A venue that publishes its own ADL indicator (the keyed venues) is believed over our estimate.
+    const lights = p.venueAdl ? p.venueAdl.lights : p.adl?.inProfit ? p.adl.lights : 0;
     if ((d !== undefined && d < thresholds.riskyDistance) || lights >= 4) return 'risky';
     if ((d !== undefined && d < thresholds.elevatedDistance) || lights >= 3 || (lights > 0 && adlPlausible(`${p.coin}:${p.side}`))) risk = 'elevated';
   }

@@ -6,14 +6,18 @@ import type { LanguagePreferences } from '../chat/preferences.ts';
 import type { Reply } from '../chat/reply.ts';
 import type { TierTable } from '../core/tier-table.ts';
 import { DeliveryQueue, type DrainReport } from '../alerts/delivery.ts';
+import { forgetPerson, type Forgotten } from '../store/forget.ts';
 import type { WeightLedger } from '../market/weight-ledger.ts';
 import type { AccountRow, OutboxInsert, OwnerRow, WatchOwner, WatchRepository, WatchRow } from '../store/watch-repository.ts';
 import { evaluateAccount, type AccountReport } from './evaluate.ts';
-import { adlNotice, distanceNotice, groupForcedFills, noticeReply, receiptNotice, type WatchNotice } from './messages.ts';
+import { adlNotice, distanceNotice, groupForcedFills, keyRejectedNotice, noticeReply, receiptNotice, type WatchNotice } from './messages.ts';
 import { planTick, riskOf, type PacingRules, type RiskThresholds } from './pacing.ts';
 import type { AdlConditions } from './plausibility.ts';
 import { decideTiers, type TierRules } from './tiers.ts';
-import { AccountError, type AccountClient, type AccountState, type ForcedFill, type WatchVenue } from './types.ts';
+import type { AccountBrackets } from './keyed/brackets.ts';
+import type { KeyedAccountClient, KeyVerdict } from './keyed/keyed-client.ts';
+import { keyAccount, type Credentials, type KeyRing } from './keys/keyring.ts';
+import { AccountError, isKeyedVenue, type AccountClient, type AccountState, type ForcedFill, type KeyedVenue, type WatchVenue } from './types.ts';
 
 /**
  * The watch list at work: on each tick, read the accounts the pacing picks (within the venue's
@@ -38,7 +42,22 @@ export interface WatchServiceOptions {
   /** The move that makes ADL plausible (what `conditions` checks), for telling the user. */
   adlMove: { pct: number; minutes: number };
   pacing: PacingRules;
+  /**
+   * Per venue, the weight per minute the watch list and the market poll may spend together on
+   * that venue's budget (default: `pacing.budgetPerMinute`, Hyperliquid's share).
+   */
+  budgets?: ReadonlyMap<WatchVenue, number>;
   risk: RiskThresholds;
+  /** Users' read-only keys for the keyed venues; absent when WATCH_ENCRYPTION_KEY is not set (keyed watching off). */
+  keys?: KeyRing;
+  /** The venue's own ADL data for the coin is live (Binance symbolAdlRisk high, Bybit adlAlert, a crash running): read faster. */
+  adlLive?: (venue: WatchVenue, coin: string, now: number) => boolean;
+  /** Empties what deleted rows left in the database files (src/store/database.ts eraseDeleted). */
+  erase?: () => void;
+  /** Binance brackets read with a user's key (src/watch/keyed/brackets.ts), for their own /liq. */
+  accountBrackets?: AccountBrackets;
+  /** The bot's public IPs (WATCH_KEY_IPS) users may bind their keys to. */
+  keyIps?: readonly string[];
   logger: Logger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -61,6 +80,13 @@ export class WatchBusyError extends Error {
     this.name = 'WatchBusyError';
   }
 }
+
+/** What adding a keyed watch came to. */
+export type KeyedAddResult =
+  | { ok: true; watch: WatchRow; verdict: Extract<KeyVerdict, { ok: true }>; first?: AccountCheck; unreachable: boolean; replaced: boolean }
+  | { ok: false; verdict: Exclude<KeyVerdict, { ok: true }> }
+  /** The same key is already stored for this person (under `label`). */
+  | { ok: false; duplicate: string };
 
 export interface TickReport {
   states: number;
@@ -115,6 +141,21 @@ export class WatchService {
     return [...this.options.clients.keys()];
   }
 
+  get keyIps(): readonly string[] {
+    return this.options.keyIps ?? [];
+  }
+
+  /** Keyed watching runs: a master key is configured (the keyed clients are built with it). */
+  get keyedWatching(): boolean {
+    return this.options.keys !== undefined;
+  }
+
+  /** The user's own tier table for a venue that adjusts tables per account (Binance brackets), read with their key. */
+  accountTable(venue: string, symbol: string, user: { platform: string; userId: string }): Promise<TierTable | undefined> {
+    if (venue !== 'binance' || !this.options.accountBrackets) return Promise.resolve(undefined);
+    return this.options.accountBrackets.forUser(user.platform, user.userId, symbol);
+  }
+
   // ---- what /watch asks -----------------------------------------------------------------------
 
   list(owner: WatchOwner): WatchRow[] {
@@ -137,8 +178,65 @@ export class WatchService {
     return this.repo.add({ ...owner, ...watch, createdAt: this.now() });
   }
 
+  /** Deletes the watch and what was stored for it, its sealed key at once (and no readable trace in the files). */
   remove(id: number): boolean {
-    return this.repo.remove(id);
+    const removed = this.repo.remove(id);
+    if (removed) this.options.erase?.();
+    return removed;
+  }
+
+  /**
+   * A watch on a keyed venue: the venue checks the key first (permissions, and a read where that is
+   * the test); only a read-only key the venue accepts is sealed and stored, with the watch, in one
+   * transaction. `replace` puts the new key under the user's existing watch of that venue and label
+   * (a key the venue rejected, or one they rotated) and resumes it.
+   */
+  async addKeyed(owner: WatchOwner, request: { venue: KeyedVenue; label: string; credentials: Credentials; replace?: WatchRow }): Promise<KeyedAddResult> {
+    const keys = this.options.keys;
+    const client = this.options.clients.get(request.venue) as KeyedAccountClient | undefined;
+    if (!keys || !client) throw new AccountError(`watch: keyed watching is off for ${request.venue}`, 'unavailable');
+    const duplicate = keys.ownerKeys(owner, request.venue).find((k) => k.credentials.apiKey === request.credentials.apiKey && k.row.id !== request.replace?.keyId);
+    if (duplicate) {
+      const label = this.repo.list(owner).find((w) => w.keyId === duplicate.row.id)?.label ?? '?';
+      return { ok: false, duplicate: label };
+    }
+    const verdict = await client.verify(request.credentials);
+    if (!verdict.ok) return { ok: false, verdict };
+    const now = this.now();
+    let watch: WatchRow;
+    const replace = request.replace;
+    if (replace?.keyId != null) {
+      keys.replace(replace.keyId, request.credentials, verdict.ipRestricted);
+      this.repo.resumeWatch(replace.id);
+      watch = this.repo.watch(replace.id)!;
+    } else {
+      watch = this.repo.db.transaction(() => {
+        const keyId = keys.store(owner, request.venue, request.credentials, verdict.ipRestricted, now);
+        return this.repo.add({ ...owner, venue: request.venue, account: keyAccount(keyId), label: request.label, keyId, createdAt: now });
+      })();
+    }
+    // One read now shows the positions; the watch is kept either way.
+    let first: AccountCheck | undefined;
+    let unreachable = false;
+    try {
+      first = await this.check(request.venue, watch.account, { fetchFills: false });
+    } catch (error) {
+      if (!(error instanceof AccountError || error instanceof WatchBusyError)) throw error;
+      unreachable = true;
+    }
+    return { ok: true, watch, verdict, first, unreachable, replaced: Boolean(replace) };
+  }
+
+  /**
+   * Everything the bot holds about this person on this face (src/store/forget.ts: watches, keys,
+   * preferences, what belongs to their private chats), with nothing readable left in the files.
+   * `privateChats`: the chats known to be theirs alone, besides the one the watch list learned.
+   */
+  forget(owner: WatchOwner, privateChats: readonly string[] = []): Forgotten {
+    const known = this.repo.owner(owner)?.privateChatId;
+    const gone = forgetPerson(this.repo.db, this.repo, owner, [...privateChats, ...(known ? [known] : [])]);
+    this.options.erase?.();
+    return gone;
   }
 
   /** The account now, and its forced fills of the last 24 h: fetched (`fetchFills`) or as the poller stored them. */
@@ -217,9 +315,11 @@ export class WatchService {
     const accounts = this.repo.accountsToPoll();
     for (const [venue, client] of this.options.clients) {
       const ledger = this.options.ledgers.get(venue);
-      const available = ledger ? this.options.pacing.budgetPerMinute - ledger.used(now) : this.options.pacing.budgetPerMinute;
+      const rules = this.pacingFor(venue);
+      const available = ledger ? rules.budgetPerMinute - ledger.used(now) : rules.budgetPerMinute;
       const rows = accounts.filter((a) => a.venue === venue);
-      const plan = planTick(rows, now, available, this.options.pacing, { state: client.cost.account, fills: client.cost.fills + 1 });
+      if (rows.length === 0) continue;
+      const plan = planTick(rows, now, available, rules, { state: client.cost.account, fills: client.cost.fills + 1 });
       const byKey = new Map(rows.map((r) => [r.account, r]));
       await eachLimited(plan, this.options.concurrency ?? 4, async (read) => {
         const row = byKey.get(read.account)!;
@@ -235,6 +335,10 @@ export class WatchService {
         } catch (error) {
           if (!(error instanceof AccountError)) throw error;
           report.failures++;
+          if (error.reason === 'key-rejected') {
+            this.keyRejected(venue, row.account, error.message);
+            return;
+          }
           // 30 s, 1 min, 2 min … up to 30 min: a venue that refuses one account is not hammered.
           const backoff = Math.min(30 * 60_000, 30_000 * 2 ** Math.min(row.failures, 6));
           this.repo.saveFailure(venue, row.account, error.message, this.now() + backoff);
@@ -250,6 +354,22 @@ export class WatchService {
     return report;
   }
 
+  /** The venue's budget per minute for the watch list and the market poll together. */
+  private pacingFor(venue: WatchVenue): PacingRules {
+    const budget = this.options.budgets?.get(venue);
+    return budget === undefined ? this.options.pacing : { ...this.options.pacing, budgetPerMinute: budget };
+  }
+
+  /** The venue no longer accepts the key behind this account: its watches pause, each owner told once. */
+  private keyRejected(venue: WatchVenue, account: string, reason: string): void {
+    const now = this.now();
+    const paused = this.repo.pauseRejectedKey(venue, account, reason, now, (watch) => {
+      const target = watch.owner.privateChatId;
+      return target ? { watchId: watch.id, platform: watch.platform, chatId: target, item: keyRejectedNotice(watch, now) } : undefined;
+    });
+    if (paused.length) this.options.logger.warn({ venue, watches: paused.length }, 'watch: the venue rejected a read-only key; its watch is paused');
+  }
+
   /** Reads positions, fires crossed tiers, notes a shrunk position for a fills read. Returns the alerts queued. */
   private async refreshState(client: AccountClient, row: AccountRow): Promise<number> {
     const state = await client.account(row.account);
@@ -263,7 +383,9 @@ export class WatchService {
     for (const p of state.positions) sizes[`${p.coin}:${p.side}`] = p.size.toFixed();
     // A position that shrank or vanished may have been force-closed: read the fills next.
     const shrank = Object.entries(row.positions).some(([key, before]) => sizes[key] === undefined || Number(sizes[key]) < Number(before));
-    const risk = riskOf(report, this.options.risk, (position) => signals.get(position) != null);
+    // The venue's own ADL data for a coin the account holds in profit is live: read it as often as a risky one.
+    const adlLive = state.positions.some((p) => p.unrealizedPnl.gt(0) && this.options.adlLive?.(client.venue, p.coin, now));
+    const risk = adlLive ? 'risky' : riskOf(report, this.options.risk, (position) => signals.get(position) != null);
     this.repo.saveCheck(client.venue, row.account, { checkedAt: now, risk, positions: sizes, fillsDue: shrank });
 
     let queued = 0;
@@ -276,16 +398,18 @@ export class WatchService {
       const alerts: OutboxInsert[] = [];
       for (const p of report.positions) {
         const signal = signals.get(`${p.coin}:${p.side}`) ?? null;
+        // A venue that publishes its own ADL indicator is believed at its top levels, whatever the market
+        // does; without one (Hyperliquid) our estimate alerts only while ADL is plausible.
         const reading = {
           position: `${p.coin}:${p.side}`,
           distance: p.distanceFromMarkPct ? p.distanceFromMarkPct.toNumber() : null,
-          lights: p.adl?.inProfit ? p.adl.lights : null,
-          adlPlausible: signal !== null,
+          lights: p.venueAdl ? p.venueAdl.lights : p.adl?.inProfit ? p.adl.lights : null,
+          adlPlausible: p.venueAdl ? true : signal !== null,
         };
         const decision = decideTiers(watch.id, reading, stored, this.options.tiers, now);
         updates.push(...decision.updates);
         for (const fire of decision.fire) {
-          const notice = fire.kind === 'liquidation' ? distanceNotice(watch, p, fire.tier, now) : adlNotice(watch, p, fire.tier, signal!, now);
+          const notice = fire.kind === 'liquidation' ? distanceNotice(watch, p, fire.tier, now) : adlNotice(watch, p, fire.tier, signal, now);
           alerts.push({ watchId: watch.id, platform: watch.platform, chatId: target, item: notice });
         }
       }
@@ -335,8 +459,9 @@ export class WatchService {
 
   private async evaluate(client: AccountClient, state: AccountState): Promise<AccountReport> {
     const rules = new Map<string, TierTable | undefined>();
-    for (const coin of new Set(state.positions.map((p) => p.coin))) {
-      rules.set(coin, await client.rulesFor(coin).catch(() => undefined));
+    for (const position of state.positions) {
+      if (rules.has(position.coin)) continue;
+      rules.set(position.coin, await client.rulesFor(position.coin, { account: state.account, mode: position.marginMode }).catch(() => undefined));
     }
     return evaluateAccount(state, (coin) => rules.get(coin));
   }
@@ -351,7 +476,7 @@ export class WatchService {
     const ledger = this.options.ledgers.get(venue);
     if (!ledger) return;
     const now = this.now();
-    if (ledger.used(now) + weight > this.options.pacing.budgetPerMinute) throw new WatchBusyError(Math.ceil(ledger.windowMs / 4_000));
+    if (ledger.used(now) + weight > this.pacingFor(venue).budgetPerMinute) throw new WatchBusyError(Math.ceil(ledger.windowMs / 4_000));
   }
 }
 
@@ -367,7 +492,7 @@ function reviveFill(raw: unknown): ForcedFill {
     size: d(f.size),
     price: d(f.price),
     markPrice: f.markPrice == null ? null : d(f.markPrice),
-    closedPnl: d(f.closedPnl),
+    closedPnl: f.closedPnl == null ? null : d(f.closedPnl),
     time: Number(f.time),
     method: f.method == null ? null : String(f.method),
   };

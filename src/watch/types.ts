@@ -1,4 +1,5 @@
 import type { Decimal } from 'decimal.js';
+import type { MarginMode } from '../core/position.ts';
 import type { TierTable } from '../core/tier-table.ts';
 
 /**
@@ -6,13 +7,19 @@ import type { TierTable } from '../core/tier-table.ts';
  * brings an AccountClient (Hyperliquid reads public data by address; the keyed venues of the next
  * step sign with a read-only key); the evaluation, the alerts and the receipts only see these types.
  */
-export type WatchVenue = 'hyperliquid';
-export const WATCH_VENUES: readonly WatchVenue[] = ['hyperliquid'];
+export type WatchVenue = 'hyperliquid' | 'binance' | 'bybit' | 'okx';
+export const WATCH_VENUES: readonly WatchVenue[] = ['hyperliquid', 'binance', 'bybit', 'okx'];
+/** Venues whose positions are private: read with the user's read-only API key (src/watch/keyed/). */
+export type KeyedVenue = Exclude<WatchVenue, 'hyperliquid'>;
+export const KEYED_VENUES: readonly KeyedVenue[] = ['binance', 'bybit', 'okx'];
+export const isKeyedVenue = (venue: string): venue is KeyedVenue => (KEYED_VENUES as readonly string[]).includes(venue);
 
 export type Side = 'long' | 'short';
 
 export interface AccountPosition {
   coin: string;
+  /** The venue's own instrument name (`BTCUSDT`, `BTC-USDT-SWAP`), where it differs from the coin. */
+  instrument?: string;
   side: Side;
   /** Absolute size in coin. */
   size: Decimal;
@@ -29,7 +36,20 @@ export interface AccountPosition {
   /** Size × mark. */
   positionValue: Decimal;
   /** The venue's own ADL indicator, where it publishes one (keyed venues); Hyperliquid has none. */
-  venueAdl?: { raw: string; lights: number } | null;
+  venueAdl?: VenueAdl | null;
+}
+
+/**
+ * A venue's own ADL indicator for one position: its raw value on its own scale, and the same on our
+ * 1–5 lights (src/watch/keyed/adl-indicator.ts says how each scale maps).
+ */
+export interface VenueAdl {
+  raw: number;
+  /** The venue's scale, e.g. `0–4` (Binance adlQuantile), `1–5` (Bybit), `0–5` (OKX). */
+  scale: string;
+  lights: number;
+  /** At the venue's top two levels: the alert fires. */
+  top: boolean;
 }
 
 export interface AccountState {
@@ -58,7 +78,8 @@ export interface ForcedFill {
   price: Decimal;
   /** The mark at that moment, when the venue gives it (Hyperliquid `liquidation.markPx`). */
   markPrice: Decimal | null;
-  closedPnl: Decimal;
+  /** Realized PnL of the fill; null when the venue's answer does not give it. */
+  closedPnl: Decimal | null;
   /** epoch ms */
   time: number;
   /** Hyperliquid liquidation `method`: `market` (the order book) or `backstop` (the liquidator vault). */
@@ -84,13 +105,20 @@ export interface AccountClient {
   /** Fills between `from` and `to` (epoch ms), the forced ones classified. */
   fills(account: string, from: number, to?: number): Promise<FillsPage>;
   /** The coin's own tier table from the venue, for our liquidation price and ADL estimate; undefined when not known. */
-  rulesFor(coin: string): Promise<TierTable | undefined>;
+  rulesFor(coin: string, context?: RulesContext): Promise<TierTable | undefined>;
+}
+
+/** What a tier lookup may need besides the coin: whose account (per-account brackets), which margin mode (OKX). */
+export interface RulesContext {
+  account?: string;
+  mode?: MarginMode;
 }
 
 export class AccountError extends Error {
   constructor(
     message: string,
-    readonly reason: 'unavailable' | 'refused' | 'bad-answer',
+    /** `key-rejected`: the venue no longer accepts the user's key (revoked, expired, IP no longer allowed). */
+    readonly reason: 'unavailable' | 'refused' | 'bad-answer' | 'key-rejected',
   ) {
     super(message);
     this.name = 'AccountError';

@@ -82,7 +82,6 @@ test('the option grammar follows the subcommand: each has its own positional wor
   const refused = (text: string, key: string) =>
     assert.throws(() => parseChatText(watchCommand, text, 'en'), (e: unknown) => isUserError(e) && e.key === key, text);
   refused('remove label=main', 'chat.error.not-for-subcommand');
-  refused('add hyperliquid', 'chat.error.missing-about');
   refused('remove', 'chat.error.missing-about');
   refused('list now please', 'chat.error.extra-words');
   refused('subscribe', 'chat.error.choice');
@@ -90,6 +89,9 @@ test('the option grammar follows the subcommand: each has its own positional wor
 
 test('add in a private chat: the account read now, the label, what alerts will come; list and check show it', async () => {
   const me = invocation('telegram', '5001');
+  const missing = await say('/watch add hyperliquid', me);
+  assert.equal(missing.failure, 'user');
+  assert.match(missing.text, /Which Hyperliquid address\? Give it after the venue\.\nAn address is 0x followed by 40 hexadecimal characters/);
   const added = await say(`/watch add hyperliquid ${ADDRESS.toUpperCase().replace('0X', '0x')} main`, me);
   assert.equal(added.failure, undefined, added.text);
   assert.match(added.text, /Watching “main” on Hyperliquid/);

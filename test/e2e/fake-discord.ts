@@ -156,6 +156,41 @@ export function messageProblem(body: any): string | undefined {
   return undefined;
 }
 
+/**
+ * Discord's checks on a modal (interaction response type 9,
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal):
+ * a custom_id, a title of 1–45 characters, 1–5 components, each a Label (type 18) holding a text
+ * input (type 4), or the older action row (type 1) with one text input carrying its own label.
+ */
+export function modalProblem(data: any): string | undefined {
+  if (!data?.custom_id || String(data.custom_id).length > 100) return 'modal custom_id';
+  if (!data.title || String(data.title).length > 45) return 'modal title';
+  const components: any[] = data.components ?? [];
+  if (components.length < 1 || components.length > 5) return 'modal components';
+  const ids = new Set<string>();
+  for (const component of components) {
+    const input = component.type === 18 ? component.component : component.type === 1 && component.components?.length === 1 ? component.components[0] : undefined;
+    const label = component.type === 18 ? component.label : input?.label;
+    if (!input || input.type !== 4) return 'modal component is not a text input';
+    if (!label || String(label).length > 45) return 'text input label';
+    if (component.type === 18 && input.label !== undefined) return 'a text input inside a label has no label of its own';
+    if (!input.custom_id || String(input.custom_id).length > 100 || ids.has(input.custom_id)) return 'text input custom_id';
+    ids.add(input.custom_id);
+    if (![1, 2].includes(input.style)) return 'text input style';
+    if ((input.max_length ?? 4000) > 4000 || (input.min_length ?? 0) > (input.max_length ?? 4000)) return 'text input length';
+  }
+  return undefined;
+}
+
+/** The embeds as read, without Discord's markdown (`**bold**`, escapes). */
+export function embedText(embeds: any[]): string {
+  return embeds
+    .map((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'))
+    .join('\n')
+    .replace(/\*\*|`/g, '')
+    .replace(/\\(.)/g, '$1');
+}
+
 /** Long enough for the slowest reply on a loaded 2-core CI machine, short enough to fail fast. */
 const WAIT_TIMEOUT_MS = 30_000;
 
@@ -197,6 +232,8 @@ export class FakeDiscord extends EventEmitter {
   private readonly nonces = new Map<string, { messageId: string; at: number }>();
   nonceWindowMs = 5 * 60_000;
   private readonly interactions = new Map<string, { payload: any; acknowledged: boolean; original?: string }>();
+  /** The modals the bot answered interactions with (callback type 9), by interaction id. */
+  readonly modals = new Map<string, any>();
   private readonly callbackFailures = new Map<string, DiscordErrorReply[]>();
   private readonly sockets = new Set<WebSocket>();
   /** Gateway sessions as Discord keeps them: resumable until closed with 1000/1001 or invalidated. */
@@ -289,6 +326,11 @@ export class FakeDiscord extends EventEmitter {
       }, timeoutMs);
       this.on('request', listener);
     });
+  }
+
+  /** The next message posted to `channel` (from request index `from`) whose embeds read like `pattern`. */
+  postTo(channel: string, pattern: RegExp, from = 0): Promise<RecordedRequest> {
+    return this.waitFor((r) => r.method === 'POST' && r.path === `/channels/${channel}/messages` && r.status < 300 && pattern.test(embedText(r.json?.embeds ?? [])), from);
   }
 
   /** The interaction's callback (POST /interactions/:id/:token/callback), as Discord accepted it. */
@@ -417,6 +459,22 @@ export class FakeDiscord extends EventEmitter {
   /** A press of the button with `customId` on a message this fake holds. */
   press(message: StoredMessage, customId: string, place: InteractionPlace = {}): SentInteraction {
     return this.dispatchInteraction(3, { custom_id: customId, component_type: 2 }, { channelId: message.channel_id, ...place }, { message: this.messageObject(message) });
+  }
+
+  /**
+   * The user fills in and submits the modal the bot opened for `opened` (an interaction it answered
+   * with type 9): a MODAL_SUBMIT interaction (type 5) whose components mirror the modal's, each
+   * text input with its `value`.
+   */
+  submitModal(opened: SentInteraction, values: Record<string, string>, place: InteractionPlace = {}): SentInteraction {
+    const modal = this.modals.get(opened.id);
+    if (!modal) throw new Error('fake Discord: the bot opened no modal for that interaction');
+    const filled = (input: any) => ({ type: 4, id: input.id ?? 0, custom_id: input.custom_id, value: values[input.custom_id] ?? '' });
+    const components = modal.components.map((c: any) =>
+      c.type === 18 ? { type: 18, id: c.id ?? 0, component: filled(c.component) } : { type: 1, id: c.id ?? 0, components: [filled(c.components[0])] },
+    );
+    const user = opened.payload.user ?? opened.payload.member?.user;
+    return this.dispatchInteraction(5, { custom_id: modal.custom_id, components }, { user, channelId: opened.payload.channel_id, dm: opened.payload.context === 1, ...place });
   }
 
   /** Typing `typed` into an autocomplete option. */
@@ -660,7 +718,17 @@ export class FakeDiscord extends EventEmitter {
       if (failure) return error(failure);
       if (interaction.acknowledged) return error({ status: 400, code: 40060, message: 'Interaction has already been acknowledged.' });
       const body = record.json ?? {};
-      if (![4, 5, 6, 7, 8].includes(body.type)) return error({ status: 400, code: 50035, message: `Invalid Form Body: type ${body.type}` });
+      if (![4, 5, 6, 7, 8, 9].includes(body.type)) return error({ status: 400, code: 50035, message: `Invalid Form Body: type ${body.type}` });
+      if (body.type === 9) {
+        // A modal answers a slash command or a component press, never an autocomplete or another modal.
+        if (![2, 3].includes(interaction.payload.type)) return error({ status: 400, code: 50035, message: 'Invalid Form Body: a modal for this interaction type' });
+        const problem = modalProblem(body.data);
+        if (problem) return error({ status: 400, code: 50035, message: `Invalid Form Body: ${problem}` });
+        interaction.acknowledged = true;
+        this.modals.set(parts[1], body.data);
+        const withResponse = url.searchParams.get('with_response') === 'true';
+        return withResponse ? reply(200, { interaction: { id: parts[1], type: interaction.payload.type }, resource: { type: 9 } }) : reply(204);
+      }
       if (body.type === 8 && interaction.payload.type !== 4) return error({ status: 400, code: 50035, message: 'autocomplete result for a non-autocomplete interaction' });
       if ((body.type === 6 || body.type === 7) && interaction.payload.type !== 3) return error({ status: 400, code: 50035, message: 'update for an interaction without a message' });
       if (body.type === 8 && (body.data?.choices ?? []).length > 25) return error({ status: 400, code: 50035, message: 'more than 25 choices' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Venue } from '../../src/market/types.ts';
 import { FakeHyperliquidAccounts } from '../support/fake-hyperliquid.ts';
+import { FakeKeyedVenues } from '../support/fake-keyed-venues.ts';
 
 /**
  * One local HTTP server on 127.0.0.1 that plays Binance, Bybit, OKX and Hyperliquid.
@@ -74,6 +75,8 @@ export class FakeExchange {
   readonly hits = new Map<string, number>();
   /** Hyperliquid accounts, fills and margin tables (test/support/fake-hyperliquid.ts). */
   readonly hyperliquidAccounts = new FakeHyperliquidAccounts();
+  /** Binance, Bybit and OKX private endpoints read with users' keys (test/support/fake-keyed-venues.ts). */
+  readonly keyed = new FakeKeyedVenues();
   private readonly faults = new Map<string, Fault[]>();
   private server: Server | undefined;
   private port = 0;
@@ -96,6 +99,23 @@ export class FakeExchange {
 
   baseUrl(venue: Venue): string {
     return `http://127.0.0.1:${this.port}/${venue}`;
+  }
+
+  /** Binance's spot API host (BINANCE_SPOT_BASE_URL), where the key-permission endpoint is. */
+  get binanceSpotUrl(): string {
+    return `http://127.0.0.1:${this.port}/binance-spot`;
+  }
+
+  /** The environment that points every venue at this fake, Binance's spot host included, with no tier-table fetches. */
+  get venueEnv(): Record<string, string> {
+    return {
+      HYPERLIQUID_BASE_URL: this.baseUrl('hyperliquid'),
+      BINANCE_BASE_URL: this.baseUrl('binance'),
+      BINANCE_SPOT_BASE_URL: this.binanceSpotUrl,
+      BYBIT_BASE_URL: this.baseUrl('bybit'),
+      OKX_BASE_URL: this.baseUrl('okx'),
+      TIER_TABLES_FETCH: 'off',
+    };
   }
 
   get exchanges(): Record<Venue, string> {
@@ -139,6 +159,12 @@ export class FakeExchange {
       return;
     }
     if (res.destroyed) return;
+    const [, prefix, ...rest] = url.pathname.split('/');
+    const keyed = this.keyed.handle(prefix, req.method ?? 'GET', `/${rest.join('/')}`, url.search.slice(1), req.headers);
+    if (keyed) {
+      res.writeHead(keyed.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(keyed.body));
+      return;
+    }
     let status = 200;
     let body: string;
     try {

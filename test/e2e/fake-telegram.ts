@@ -36,6 +36,8 @@ export interface TelegramFailure {
 interface StoredMessage {
   message_id: number;
   chat: Json;
+  /** A user's message (pushed by the test), not one the bot sent. */
+  fromUser?: number;
   text?: string;
   caption?: string;
   photo?: boolean;
@@ -70,6 +72,8 @@ export class FakeTelegram {
    */
   chatLimit: { perMinute: number; now: () => number } | undefined;
   private readonly chatPosts = new Map<string, number[]>();
+  /** Messages deleted with deleteMessage, in order. */
+  readonly deleted: Array<{ chatId: number; messageId: number; fromUser: boolean }> = [];
 
   constructor(readonly token = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi') {
     this.events.setMaxListeners(100);
@@ -145,6 +149,8 @@ export class FakeTelegram {
     const chat = options.chat ?? { id: from.id, type: 'private', first_name: from.first_name };
     const message_id = this.allocateId(chat.id);
     const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0].length }] : undefined;
+    // Kept so deleteMessage can find it (bots may delete users' messages in private chats, and in groups as an admin).
+    this.messages.set(`${chat.id}:${message_id}`, { message_id, chat, fromUser: from.id, text });
     return {
       message_id,
       date: Math.floor(Date.now() / 1000),
@@ -198,6 +204,14 @@ export class FakeTelegram {
       };
       this.events.on('call', onCall);
     });
+  }
+
+  /** The next message sent to `chatId` (from call index `since`) whose visible text matches `pattern`. */
+  messageTo(chatId: number, pattern: RegExp, since = 0): Promise<Call> {
+    return this.waitFor(
+      (c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error && this.calls.indexOf(c) >= since && pattern.test(visibleText(c)),
+      `a message to ${chatId} matching ${pattern}`,
+    );
   }
 
   /** Waits for the next calls of `method` to `chatId` made after `since` (an index into calls). */
@@ -370,9 +384,17 @@ export class FakeTelegram {
         return this.asMessage(stored);
       }
       case 'deleteMessage': {
+        // https://core.telegram.org/bots/api#deletemessage: a bot deletes its own messages, any message in a
+        // private chat, and in groups others' messages only as an administrator allowed to delete them.
         const key = `${p.chat_id}:${p.message_id}`;
-        if (!this.messages.has(key)) throw new ApiError(400, "Bad Request: message can't be deleted");
+        const stored = this.messages.get(key);
+        if (!stored) throw new ApiError(400, "Bad Request: message can't be deleted");
+        const group = Number(p.chat_id) < 0;
+        if (stored.fromUser !== undefined && group && this.members.get(`${p.chat_id}:${BOT_USER.id}`) !== 'administrator') {
+          throw new ApiError(400, "Bad Request: message can't be deleted");
+        }
         this.messages.delete(key);
+        this.deleted.push({ chatId: Number(p.chat_id), messageId: Number(p.message_id), fromUser: stored.fromUser !== undefined });
         return true;
       }
       default:
@@ -400,6 +422,7 @@ export class FakeTelegram {
   private existing(chatId: unknown, messageId: unknown): StoredMessage {
     const stored = this.messages.get(`${Number(chatId)}:${Number(messageId)}`);
     if (!stored) throw new ApiError(400, 'Bad Request: message to edit not found');
+    if (stored.fromUser !== undefined) throw new ApiError(400, "Bad Request: message can't be edited");
     return stored;
   }
 
@@ -413,6 +436,11 @@ export class FakeTelegram {
       ...(stored.reply_markup?.inline_keyboard?.length ? { reply_markup: stored.reply_markup } : {}),
     };
   }
+}
+
+/** What the user sees of a sent message or photo caption (HTML checked and stripped). */
+export function visibleText(call: Call): string {
+  return checkHtml(String(call.params.text ?? call.params.caption ?? ''));
 }
 
 export function user(id: number, extra: Json = {}): Json {

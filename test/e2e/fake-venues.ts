@@ -247,6 +247,29 @@ export class FakeBybitStream extends FakeVenueServer {
   }
 }
 
+/** One item of OKX's GET /api/v5/public/instruments?instType=SWAP: the fields the docs' table lists for SWAP, the fake's own values. */
+export function okxSwapInstrument(c: { instId: string; ctVal: string; ctType: 'linear' | 'inverse' }): Record<string, string> {
+  const [base, quote] = c.instId.split('-');
+  return {
+    instType: 'SWAP',
+    instId: c.instId,
+    uly: `${base}-${quote}`,
+    instFamily: `${base}-${quote}`,
+    settleCcy: c.ctType === 'linear' ? quote : base,
+    ctVal: c.ctVal,
+    ctMult: '1',
+    ctValCcy: c.ctType === 'linear' ? base : 'USD',
+    ctType: c.ctType,
+    lotSz: '0.01',
+    minSz: '0.01',
+    tickSz: '0.1',
+    lever: '100',
+    state: 'live',
+    listTime: '1611916828000',
+    expTime: '',
+  };
+}
+
 /** OKX v5 public: subscribe event, text ping/pong, `liquidation-orders` for SWAP; REST instruments. */
 export class FakeOkxStream extends FakeVenueServer {
   readonly venue = 'okx' as const;
@@ -264,28 +287,7 @@ export class FakeOkxStream extends FakeVenueServer {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/api/v5/public/instruments' || url.searchParams.get('instType') !== 'SWAP') return void res.writeHead(404).end();
     this.instrumentRequests++;
-    // Fields as the docs' table lists them for SWAP; the values are the fake's own.
-    const data = this.contracts.map((c) => {
-      const [base, quote] = c.instId.split('-');
-      return {
-        instType: 'SWAP',
-        instId: c.instId,
-        uly: `${base}-${quote}`,
-        instFamily: `${base}-${quote}`,
-        settleCcy: c.ctType === 'linear' ? quote : base,
-        ctVal: c.ctVal,
-        ctMult: '1',
-        ctValCcy: c.ctType === 'linear' ? base : 'USD',
-        ctType: c.ctType,
-        lotSz: '0.01',
-        minSz: '0.01',
-        tickSz: '0.1',
-        lever: '100',
-        state: 'live',
-        listTime: '1611916828000',
-        expTime: '',
-      };
-    });
+    const data = this.contracts.map(okxSwapInstrument);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: '0', msg: '', data }));
   }
 

@@ -5,7 +5,7 @@ import { startApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { adlFill, liquidationFill } from '../support/fake-hyperliquid.ts';
 import { FakeExchange, sampleMarket } from './fake-exchange.ts';
-import { FakeDiscord, snowflake, type RecordedRequest } from './fake-discord.ts';
+import { embedText, FakeDiscord, snowflake } from './fake-discord.ts';
 
 /**
  * /watch through the real discord.js client against the fake Discord and the fake Hyperliquid
@@ -46,22 +46,12 @@ after(async () => {
   await exchange.stop();
 });
 
-/** The embeds as read, without Discord's markdown (`**bold**`, escapes). */
-const embedText = (embeds: any[]) =>
-  embeds
-    .map((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value]), e.footer?.text].filter(Boolean).join('\n'))
-    .join('\n')
-    .replace(/\*\*|`/g, '')
-    .replace(/\\(.)/g, '$1');
-
-function postTo(channel: string, pattern: RegExp, from = 0): Promise<RecordedRequest> {
-  return fake.waitFor((r) => r.method === 'POST' && r.path === `/channels/${channel}/messages` && r.status < 300 && pattern.test(embedText(r.json?.embeds ?? [])), from);
-}
+const postTo = (channel: string, pattern: RegExp, from = 0) => fake.postTo(channel, pattern, from);
 
 test('/watch add in a server: registered with subcommands, answered to the trader alone; the alert and the liquidation receipt reach their DM', async () => {
   const registered = fake.requests.find((r) => r.method === 'PUT' && r.path === `/applications/${APPLICATION_ID}/commands`)!;
   const watch = registered.json.find((c: any) => c.name === 'watch');
-  assert.deepEqual(watch.options.map((o: any) => [o.name, o.type]), [['add', 1], ['list', 1], ['remove', 1], ['check', 1]]);
+  assert.deepEqual(watch.options.map((o: any) => [o.name, o.type]), [['add', 1], ['list', 1], ['remove', 1], ['check', 1], ['forget-me', 1]]);
 
   const account = exchange.hyperliquidAccounts.account(ADDRESS);
   account.crossAccountValue = 5_000;

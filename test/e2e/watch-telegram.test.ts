@@ -8,7 +8,7 @@ import { startApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { adlFill } from '../support/fake-hyperliquid.ts';
 import { FakeExchange, sampleMarket } from './fake-exchange.ts';
-import { FakeTelegram, checkHtml, user, type Call } from './fake-telegram.ts';
+import { FakeTelegram, user, visibleText, type Call } from './fake-telegram.ts';
 
 /**
  * /watch through the real grammY bot, started as `npm start` starts it, against the fake Bot API
@@ -52,13 +52,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const visible = (call: Call) => checkHtml(String(call.params.text ?? call.params.caption ?? ''));
+const visible = visibleText;
 const keyboard = (call: Call): any[] => (typeof call.params.reply_markup === 'string' ? JSON.parse(call.params.reply_markup) : call.params.reply_markup)?.inline_keyboard?.flat() ?? [];
 
-/** The next message to `chatId` whose visible text matches `pattern`. */
-function messageTo(chatId: number, pattern: RegExp, since = 0): Promise<Call> {
-  return telegram.waitFor((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId && !c.error && telegram.calls.indexOf(c) >= since && pattern.test(visible(c)), `a message to ${chatId} matching ${pattern}`);
-}
+const messageTo = (chatId: number, pattern: RegExp, since = 0) => telegram.messageTo(chatId, pattern, since);
 
 test('a trader adds their address privately; the 10% alert and the ADL receipt come to that private chat, the receipt button opens /explain adl, a restart repeats nothing', async () => {
   const account = exchange.hyperliquidAccounts.account(ADDRESS);

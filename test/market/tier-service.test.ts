@@ -26,7 +26,7 @@ function setup(fake: FakeVenueTiers, options: { fetch?: boolean; timeoutMs?: num
   const db = openDatabase(':memory:');
   const logger = { warn: () => {}, child: () => logger } as never;
   const ledgers = options.hyperliquidLedger ? { hyperliquid: options.hyperliquidLedger } : {};
-  const service = createVenueTableService(config, db, logger, clock, ledgers);
+  const service = createVenueTableService(config, db, logger, clock, { ledgers });
   return { service, db, advance: (ms: number) => (now += ms), now: () => now };
 }
 

@@ -39,3 +39,23 @@ test('202, 401 and 502 upgrade an existing database: queued alerts, watch messag
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('600 upgrades a database from before read-only keys: its watches keep running (not paused) and can carry a sealed key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+  try {
+    const path = join(dir, 'old.db');
+    const old = openDatabase(path, MIGRATIONS.filter((m) => m.version < 600));
+    old.prepare(`INSERT INTO watches (id, platform, user_id, venue, account, label, created_at) VALUES (3, 'telegram', 'u', 'hyperliquid', '0xabc', 'main', 1)`).run();
+    old.close();
+    const db = openDatabase(path);
+    assert.deepEqual(db.prepare('SELECT id, paused_at, key_id FROM watches').all(), [{ id: 3, paused_at: null, key_id: null }]);
+    const { lastInsertRowid } = db.prepare(`INSERT INTO watch_keys (platform, user_id, venue, master_id, api_key, secret, ip_restricted, created_at) VALUES ('telegram', 'u', 'bybit', 'f1', x'01', x'02', 0, 1)`).run();
+    db.prepare(`INSERT INTO watch_key_brackets (key_id, symbol, fetched_at, table_json) VALUES (?, 'ETHUSDT', 1, '{}')`).run(lastInsertRowid);
+    db.prepare('DELETE FROM watch_keys').run();
+    assert.equal((db.prepare('SELECT COUNT(*) AS n FROM watch_key_brackets').get() as { n: number }).n, 0, 'brackets go with their key');
+    assert.equal((db.pragma('secure_delete', { simple: true }) as number), 1, 'deleted rows are zeroed');
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -131,7 +131,7 @@ test('forced fills: the recorded ADL fill (liquidation object of the account it 
   assert.equal(fill.size.toString(), '28.53');
   assert.equal(fill.price.toString(), '22.075');
   assert.equal(fill.markPrice!.toString(), '22.025');
-  assert.equal(fill.closedPnl.toString(), '194.275035');
+  assert.equal(fill.closedPnl!.toString(), '194.275035');
   assert.equal(fill.time, 1760130964831);
   assert.equal(fill.method, 'backstop');
   assert.equal(fill.id, '1760130964831:AVAX:771334864158847', 'coin and time make the trade id unique');
@@ -146,7 +146,7 @@ test('forced fills: in a recorded backstop liquidation the liquidated user gets 
   const [fill] = page.fills;
   assert.equal(fill.kind, 'liquidation');
   assert.equal(fill.side, 'long');
-  assert.equal(fill.closedPnl.toString(), '-9.94483');
+  assert.equal(fill.closedPnl!.toString(), '-9.94483');
   assert.equal(fill.markPrice!.toString(), '2323.3');
   const vaultPage = await client().fills(VAULT, 0);
   assert.equal(vaultPage.count, 1);

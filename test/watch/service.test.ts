@@ -73,7 +73,8 @@ function setMarks(eth: number, btc: number): void {
 }
 
 const notices = (sender: RecordingSender) => sender.sent.map((s) => s.reply.data?.notice as WatchNotice);
-const describe = (n: WatchNotice) => (n.type === 'receipt' ? `receipt ${n.kind} ${n.coin}` : n.type === 'adl-queue' ? `adl ${n.coin} ${n.tier}` : `distance ${n.coin} ${n.tier}`);
+const describe = (n: WatchNotice) =>
+  n.type === 'receipt' ? `receipt ${n.kind} ${n.coin}` : n.type === 'adl-queue' ? `adl ${n.coin} ${n.tier}` : n.type === 'key-rejected' ? `key rejected ${n.label}` : `distance ${n.coin} ${n.tier}`;
 
 test('tiers fire once each, ADL only while plausible, and an ADL fill is receipted once across a restart', async () => {
   // ETH long isolated 10x, the venue's liquidation at 3,600; BTC short cross 20x, far from liquidation and deep in profit.
@@ -116,7 +117,7 @@ test('tiers fire once each, ADL only while plausible, and an ADL fill is receipt
   const adl = notices(sender).filter((n) => n.type === 'adl-queue');
   assert.equal(adl.length, 1);
   assert.equal(adl[0].coin, 'BTC');
-  assert.ok(adl[0].type === 'adl-queue' && adl[0].lights >= 4 && adl[0].signal.reason === 'fast-move');
+  assert.ok(adl[0].type === 'adl-queue' && adl[0].lights >= 4 && adl[0].signal?.reason === 'fast-move');
 
   // ADL closes 0.4 of the short: the next read sees it shrink, the one after reads the fills.
   const adlTime = now - 1_000;

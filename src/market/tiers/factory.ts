@@ -9,7 +9,7 @@ import { BybitTierFetcher } from './bybit.ts';
 import { DydxTierFetcher } from './dydx.ts';
 import { HyperliquidTierFetcher } from './hyperliquid.ts';
 import { OkxTierFetcher } from './okx.ts';
-import { VenueTableService } from './service.ts';
+import { VenueTableService, type VenueTableServiceOptions } from './service.ts';
 import type { TierFetcher } from './types.ts';
 import type { VenueLedgers } from '../factory.ts';
 
@@ -49,9 +49,10 @@ export function createVenueTableService(
   db: Db,
   logger: Logger,
   clock: HttpClock = SYSTEM_CLOCK,
-  ledgers: VenueLedgers = {},
+  { ledgers = {}, accountTables }: { ledgers?: VenueLedgers; accountTables?: VenueTableServiceOptions['accountTables'] } = {},
 ): VenueTableService {
   return new VenueTableService({
+    accountTables,
     repo: new VenueTableRepository(db),
     fetchers: createTierFetchers(config, clock, ledgers),
     fetch: config.tierTables.fetch,

@@ -41,6 +41,8 @@ export interface TableLookup {
 
 export interface LookupRequest {
   mode: MarginMode;
+  /** Who asks: a venue whose tables can be adjusted per account (Binance) serves that user's own first. */
+  user?: { platform: string; userId: string };
   /** The position's size in coins and value at entry, when known: a position beyond the fresh table refreshes it. */
   quantity?: Decimal;
   entryPrice?: Decimal;
@@ -62,10 +64,16 @@ export interface VenueTableServiceOptions {
   /** A position beyond a fresh table refetches it at most this often per table (default 60 s). */
   refetchAfterMs?: number;
   logger?: Logger;
+  /**
+   * The asking user's own table, read with their read-only key (Binance brackets, src/watch/keyed/brackets.ts):
+   * first in the lookup order, for that user only; undefined when they have none for the venue.
+   */
+  accountTables?: (venue: VenueId, symbol: string, user: { platform: string; userId: string }) => Promise<TierTable | undefined>;
 }
 
 /**
- * Per-symbol tier tables in the order the issue sets: a fresh stored copy (≤ 24 h) → the venue
+ * Per-symbol tier tables in the order the issue sets (after the asking user's own, where a venue
+ * adjusts tables per account and they stored a read-only key): a fresh stored copy (≤ 24 h) → the venue
  * (one try, short timeout) → the last stored copy (any age, its age shown) → the dated table shipped
  * in data/venues for that symbol → none (the command asks for the user's MMR). Never another
  * symbol's table. Every table is validated (zod + the cum/deduction recursion) before it is used or stored.
@@ -90,6 +98,14 @@ export class VenueTableService implements VenueTables {
     const key = `${venue.id}:${symbol}:${variant}`;
     const fallbacks: Fallback[] = [];
     const shippedSize = () => (venue.sizing === 'contract' ? shippedContract(venue, symbol) : undefined);
+
+    if (request.user && this.options.accountTables) {
+      const own = await this.options.accountTables(venue.id, symbol, request.user).catch((error: unknown) => {
+        this.options.logger?.warn({ venue: venue.id, symbol, err: error instanceof Error ? error.message : String(error) }, 'tier table: the account table was not read');
+        return undefined;
+      });
+      if (own) return { venue: venue.id, symbol, table: own, contract: shippedSize(), fallbacks };
+    }
 
     let stored;
     try {

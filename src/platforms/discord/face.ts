@@ -4,21 +4,27 @@ import {
   DefaultRestOptions,
   Events,
   GatewayIntentBits,
+  LabelBuilder,
   MessageFlags,
+  ModalBuilder,
   PermissionFlagsBits,
   REST,
+  TextInputBuilder,
+  TextInputStyle,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
+  type ModalSubmitInteraction,
   type InteractionReplyOptions,
   type InteractionUpdateOptions,
   type RepliableInteraction,
 } from 'discord.js';
-import type { Lang } from '../../chat/command.ts';
+import type { FormSpec, Lang } from '../../chat/command.ts';
 import type { DispatchResult, Invocation } from '../../chat/dispatcher.ts';
 import type { Reply } from '../../chat/reply.ts';
 import type { Config } from '../../config.ts';
+import { UserError } from '../../chat/errors.ts';
 import { scrubSecrets } from '../../logger.ts';
 import type { Face, FaceDependencies } from '../face.ts';
 import { DISCORD_PROFILE } from './profile.ts';
@@ -46,6 +52,8 @@ export type DiscordConfig = NonNullable<Config['discord']>;
 
 /** A button press answered after this long is acknowledged first (deferUpdate), then edited. */
 const BUTTON_DEFER_AFTER_MS = 1_500;
+/** The custom_id of a button that opens a private form (a modal), and of that modal: `form:<command>:<payload>`. */
+const FORM_PREFIX = 'form:';
 
 export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies): Face {
   const { dispatcher, logger } = deps;
@@ -116,7 +124,11 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
   }
 
   function rendered(reply: Reply, lang: Lang, ephemeral: boolean, maxMessages?: number): RenderedReply {
-    const out = renderReply(reply, lang, { ephemeral, maxMessages });
+    // A private form is asked for with a button; pressing it opens the modal (onFormButton).
+    const withForm = reply.form
+      ? { ...reply, actions: [...(reply.actions ?? []), { label: reply.form.label, payload: `${FORM_PREFIX}${reply.form.payload}`, style: 'primary' as const }] }
+      : reply;
+    const out = renderReply(withForm, lang, { ephemeral, maxMessages });
     if (out.skippedActions.length) logger.warn({ payloads: out.skippedActions.map((a) => a.payload) }, 'discord: buttons left out (too long, duplicate or over 25)');
     if (out.truncatedChars) logger.warn({ truncatedChars: out.truncatedChars }, 'discord: reply cut to fit the message limits');
     return out;
@@ -164,7 +176,58 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
     await answer(interaction, rendered(result.reply, result.lang, isPrivateAnswer({ reply: result.reply, failure })));
   }
 
+  /** A modal for the form: one short text input per field, only the user sees it (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal). */
+  function modalOf(customId: string, spec: FormSpec): ModalBuilder {
+    return new ModalBuilder()
+      .setCustomId(customId)
+      .setTitle(spec.title.slice(0, 45))
+      .addLabelComponents(
+        ...spec.fields.map((field) =>
+          new LabelBuilder()
+            .setLabel(field.label.slice(0, 45))
+            .setTextInputComponent(
+              new TextInputBuilder()
+                .setCustomId(field.name)
+                .setStyle(TextInputStyle.Short)
+                .setRequired(true)
+                .setMinLength(field.minLength)
+                .setMaxLength(field.maxLength)
+                .setPlaceholder(field.placeholder ?? ''),
+            ),
+        ),
+      );
+  }
+
+  /** The button of a private form: the modal is the interaction's answer (within Discord's 3 s, so no defer first). */
+  async function onFormButton(interaction: ButtonInteraction): Promise<void> {
+    const found = await dispatcher.formSpec(invocationOf(interaction), interaction.customId.slice(FORM_PREFIX.length));
+    if (!found) {
+      const lang = dispatcher.langFor({ face: DISCORD_PROFILE, user: { id: interaction.user.id }, locale: interaction.locale });
+      const reply = dispatcher.errorReply(new UserError('chat.error.stale-button'), { face: DISCORD_PROFILE }, undefined, lang);
+      await answer(interaction, rendered(reply, lang, true));
+      return;
+    }
+    await interaction.showModal(modalOf(interaction.customId, found.spec));
+  }
+
+  /**
+   * The modal's answer: read by the command alone, answered only to the user. Checking a key with
+   * its venue takes a few seconds, so the answer is deferred (ephemeral) first.
+   */
+  async function onModalSubmit(interaction: ModalSubmitInteraction): Promise<void> {
+    const data = interaction.customId.slice(FORM_PREFIX.length);
+    const invocation = invocationOf(interaction);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const found = await dispatcher.formSpec(invocation, data);
+    const values = Object.fromEntries((found?.spec.fields ?? []).map((field) => [field.name, interaction.fields.getTextInputValue(field.name)]));
+    const result = await dispatcher.runForm(invocation, data, values);
+    const [first, ...rest] = rendered(result.reply, result.lang, true).messages;
+    await interaction.editReply(updateOptions(first));
+    for (const message of rest) await interaction.followUp(replyOptions(message, true));
+  }
+
   async function onButton(interaction: ButtonInteraction): Promise<void> {
+    if (interaction.customId.startsWith(FORM_PREFIX)) return onFormButton(interaction);
     const work = dispatcher.runAction(invocationOf(interaction), interaction.customId);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -202,9 +265,16 @@ export function createDiscordFace(config: DiscordConfig, deps: FaceDependencies)
     try {
       if (interaction.isChatInputCommand()) await onCommand(interaction);
       else if (interaction.isButton()) await onButton(interaction);
+      else if (interaction.isModalSubmit() && interaction.customId.startsWith(FORM_PREFIX)) await onModalSubmit(interaction);
       else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
     } catch (error) {
-      const kind = interaction.isButton() ? `button ${interaction.customId.split(':')[0]}` : interaction.isCommand() ? `/${interaction.commandName}` : 'autocomplete';
+      const kind = interaction.isButton()
+        ? `button ${interaction.customId.split(':')[0]}`
+        : interaction.isCommand()
+          ? `/${interaction.commandName}`
+          : interaction.isModalSubmit()
+            ? 'form'
+            : 'autocomplete';
       const info = errorInfo(error);
       if (!interaction.isRepliable()) {
         logger.error({ error: info, interaction: kind }, 'discord: interaction failed');

@@ -16,4 +16,6 @@ export const DISCORD_PROFILE: FaceProfile = {
   oneShot: false,
   push: { pacing: { globalMs: 25, perChatMs: 1_100 }, canEdit: true, privateChats: true },
   ephemeralReplies: true,
+  // A key goes into a modal (text inputs only the user sees; the bot reads no message content).
+  forms: 'modal',
 };

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { Lang } from '../../chat/command.ts';
 import type { Invocation } from '../../chat/dispatcher.ts';
 import { translator } from '../../chat/i18n.ts';
+import { formValuesFromText } from '../../chat/forms.ts';
 import type { Reply } from '../../chat/reply.ts';
+import { carriesSecret } from '../../chat/secrets.ts';
 import type { Config } from '../../config.ts';
 import type { Face, FaceDependencies } from '../face.ts';
 import { TELEGRAM_PROFILE } from './profile.ts';
@@ -48,6 +50,8 @@ const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_m
 const TYPING_RENEW_MS = 4_500;
 /** How long stop() waits for replies under way. */
 const STOP_GRACE_MS = 10_000;
+/** A private form (a read-only key) is answered by the user's next message within this long. */
+const FORM_TTL_MS = 10 * 60_000;
 
 class GrammyFace implements TelegramFace {
   readonly profile = TELEGRAM_PROFILE;
@@ -57,6 +61,11 @@ class GrammyFace implements TelegramFace {
   private readonly secrets: string[];
   private readonly webhookSecret?: string;
   private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Forms waiting for their answer, by private chat and user: the next plain message there is the
+   * answer (deleted as soon as it is read). In memory only: after a restart the user starts again.
+   */
+  private readonly forms = new Map<string, { data: string; expiresAt: number }>();
   private readonly inFlight = new Set<Promise<void>>();
   private polling?: Promise<void>;
   private server?: Server;
@@ -254,6 +263,12 @@ class GrammyFace implements TelegramFace {
     const command = parseCommandLine(text);
     const invocation = this.invocation(ctx.api, message.chat, message.from, message.sender_chat);
     const dispatcher = this.deps.dispatcher;
+    if (!command && chatKind === 'private') {
+      const pending = this.pendingForm(message.chat, message.from);
+      if (pending) return this.onFormAnswer(ctx, message, pending, invocation);
+    }
+    // A key pasted where it does not belong: deleted at once, never stored.
+    if (!command && carriesSecret(text)) return this.onStraySecret(ctx, message, invocation);
     if (!command) {
       // In a private chat every message is for us: say how commands look. In groups, people talk.
       if (chatKind === 'private') {
@@ -281,8 +296,83 @@ class GrammyFace implements TelegramFace {
     if (command.name === 'start' && result.kind === 'reply' && !result.failure) {
       reply = { ...reply, blocks: [{ kind: 'text', text: translator(result.lang)('chat.help.welcome') }, ...reply.blocks] };
     }
-    const replyTo = chatKind === 'private' ? undefined : message.message_id;
+    // The command words carried a secret: the message goes first, and the reply says whether it went.
+    if (reply.deleteRequest) reply = await this.withDeletion(ctx.api, message, reply, result.lang);
+    this.rememberForm(message.chat, message.from, reply);
+    const replyTo = chatKind === 'private' || reply.deleteRequest ? undefined : message.message_id;
     await postPlan(this.post(ctx.api), message.chat.id, this.plan(reply, result.lang), { replyTo }).catch((error: unknown) => this.sendFailed(error));
+  }
+
+  private formKey(chat: Chat, from: User | undefined): string {
+    return `${chat.id}:${from?.id ?? ''}`;
+  }
+
+  /** A reply that asks for a private form, in a private chat: the user's next message there answers it. */
+  private rememberForm(chat: Chat, from: User | undefined, reply: Reply): void {
+    if (!reply.form || chat.type !== 'private' || !from) return;
+    this.forms.set(this.formKey(chat, from), { data: reply.form.payload, expiresAt: Date.now() + FORM_TTL_MS });
+  }
+
+  private pendingForm(chat: Chat, from: User | undefined): { data: string } | undefined {
+    const key = this.formKey(chat, from);
+    const pending = this.forms.get(key);
+    if (pending && pending.expiresAt < Date.now()) this.forms.delete(key);
+    return pending && pending.expiresAt >= Date.now() ? pending : undefined;
+  }
+
+  /**
+   * The answer to a private form (a read-only key): the message is deleted before anything else,
+   * its text goes to the command alone, and the reply never repeats it.
+   */
+  private async onFormAnswer(ctx: Context, message: Message, pending: { data: string }, invocation: Invocation): Promise<void> {
+    const deleted = await this.deleteMessage(ctx.api, message);
+    this.forms.delete(this.formKey(message.chat, message.from));
+    const dispatcher = this.deps.dispatcher;
+    const form = await dispatcher.formSpec(invocation, pending.data);
+    const lang = form?.lang ?? dispatcher.langFor(invocation);
+    const t = translator(lang);
+    let reply: Reply;
+    if (!form) {
+      reply = { tone: 'error', blocks: [{ kind: 'text', text: t('chat.error.stale-button') }] };
+    } else {
+      const stopTyping = await this.typing(ctx.api, message.chat.id);
+      try {
+        const result = await dispatcher.runForm(invocation, pending.data, formValuesFromText(message.text ?? '', form.spec));
+        reply = result.reply;
+      } finally {
+        stopTyping();
+      }
+    }
+    if (!deleted) reply = { ...reply, blocks: [{ kind: 'text', text: t('telegram.message-not-deleted') }, ...reply.blocks] };
+    this.rememberForm(message.chat, message.from, reply);
+    await postPlan(this.post(ctx.api), message.chat.id, this.plan(reply, lang)).catch((error: unknown) => this.sendFailed(error));
+  }
+
+  /** A key pasted with no form waiting (or in a group): deleted where the bot can, not stored, the user told what to do. */
+  private async onStraySecret(ctx: Context, message: Message, invocation: Invocation): Promise<void> {
+    const lang = this.deps.dispatcher.langFor(invocation);
+    const t = translator(lang);
+    const shared = kindOf(message.chat) !== 'private';
+    const reply = await this.withDeletion(ctx.api, message, { tone: 'error', blocks: [{ kind: 'text', text: t(shared ? 'telegram.key-in-group' : 'telegram.key-unexpected') }] }, lang);
+    await postPlan(this.post(ctx.api), message.chat.id, this.plan(reply, lang)).catch((error: unknown) => this.sendFailed(error));
+  }
+
+  /** Deletes the user's message and says in the reply whether it went. */
+  private async withDeletion(api: Api, message: Message, reply: Reply, lang: Lang): Promise<Reply> {
+    const deleted = await this.deleteMessage(api, message);
+    const note = translator(lang)(deleted ? 'telegram.message-deleted' : 'telegram.message-not-deleted');
+    return { ...reply, blocks: [...reply.blocks, { kind: 'text', text: note }] };
+  }
+
+  /** Bots may delete any message in a private chat, and in a group when they are an admin allowed to. */
+  private async deleteMessage(api: Api, message: Message): Promise<boolean> {
+    try {
+      await api.deleteMessage(message.chat.id, message.message_id);
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: describeError(error, this.secrets), chatType: message.chat.type }, 'telegram: could not delete a message carrying a secret');
+      return false;
+    }
   }
 
   private async onCallback(ctx: Context): Promise<void> {
@@ -314,6 +404,7 @@ class GrammyFace implements TelegramFace {
       } else if (outcome.kind === 'edit' && message) {
         await this.edit(ctx.api, message, outcome.reply, lang);
       } else {
+        this.rememberForm(chat, query.from, outcome.reply);
         await postPlan(this.post(ctx.api), chat.id, this.plan(outcome.reply, lang));
       }
     } catch (error) {

@@ -15,4 +15,7 @@ export const TELEGRAM_PROFILE: FaceProfile = {
   operator: false,
   oneShot: false,
   push: { pacing: { globalMs: 40, perChatMs: 3_000 }, canEdit: true, privateChats: true },
+  // A key is the next message in the private chat, deleted by the bot as soon as it is read
+  // (bots may delete messages in private chats: https://core.telegram.org/bots/api#deletemessage).
+  forms: 'private-message',
 };

@@ -175,9 +175,11 @@ test('discord commands: a subcommand option becomes one SUB_COMMAND per choice w
   const watch = COMMANDS.find((c) => c.name === 'watch')!;
   const def = commandDefinition(watch) as any;
   const byName = Object.fromEntries(def.options.map((o: any) => [o.name, o]));
-  assert.deepEqual(Object.keys(byName), ['add', 'list', 'remove', 'check']);
+  assert.deepEqual(Object.keys(byName), ['add', 'list', 'remove', 'check', 'forget-me']);
   for (const o of def.options) assert.equal(o.type, SUBCOMMAND);
-  assert.deepEqual(byName.add.options.map((o: any) => [o.name, o.required]), [['venue', true], ['address', true], ['label', false]], 'required first');
+  // The address is Hyperliquid's only: a keyed venue takes a read-only key in a modal instead.
+  assert.deepEqual(byName.add.options.map((o: any) => [o.name, o.required]), [['venue', true], ['address', false], ['label', false]], 'required first');
+  assert.deepEqual(byName['forget-me'].options, []);
   assert.deepEqual(byName.list.options, []);
   assert.deepEqual(byName.remove.options.map((o: any) => [o.name, o.required]), [['watch', true]]);
   assert.deepEqual(byName.check.options.map((o: any) => [o.name, o.required]), [['watch', false], ['venue', false], ['address', false]]);
