@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { Logger } from 'pino';
-import { VenueHttpError, type VenueHttp } from '../market/http.ts';
-import { decimalString } from '../market/schema.ts';
+import type { VenueHttp } from '../market/http.ts';
+import { okxInstrumentRows } from '../market/tiers/okx.ts';
 import type { OkxContract, OkxContracts } from './okx.ts';
 
 /**
@@ -13,24 +12,13 @@ import type { OkxContract, OkxContracts } from './okx.ts';
  * when a liquidation names an instrument listed since (at most once per `retryMs`). Until an
  * instrument's ctVal is known its liquidations are counted as unreadable, never guessed.
  *
- * (The per-symbol tier-table fetcher reads one instrument the same way; this one needs them all.)
+ * (The rows are read as the per-symbol tier-table fetcher reads them; this one keeps them all.)
  */
-const instrument = z.object({
-  instId: z.string().min(1),
-  ctVal: decimalString,
-  ctType: z.enum(['linear', 'inverse']),
-  state: z.string().optional(),
-});
-const envelope = z.object({ code: z.string(), msg: z.string().optional(), data: z.array(z.unknown()) });
-
 export function parseOkxContracts(payload: unknown): Map<string, OkxContract> {
-  const parsed = envelope.safeParse(payload);
-  if (!parsed.success) throw new VenueHttpError('okx', 'instruments: unexpected envelope');
-  if (parsed.data.code !== '0') throw new VenueHttpError('okx', `instruments: code ${parsed.data.code} ${parsed.data.msg ?? ''}`.trim());
   const contracts = new Map<string, OkxContract>();
-  for (const item of parsed.data.data) {
-    const row = instrument.safeParse(item);
-    if (row.success && row.data.ctVal > 0) contracts.set(row.data.instId, { ctVal: row.data.ctVal, ctType: row.data.ctType });
+  for (const row of okxInstrumentRows(payload)) {
+    const ctVal = Number(row.ctVal);
+    if ((row.ctType === 'linear' || row.ctType === 'inverse') && ctVal > 0) contracts.set(row.instId, { ctVal, ctType: row.ctType });
   }
   return contracts;
 }

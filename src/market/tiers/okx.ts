@@ -45,11 +45,19 @@ function dataOf(payload: unknown, what: string): unknown[] {
   return parsed.data.data;
 }
 
+export type OkxInstrumentRow = z.infer<typeof instrumentRow>;
+
+/** The readable rows of a `GET /api/v5/public/instruments` answer (unreadable rows are skipped). */
+export function okxInstrumentRows(payload: unknown): OkxInstrumentRow[] {
+  return dataOf(payload, 'instruments').flatMap((item) => {
+    const row = instrumentRow.safeParse(item);
+    return row.success ? [row.data] : [];
+  });
+}
+
 /** ctVal and lot size of a linear USDT swap. */
 export function parseOkxInstrument(payload: unknown, instId: string, symbol: string, fetchedAt: string): ContractSpec {
-  const row = dataOf(payload, 'instruments')
-    .map((item) => instrumentRow.safeParse(item))
-    .find((r) => r.success && r.data.instId === instId)?.data;
+  const row = okxInstrumentRows(payload).find((r) => r.instId === instId);
   if (!row) throw new UnknownSymbolError('okx', symbol);
   if (row.ctType !== undefined && row.ctType !== 'linear') throw new TierTableError(`okx ${instId} is ${row.ctType}, not linear`);
   const size = new Decimal(row.ctVal);
