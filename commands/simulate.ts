@@ -306,9 +306,13 @@ export async function simulationReply(result: SimulationResult, ctx: ChatContext
           t(`simulate.figure-${figure.key}`),
           figureValue(figure, figure.model, lang),
           figureValue(figure, figure.published, lang),
-          figure.ratio === null ? '–' : `${formatNumber(figure.ratio, lang, { decimals: 2 })}×`,
+          figure.ratio === null || figure.ratio < 0 ? '–' : `${formatNumber(figure.ratio, lang, { decimals: 2 })}×`,
         ]),
       });
+      const lag = result.published.find((figure) => figure.key === 'firstAdlLagSeconds')?.model;
+      if (lag !== undefined && lag !== null && lag < 0) {
+        blocks.push({ kind: 'text', text: t('simulate.adl-before-window', { seconds: formatNumber(Math.round(-lag), lang) }) });
+      }
     }
   }
   const queue = result.policies.find((p) => p.policy === 'queue');

@@ -169,3 +169,17 @@ test('chat runs are capped (config.simulateMaxPositions via the runner); the CLI
   // The CLI is not capped at the chat limit: parameter checks pass (5,000,001 is past the model's own limit).
   assert.equal(await userErrorKey({ scenario: 'mild', positions: 5_000_001 }, 'cli'), 'simulate.error-positions');
 });
+
+test('a seed whose model ADL starts before the recorded window says so instead of a negative ratio, in both languages', async () => {
+  // Seed 12 at 3,000 positions: a thin market's whale goes bankrupt before 21:15 (first-ADL lag −75 s).
+  for (const lang of ['en', 'vi'] as const) {
+    const reply = await simulateCommand.run({ scenario: '2025-10-10', positions: 3_000, seed: 12, policy: 'all' }, makeTestContext({ lang, platform: 'telegram' }));
+    const published = reply.blocks.filter((block) => block.kind === 'table')[1];
+    assert.ok(published?.kind === 'table');
+    const lagRow = published.rows.find((row) => row[0] === (lang === 'en' ? 'First ADL after the first liquidation' : 'ADL đầu tiên sau lệnh thanh lý đầu tiên'));
+    assert.deepEqual([lagRow?.[1], lagRow?.[3]], ['-75 s', '–']);
+    assert.match(allText(reply), lang === 'en' ? /first ADL came 75 s before the first liquidation of the recorded window/ : /ADL đầu tiên xảy ra 75 giây trước lệnh thanh lý đầu tiên/);
+  }
+  const calm = await simulateCommand.run({ scenario: '2025-10-10', positions: 3_000, seed: 2, policy: 'all' }, makeTestContext());
+  assert.doesNotMatch(allText(calm), /before the first liquidation of the recorded window/);
+});
