@@ -103,7 +103,7 @@ export class AdlDesk {
       const dq = Math.min(q, left);
       const inProfit = winnerSide * (this.accounts.price[m] - entry[p]) > 0;
       this.scratch.flags[a] |= HIT | ELIGIBLE;
-      this.waves.recordClose(a, m, winnerSide * dq, x, this.accounts.equityOf(a));
+      this.waves.recordClose(a, m, winnerSide * dq, x, this.accounts.equityOf(a), q);
       quantity[p] = q - dq;
       cash[a] += winnerSide * dq * (x - entry[p]);
       this.collected += winnerSide * dq * (this.accounts.price[m] - x);

@@ -53,8 +53,11 @@ export class WaveBook {
     this.lastStep = t;
   }
 
-  /** A queue close: `signedCoins` = side × coins closed, at price x; `equity` = the account's equity before. */
-  recordClose(account: number, market: number, signedCoins: number, x: number, equity: number): void {
+  /**
+   * A queue close: `signedCoins` = side × coins closed, at price x; `equity` = the account's equity before;
+   * `positionCoins` = the position's size before (its leverage is the position's, even when the close is partial).
+   */
+  recordClose(account: number, market: number, signedCoins: number, x: number, equity: number, positionCoins: number): void {
     this.closeAccount.push(account);
     this.closeMarket.push(market);
     this.closeCoins.push(signedCoins);
@@ -63,7 +66,7 @@ export class WaveBook {
     if (this.count === 1 && this.firstWave === undefined && equity > 0) {
       const entry = this.firstEntryOf(account, market);
       this.firstPnl.push((Math.sign(signedCoins) * (x - entry)) / entry);
-      this.firstLeverage.push((Math.abs(signedCoins) * x) / equity);
+      this.firstLeverage.push((positionCoins * x) / equity);
     }
   }
 

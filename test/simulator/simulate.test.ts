@@ -182,3 +182,12 @@ test('bad parameters are refused with a reason the command can translate', () =>
   // A leverage mix is not a regime: regimes are calibrated preset variants.
   assert.equal(problem(() => resolveParams('2025-10-10', { regime: 'open-interest' as never })), 'unknown-regime');
 });
+
+test("the first ADL'd traders' leverage is their whole position's, even when the queue closed only part of it", () => {
+  // Seed 12 at 3,000 positions: the first wave is one partial close (it was reported as 0x, the slice's leverage).
+  const { queueProfile } = runSimulation(resolveParams('2025-10-10', { positions: 3_000, seed: 12, policies: ['queue'] }));
+  assert.ok(queueProfile);
+  assert.equal(queueProfile.firstAdled.count, 1);
+  // The queue ranks by profit × leverage: the first closed stand above the median winner.
+  assert.ok(queueProfile.firstAdled.medianLeverage > queueProfile.eligibleWinners.medianLeverage, JSON.stringify(queueProfile));
+});
