@@ -13,6 +13,12 @@ import { serviceKey } from '../src/chat/services.ts';
 import { formatExample } from '../src/chat/usage.ts';
 
 /**
+ * A symbol typed as a bare word (`DOGE`, `ETHUSDT`, `1000PEPEUSDT`, `BTC-USDT-SWAP`): letters and digits with
+ * two letters in a row, not a number with a unit (`122k`, `20x`, `150tr`).
+ */
+const SYMBOL_WORD = /^(?!\d+(?:k|m|b|tr|x)$)(?=[A-Za-z0-9]*[A-Za-z]{2})[A-Za-z0-9]{2,20}(?:[-/](?:USDT|USDC|USD))?(?:-SWAP|-PERP)?$/i;
+
+/**
  * The position options shared by /liq and /adl-rank, and the translation of bad input into
  * UserError (i18n namespace `liq`). Option names are the CLI contract (`--other-mm` → `other-mm`).
  */
@@ -29,9 +35,9 @@ export function positionOptions(options: { venueChoices: readonly string[]; mark
     { name: 'side', kind: 'enum', choices: ['long', 'short'], required: true, positional: true, description: { en: 'long or short', vi: 'long hoặc short' } },
     { name: 'entry', kind: 'price', required: true, positional: true, description: { en: 'Entry price', vi: 'Giá vào lệnh' } },
     ...(options.markRequired ? [mark] : []),
-    { name: 'qty', aliases: ['q', 'size'], kind: 'number', positional: true, description: { en: 'Size in coins (or give notional)', vi: 'Khối lượng theo coin (hoặc nhập notional)' } },
-    { name: 'leverage', aliases: ['lev'], kind: 'leverage', positional: true, description: { en: 'Leverage, e.g. 10x', vi: 'Đòn bẩy, ví dụ 10x' } },
-    { name: 'symbol', kind: 'string', default: 'BTCUSDT', autocomplete: 'symbol', description: { en: 'Symbol, e.g. BTC, ETHUSDT', vi: 'Cặp giao dịch, ví dụ BTC, ETHUSDT' } },
+    { name: 'qty', aliases: ['q', 'size'], kind: 'number', positional: true, slotTakenBy: ['notional', 'contracts'], description: { en: 'Size in coins (or give notional)', vi: 'Khối lượng theo coin (hoặc nhập notional)' } },
+    { name: 'leverage', aliases: ['lev'], kind: 'leverage', positional: true, slotTakenBy: ['margin'], description: { en: 'Leverage, e.g. 10x', vi: 'Đòn bẩy, ví dụ 10x' } },
+    { name: 'symbol', kind: 'string', default: 'BTCUSDT', autocomplete: 'symbol', bareWord: SYMBOL_WORD, description: { en: 'Symbol, e.g. BTC, ETHUSDT', vi: 'Cặp giao dịch, ví dụ BTC, ETHUSDT' } },
     { name: 'notional', kind: 'number', description: { en: 'Size in USDT instead of qty', vi: 'Giá trị vị thế bằng USDT thay cho qty' } },
     { name: 'contracts', kind: 'number', description: { en: 'Size in contracts (OKX, BitMEX) instead of qty', vi: 'Khối lượng theo số hợp đồng (OKX, BitMEX) thay cho qty' } },
     { name: 'margin', kind: 'number', description: { en: 'Isolated margin in USDT instead of leverage', vi: 'Ký quỹ cô lập bằng USDT thay cho đòn bẩy' } },
@@ -231,14 +237,15 @@ function tableMissingError(
   retry?: (extra: Record<string, string>) => string,
 ): UserError {
   const tried = fallbackText(fallbacks, ctx);
-  const numbers = { mmr: '0.5%', cum: '0' };
+  // Placeholders, not numbers: a copied example must not become an answer on a made-up tier.
+  const numbers = ctx.lang === 'vi' ? { mmr: 'TỶ_LỆ%', cum: 'SỐ_TIỀN' } : { mmr: 'RATE%', cum: 'AMOUNT' };
   return new UserError(
     'liq.error.table-missing',
     { venue: venueName(venue, ctx), symbol, tried: tried || ctx.t('liq.fallback.none'), where: ctx.t(`venues.where.${venue}`) },
     retry
       ? // The user's own position again, with the two numbers to read off the venue's screen.
         { key: 'liq.hint.retry', params: { command: retry(numbers) } }
-      : { key: 'liq.hint.example', params: { example: `${example.replace(/ (binance|bybit|okx|bitmex|hyperliquid|dydx) /, ` ${venue} `)} mmr=0.5% cum=0` } },
+      : { key: 'liq.hint.example', params: { example: `${example.replace(/ (binance|bybit|okx|bitmex|hyperliquid|dydx) /, ` ${venue} `)} mmr=${numbers.mmr} cum=${numbers.cum}` } },
   );
 }
 

@@ -42,6 +42,14 @@ export interface OptionSpec {
    * Options with `positional: true` are filled in declaration order by bare words.
    */
   positional?: boolean;
+  /** Its positional slot is skipped when one of these options is named (`qty` when `contracts=` gives the size). */
+  slotTakenBy?: readonly string[];
+  /**
+   * A bare word of this form fills the option wherever it stands, before the positional slots are
+   * filled (`/liq binance DOGE long …`), unless the option is named or the word is, or nearly is, one of
+   * the command's choices (`long`, `binance`, a typo of them).
+   */
+  bareWord?: RegExp;
   /** The one-shot CLI writes this option bare too (`cli -- explain adl`, `cli -- market BTC`); others as `--name`. */
   cliPositional?: boolean;
   /** Discord autocomplete source. */

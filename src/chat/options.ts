@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { optionApplies, optionRequired, subcommandOption, type Command, type Lang, type OptionSpec, type OptionValue, type ParsedArgs } from './command.ts';
 import { UserError } from './errors.ts';
 import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../core/numbers.ts';
-import { nearestWord } from '../core/text.ts';
+import { editDistance, nearestWord } from '../core/text.ts';
 
 /**
  * One option spec, one grammar, every face. Telegram and the terminal chat type
@@ -139,7 +139,10 @@ export function parseArgs(command: Command, raw: RawArgs, lang: Lang): ParsedArg
     }
   }
   const applies = (o: OptionSpec) => optionApplies(o, subcommand);
-  const slots = command.options.filter((o) => o.positional && !o.subcommand && applies(o) && !given.has(o.name));
+  takeBareWords(command, positional, given, applies);
+  const slots = command.options.filter(
+    (o) => o.positional && !o.subcommand && applies(o) && !given.has(o.name) && !o.slotTakenBy?.some((name) => given.has(name)),
+  );
   if (positional.length > slots.length) {
     const extra = positional.slice(slots.length);
     throw new UserError('chat.error.extra-words', {
@@ -162,6 +165,18 @@ export function parseArgs(command: Command, raw: RawArgs, lang: Lang): ParsedArg
     args[option.name] = option === sub ? subcommand : parseValue(option, text, lang);
   }
   return args;
+}
+
+/** Options with a `bareWord` form take the first unnamed word of that form out of `positional`. */
+function takeBareWords(command: Command, positional: string[], given: Map<string, string>, applies: (o: OptionSpec) => boolean): void {
+  const choices = command.options.flatMap((o) => (o.kind === 'enum' ? (o.choices ?? []) : []));
+  // A typo of a choice (`lomg`) stays a choice; a prefix does not (`HYPE` is a coin, not `hyperliquid`).
+  const isChoiceLike = (word: string) => choices.some((c) => editDistance(word.toLowerCase(), c.toLowerCase()) <= Math.max(1, Math.floor(word.length / 3)));
+  for (const option of command.options) {
+    if (!option.bareWord || given.has(option.name) || !applies(option)) continue;
+    const index = positional.findIndex((word) => option.bareWord!.test(word) && !isChoiceLike(word));
+    if (index >= 0) given.set(option.name, positional.splice(index, 1)[0]);
+  }
 }
 
 /** Shorthand for chat faces: the text after the command name → ParsedArgs. */

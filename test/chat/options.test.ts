@@ -145,3 +145,34 @@ test('every command in the registry has valid, distinct option names and parseab
     }
   }
 });
+
+test('a symbol typed as a bare word fills symbol wherever it stands; choices, their typos and numbers with units do not', () => {
+  const cases: Array<[string, string]> = [
+    ['binance DOGEUSDT long 0.25 10000 50x', 'DOGEUSDT'],
+    ['hyperliquid HYPE long 40 100 5x', 'HYPE'],
+    ['okx long 60000 0.5 10x BTC-USDT-SWAP', 'BTC-USDT-SWAP'],
+    ['binance long 0.01 1000 5x 1000PEPEUSDT', '1000PEPEUSDT'],
+    ['bybit eth short 4000 1 20x', 'eth'],
+  ];
+  for (const [text, symbol] of cases) {
+    const args = parseChatText(liqCommand, text, 'en');
+    assert.equal(args.symbol, symbol, text);
+    assert.ok(args.side === 'long' || args.side === 'short', text);
+  }
+  // Numbers with units stay in their slots; a typo of a choice is still corrected as one.
+  const plain = parseChatText(liqCommand, 'binance long 122k 0.5 20x', 'en');
+  assert.deepEqual([plain.symbol, dec(plain.entry), dec(plain.leverage)], ['BTCUSDT', '122000', '20']);
+  assert.equal(parseChatText(liqCommand, 'binance long 150tr 0,5 20x', 'vi').symbol, 'BTCUSDT');
+  assert.equal(userError(() => parseChatText(liqCommand, 'binance lomg 122000 0.5 20x', 'en')).key, 'chat.error.choice-suggest');
+  // A named symbol is used as typed.
+  assert.equal(parseChatText(liqCommand, 'binance long 122000 0.5 20x symbol=ETH', 'en').symbol, 'ETH');
+});
+
+test('a size or margin given by name frees its positional slot: /liq okx long 60000 contracts=5 10x', () => {
+  const contracts = parseChatText(liqCommand, 'okx long 60000 contracts=5 10x ETH', 'en');
+  assert.deepEqual([dec(contracts.contracts), contracts.qty, dec(contracts.leverage), contracts.symbol], ['5', undefined, '10', 'ETH']);
+  const notional = parseChatText(liqCommand, 'binance short 122000 notional=61000 20x', 'en');
+  assert.deepEqual([dec(notional.notional), notional.qty, dec(notional.leverage)], ['61000', undefined, '20']);
+  const margin = parseChatText(liqCommand, 'bybit long 122000 0.5 margin=3050', 'en');
+  assert.deepEqual([dec(margin.qty), dec(margin.margin), margin.leverage], ['0.5', '3050', undefined]);
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
 import type { Lang, ParsedArgs } from '../../src/chat/command.ts';
 import { UserError } from '../../src/chat/errors.ts';
+import { parseChatText } from '../../src/chat/options.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { VenueId } from '../../src/core/venues.ts';
 import { createVenueTableService } from '../../src/market/tiers/factory.ts';
@@ -68,7 +69,8 @@ test('every venue × BTC, ETH, DOGE: liq and adl-rank follow the local fake\'s t
               assert.equal(result.error?.key, 'liq.error.table-missing', label);
               const message = ctx.t(result.error!.key, result.error!.params);
               assert.match(message, new RegExp(`No ${coin}USDT tier table`), label);
-              assert.match(message, /mmr=0\.5% cum=0/, label);
+              assert.match(message, /in place of RATE and AMOUNT/, label);
+              assert.match(String(result.error!.hintParams!.command), /--mmr RATE% --cum AMOUNT$/, label);
               assert.match(message, /Leverage & Margin/, `${label}: where to find it`);
             }
             continue;
@@ -110,12 +112,19 @@ test('with fetching off, BTC and ETH answer from the dated shipped tables where 
 });
 
 test('the ask is in Vietnamese too, with where to look and a form the parser accepts', async () => {
-  const ctx = makeTestContext({ lang: 'vi' });
+  const ctx = makeTestContext({ lang: 'vi', platform: 'telegram' });
   const result = await answer(liqCommand, { venue: 'okx', side: 'long', entry: d(4000), qty: d(1), leverage: d(5), symbol: 'ETH' }, ctx);
   const message = ctx.t(result.error!.key, result.error!.params);
   assert.match(message, /Chưa có bảng bậc ETHUSDT của OKX hợp đồng vĩnh cửu ký quỹ USDT/);
-  assert.match(message, /`mmr=0,5% cum=0`/);
+  // Placeholders, never a stand-in number; the user's two numbers in their place parse as Vietnamese numbers.
+  assert.match(message, /thay cho TỶ_LỆ và SỐ_TIỀN/);
+  assert.doesNotMatch(message, /mmr=\d/);
   assert.match(message, /bảng bậc vị thế/);
+  const command = String(result.error!.hintParams!.command);
+  assert.match(command, /mmr=TỶ_LỆ% cum=SỐ_TIỀN$/);
+  const filled = parseChatText(liqCommand, command.replace(/^\/liq /, '').replace('TỶ_LỆ', '0,75').replace('SỐ_TIỀN', '12,5'), 'vi');
+  assert.equal(String(filled.mmr), '0.0075');
+  assert.equal(String(filled.cum), '12.5');
 });
 
 test('OKX contracts: `contracts=50` with the fake\'s ctVal 0.01 is 0.5 BTC, and the reply shows both', async () => {
@@ -170,8 +179,8 @@ test('adl-rank all refuses a typed mmr (it belongs to one venue\'s screen)', asy
 test('asking for the MMR, the hint is the user\'s own command again with mmr and cum, as their face types it', async () => {
   const args = { venue: 'okx', side: 'short', entry: d(4000), contracts: d(30), leverage: d(10), symbol: 'ETH' };
   const cases: Array<[string, Lang, string]> = [
-    ['telegram', 'en', '/liq okx short 4000 leverage=10 symbol=ETH contracts=30 mmr=0.5% cum=0'],
-    ['cli', 'vi', 'npm run -s cli -- liq --venue okx --side short --entry 4000 --leverage 10 --symbol ETH --contracts 30 --mmr 0,5% --cum 0'],
+    ['telegram', 'en', '/liq okx short 4000 leverage=10 symbol=ETH contracts=30 mmr=RATE% cum=AMOUNT'],
+    ['cli', 'vi', 'npm run -s cli -- liq --venue okx --side short --entry 4000 --leverage 10 --symbol ETH --contracts 30 --mmr TỶ_LỆ% --cum SỐ_TIỀN'],
   ];
   for (const [platform, lang, expected] of cases) {
     const result = await answer(liqCommand, args, makeTestContext({ platform, lang, services: makeTestServices() }));
