@@ -358,7 +358,9 @@ function refusedKeyReply(watch: WatchList, request: KeyRequest, verdict: Extract
       lines.push(t('keys.venue-unavailable', { venue }));
       break;
   }
-  lines.push(t('keys.nothing-stored'), ipAdvice(watch, request.venue, ctx));
+  lines.push(t('keys.nothing-stored'));
+  // How to restrict a key is for the next key; Binance's refusal means there is no next key to send.
+  if (verdict.reason !== 'positions-need-trading') lines.push(ipAdvice(watch, request.venue, ctx));
   return {
     title: t('keys.refused-title', { venue }),
     tone: 'error',

@@ -109,6 +109,28 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM watch_keys WHERE user_id = '8001'").get() as { n: number }).n, 0, 'the sealed key is deleted at once');
 });
 
+test('Binance, where a read-only key cannot read futures: refused in both languages, saying why and what still works, with no form and no IP advice', async () => {
+  const key = exchange.keyed.addKey('binance');
+  for (const [lang, userId] of [['en', '8011'], ['vi', '8012']] as const) {
+    const me = invocation('telegram', userId, 'private', lang);
+    const asked = await say('/watch add binance', me);
+    const result = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: key.apiKey, secret: key.secret });
+    const text = textOf(result.reply);
+    assert.equal((result.reply.data as any).refused, 'positions-need-trading');
+    assert.equal(result.reply.form, undefined, 'no other key can pass: no form to send one');
+    if (lang === 'en') {
+      assert.match(text, /Binance confirmed that this key is read-only, but it does not let a read-only key read your futures positions/);
+      assert.match(text, /you can delete it on Binance\. Bybit and OKX work with a read-only key; for Binance, \/liq and \/adl-rank work from the figures you type/);
+      assert.doesNotMatch(text, /restrict the key/);
+    } else {
+      assert.match(text, /Binance xác nhận đây là khóa chỉ đọc, nhưng không cho khóa chỉ đọc xem vị thế Futures của bạn/);
+      assert.match(text, /Không có gì được lưu/);
+      assert.doesNotMatch(text, /giới hạn khóa/);
+    }
+    assert.equal(service.list({ platform: 'telegram', userId }).length, 0);
+  }
+});
+
 test('where a key cannot be given: a Telegram group, the terminal and the CLI; a keyed check needs a watch', async () => {
   const group = await say('/watch add bybit main', invocation('telegram', '8002', 'group'));
   assert.equal(group.failure, 'user');
