@@ -319,7 +319,7 @@ async function receiveKey(watch: WatchList, owner: WatchOwner, request: KeyReque
   const passphrase = venue === 'okx' ? (values.passphrase ?? '') : undefined;
   // Nothing typed is repeated: the hint says what a key looks like, not what was sent.
   if (!KEY_TEXT.test(apiKey) || !KEY_TEXT.test(secret) || (passphrase !== undefined && !PASSPHRASE_TEXT.test(passphrase))) {
-    throw new UserError('keys.bad-format', { venue: venueName(venue) }, { key: venue === 'okx' ? 'keys.hint-format-okx' : 'keys.hint-format' });
+    throw new UserError('keys.bad-format', { venue: venueName(venue) }, { key: venue === 'okx' ? 'keys.hint-format-okx' : 'keys.hint-format', params: { venue, label: request.label } });
   }
   watch.touch(owner, ctx.lang, ctx.chat.kind === 'private' ? ctx.chat.id : undefined);
   const { label, replace } = keyedLabel(watch, owner, venue, request.label);
