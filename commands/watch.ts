@@ -411,7 +411,7 @@ function forgetMe(watch: WatchList, owner: WatchOwner, ctx: ChatContext): Reply 
 
 function remove(watch: WatchList, owner: WatchOwner, target: string, ctx: ChatContext): Reply {
   const found = findWatch(watch.list(owner), target);
-  if (!found) throw new UserError('watch.not-found');
+  if (!found) throw new UserError('watch.not-found', {}, { key: 'watch.hint-list' });
   watch.remove(found.id);
   const text = found.keyId !== null ? ctx.t('keys.removed', { label: found.label, venue: venueName(found.venue) }) : ctx.t('watch.removed', { label: found.label, address: found.account });
   return { tone: 'success', blocks: [{ kind: 'text', text }], data: { removed: watchData(found) } };
@@ -454,7 +454,7 @@ async function check(watch: WatchList, owner: WatchOwner, canWatch: boolean, arg
     if (named) targets = [{ venue: named.venue as WatchVenue, account: named.account, label: named.label }];
     else if (isKeyedVenue(venue)) throw new UserError('keys.check-needs-watch', { venue: venueName(venue) });
     else if (ADDRESS.test(target.trim())) targets = [{ venue, account: checkedAddress(target) }];
-    else if (canWatch) throw new UserError('watch.not-found');
+    else if (canWatch) throw new UserError('watch.not-found', {}, { key: 'watch.hint-list' });
     else throw new UserError('watch.bad-address', {}, { key: 'watch.hint-address' });
   } else {
     if (isKeyedVenue(venue)) throw new UserError('keys.check-needs-watch', { venue: venueName(venue) });

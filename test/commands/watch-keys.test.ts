@@ -111,6 +111,7 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   const removed = await say('/watch remove chinh', me);
   assert.match(removed.text, /Đã ngừng theo dõi “chinh” trên OKX\. Khóa của nó đã bị xóa/);
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM watch_keys WHERE user_id = '8001'").get() as { n: number }).n, 0, 'the sealed key is deleted at once');
+  assert.match((await say('/watch remove chinh', me)).text, /Bạn không theo dõi mục nào có nhãn hoặc địa chỉ đó\.\nXem các mục bạn đang theo dõi và nhãn của chúng: \/watch list\./);
 });
 
 test('Binance, where a read-only key cannot read futures: refused in both languages, saying why and what still works, with no form and no IP advice', async () => {
