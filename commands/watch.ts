@@ -404,7 +404,13 @@ function forgetMe(watch: WatchList, owner: WatchOwner, ctx: ChatContext): Reply 
     title: ctx.t('keys.forgotten-title'),
     tone: 'success',
     ephemeral: true,
-    blocks: [{ kind: 'text', text: ctx.t('keys.forgotten', { watches: gone.watches, keys: gone.keys, other: gone.other }) }],
+    blocks: [
+      {
+        kind: 'text',
+        // Asked again (or before anything was stored): say there was nothing, not "deleted 0, 0 and 0".
+        text: gone.watches + gone.keys + gone.other === 0 ? ctx.t('keys.forgotten-nothing') : ctx.t('keys.forgotten', { watches: gone.watches, keys: gone.keys, other: gone.other }),
+      },
+    ],
     data: { forgotten: gone },
   };
 }

@@ -172,6 +172,9 @@ test('forget-me deletes the person: watches, keys, language choice, their privat
   const gone = await say('/watch forget-me', me);
   // Other records: the language choice, the private chat's language, the group subscription's creator id.
   assert.match(gone.text, /I deleted everything I held about you here: 1 watch\(es\), 1 API key\(s\), and 3 other record\(s\)/);
+  // Asked twice: the second time there is nothing, and it says so in their language.
+  assert.match((await say('/watch forget-me', me)).text, /I hold nothing about you here: no watch, no API key, no other record\. There was nothing to delete\./);
+  assert.match((await say('/watch forget-me', invocation('telegram', '8005', 'private', 'vi'))).text, /Tôi không lưu dữ liệu nào về bạn ở đây/);
   const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
   assert.equal(count("SELECT COUNT(*) AS n FROM watches WHERE user_id = '8005'"), 0);
   assert.equal(count("SELECT COUNT(*) AS n FROM watch_keys WHERE user_id = '8005'"), 0);
