@@ -75,6 +75,8 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.equal(asked.failure, undefined, asked.text);
   assert.equal(asked.reply.form?.payload, 'watch:key:okx:chinh');
   assert.match(asked.text, /Trên OKX: Hồ sơ → API → Tạo khóa API/);
+  assert.match(asked.text, /Trước tiên, tôi kiểm tra quyền của khóa qua API của chính OKX/);
+  assert.doesNotMatch(asked.text, /endpoint/, 'no English left in the Vietnamese');
   assert.match(asked.text, /giới hạn khóa theo địa chỉ IP của tôi trên OKX \(203\.0\.113\.7\)/);
   const form = await dispatcher.formSpec(me, asked.reply.form!.payload);
   assert.deepEqual(form?.spec.fields.map((f) => f.name), ['apiKey', 'secret', 'passphrase']);
@@ -93,7 +95,7 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   const refused = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: key.apiKey, secret: key.secret, passphrase: key.passphrase! });
   const text = textOf(refused.reply);
   assert.match(text, /Khóa OKX bị từ chối/);
-  assert.match(text, /Khóa này làm được nhiều hơn việc đọc \(rút tiền, giao dịch\)/);
+  assert.match(text, /Khóa này có quyền vượt quá chỉ đọc \(rút tiền, giao dịch\)/);
   assert.match(text, /• Withdraw\n• Trade/);
   assert.equal(refused.reply.form?.payload, 'watch:key:okx:chinh', 'another key can be sent the same way');
   assert.deepEqual((refused.reply.data as any).permissions, ['Withdraw', 'Trade']);
