@@ -319,7 +319,7 @@ async function receiveKey(watch: WatchList, owner: WatchOwner, request: KeyReque
   const passphrase = venue === 'okx' ? (values.passphrase ?? '') : undefined;
   // Nothing typed is repeated: the hint says what a key looks like, not what was sent.
   if (!KEY_TEXT.test(apiKey) || !KEY_TEXT.test(secret) || (passphrase !== undefined && !PASSPHRASE_TEXT.test(passphrase))) {
-    throw new UserError('keys.bad-format', { venue: venueName(venue) }, { key: venue === 'okx' ? 'keys.hint-format-okx' : 'keys.hint-format' });
+    throw new UserError('keys.bad-format', { venue: venueName(venue) }, { key: venue === 'okx' ? 'keys.hint-format-okx' : 'keys.hint-format', params: { venue, label: request.label } });
   }
   watch.touch(owner, ctx.lang, ctx.chat.kind === 'private' ? ctx.chat.id : undefined);
   const { label, replace } = keyedLabel(watch, owner, venue, request.label);
@@ -358,7 +358,9 @@ function refusedKeyReply(watch: WatchList, request: KeyRequest, verdict: Extract
       lines.push(t('keys.venue-unavailable', { venue }));
       break;
   }
-  lines.push(t('keys.nothing-stored'), ipAdvice(watch, request.venue, ctx));
+  lines.push(t('keys.nothing-stored'));
+  // How to restrict a key is for the next key; Binance's refusal means there is no next key to send.
+  if (verdict.reason !== 'positions-need-trading') lines.push(ipAdvice(watch, request.venue, ctx));
   return {
     title: t('keys.refused-title', { venue }),
     tone: 'error',
@@ -402,14 +404,20 @@ function forgetMe(watch: WatchList, owner: WatchOwner, ctx: ChatContext): Reply 
     title: ctx.t('keys.forgotten-title'),
     tone: 'success',
     ephemeral: true,
-    blocks: [{ kind: 'text', text: ctx.t('keys.forgotten', { watches: gone.watches, keys: gone.keys, other: gone.other }) }],
+    blocks: [
+      {
+        kind: 'text',
+        // Asked again (or before anything was stored): say there was nothing, not "deleted 0, 0 and 0".
+        text: gone.watches + gone.keys + gone.other === 0 ? ctx.t('keys.forgotten-nothing') : ctx.t('keys.forgotten', { watches: gone.watches, keys: gone.keys, other: gone.other }),
+      },
+    ],
     data: { forgotten: gone },
   };
 }
 
 function remove(watch: WatchList, owner: WatchOwner, target: string, ctx: ChatContext): Reply {
   const found = findWatch(watch.list(owner), target);
-  if (!found) throw new UserError('watch.not-found');
+  if (!found) throw new UserError('watch.not-found', {}, { key: 'watch.hint-list' });
   watch.remove(found.id);
   const text = found.keyId !== null ? ctx.t('keys.removed', { label: found.label, venue: venueName(found.venue) }) : ctx.t('watch.removed', { label: found.label, address: found.account });
   return { tone: 'success', blocks: [{ kind: 'text', text }], data: { removed: watchData(found) } };
@@ -452,7 +460,7 @@ async function check(watch: WatchList, owner: WatchOwner, canWatch: boolean, arg
     if (named) targets = [{ venue: named.venue as WatchVenue, account: named.account, label: named.label }];
     else if (isKeyedVenue(venue)) throw new UserError('keys.check-needs-watch', { venue: venueName(venue) });
     else if (ADDRESS.test(target.trim())) targets = [{ venue, account: checkedAddress(target) }];
-    else if (canWatch) throw new UserError('watch.not-found');
+    else if (canWatch) throw new UserError('watch.not-found', {}, { key: 'watch.hint-list' });
     else throw new UserError('watch.bad-address', {}, { key: 'watch.hint-address' });
   } else {
     if (isKeyedVenue(venue)) throw new UserError('keys.check-needs-watch', { venue: venueName(venue) });

@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { CHAT_FACES } from './platforms/registry.ts';
 
@@ -40,12 +41,29 @@ export const REDACT_PATHS = [
   'err.url',
 ];
 
+/**
+ * An error as logged. An HTTP client's error (axios) carries its whole request: the config with the
+ * headers (a user's API key, OKX's passphrase) and the socket whose raw request text repeats them,
+ * beyond the reach of path redaction (`err.response.request._header`). Only what says what went
+ * wrong is kept of it; any other error is pino's usual serialization.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!axios.isAxiosError(error)) return pino.stdSerializers.err(error as Error);
+  return { type: error.name, message: error.message, code: error.code, status: error.response?.status, method: error.config?.method?.toUpperCase() };
+}
+
+/** What every logger of the bot redacts and how it serializes errors. */
+export const LOG_OPTIONS = {
+  redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  serializers: { err: serializeError, error: serializeError },
+} satisfies LoggerOptions;
+
 /** `fd` 2 sends logs to stderr (the terminal chat and the CLI keep stdout for replies). */
 export function createLogger(level = 'info', options: LoggerOptions = {}, fd: 1 | 2 = 1): Logger {
   return pino(
     {
       level,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      ...LOG_OPTIONS,
       ...options,
     },
     pino.destination({ dest: fd, sync: fd === 2 }),

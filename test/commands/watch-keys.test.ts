@@ -75,6 +75,8 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.equal(asked.failure, undefined, asked.text);
   assert.equal(asked.reply.form?.payload, 'watch:key:okx:chinh');
   assert.match(asked.text, /Trên OKX: Hồ sơ → API → Tạo khóa API/);
+  assert.match(asked.text, /Trước tiên, tôi kiểm tra quyền của khóa qua API của chính OKX/);
+  assert.doesNotMatch(asked.text, /endpoint/, 'no English left in the Vietnamese');
   assert.match(asked.text, /giới hạn khóa theo địa chỉ IP của tôi trên OKX \(203\.0\.113\.7\)/);
   const form = await dispatcher.formSpec(me, asked.reply.form!.payload);
   assert.deepEqual(form?.spec.fields.map((f) => f.name), ['apiKey', 'secret', 'passphrase']);
@@ -84,12 +86,16 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.equal(bad.kind === 'reply' && bad.failure, 'user');
   assert.match(textOf(bad.reply), /Đó có vẻ không phải API key và secret của OKX\. Không có gì được lưu\./);
   assert.doesNotMatch(textOf(bad.reply), /also short/);
+  // What to type instead: the same command again (the form is gone once answered), not a bare `/watch add`.
+  assert.match(textOf(bad.reply), /Bắt đầu lại bằng \/watch add okx chinh\./);
+  const onlyKey = await dispatcher.runForm(invocation('telegram', '8001'), asked.reply.form!.payload, { apiKey: 'AKIA1234567890abcdef', secret: '', passphrase: '' });
+  assert.match(textOf(onlyKey.reply), /That does not look like an API key and secret for OKX\. Nothing was stored\.\nSend the key, the secret and the passphrase, each on its own line; .* Start again with \/watch add okx chinh\./);
 
   const key = exchange.keyed.addKey('okx', { okx: { perm: 'read_only,withdraw,trade', ip: '' } });
   const refused = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: key.apiKey, secret: key.secret, passphrase: key.passphrase! });
   const text = textOf(refused.reply);
   assert.match(text, /Khóa OKX bị từ chối/);
-  assert.match(text, /Khóa này làm được nhiều hơn việc đọc \(rút tiền, giao dịch\)/);
+  assert.match(text, /Khóa này có quyền vượt quá chỉ đọc \(rút tiền, giao dịch\)/);
   assert.match(text, /• Withdraw\n• Trade/);
   assert.equal(refused.reply.form?.payload, 'watch:key:okx:chinh', 'another key can be sent the same way');
   assert.deepEqual((refused.reply.data as any).permissions, ['Withdraw', 'Trade']);
@@ -107,6 +113,29 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   const removed = await say('/watch remove chinh', me);
   assert.match(removed.text, /Đã ngừng theo dõi “chinh” trên OKX\. Khóa của nó đã bị xóa/);
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM watch_keys WHERE user_id = '8001'").get() as { n: number }).n, 0, 'the sealed key is deleted at once');
+  assert.match((await say('/watch remove chinh', me)).text, /Bạn không theo dõi mục nào có nhãn hoặc địa chỉ đó\.\nXem các mục bạn đang theo dõi và nhãn của chúng: \/watch list\./);
+});
+
+test('Binance, where a read-only key cannot read futures: refused in both languages, saying why and what still works, with no form and no IP advice', async () => {
+  const key = exchange.keyed.addKey('binance');
+  for (const [lang, userId] of [['en', '8011'], ['vi', '8012']] as const) {
+    const me = invocation('telegram', userId, 'private', lang);
+    const asked = await say('/watch add binance', me);
+    const result = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: key.apiKey, secret: key.secret });
+    const text = textOf(result.reply);
+    assert.equal((result.reply.data as any).refused, 'positions-need-trading');
+    assert.equal(result.reply.form, undefined, 'no other key can pass: no form to send one');
+    if (lang === 'en') {
+      assert.match(text, /Binance confirmed that this key is read-only, but it does not let a read-only key read your futures positions/);
+      assert.match(text, /you can delete it on Binance\. Bybit and OKX work with a read-only key; for Binance, \/liq and \/adl-rank work from the figures you type/);
+      assert.doesNotMatch(text, /restrict the key/);
+    } else {
+      assert.match(text, /Binance xác nhận đây là khóa chỉ đọc, nhưng không cho khóa chỉ đọc xem vị thế Futures của bạn/);
+      assert.match(text, /Không có gì được lưu/);
+      assert.doesNotMatch(text, /giới hạn khóa/);
+    }
+    assert.equal(service.list({ platform: 'telegram', userId }).length, 0);
+  }
 });
 
 test('where a key cannot be given: a Telegram group, the terminal and the CLI; a keyed check needs a watch', async () => {
@@ -145,6 +174,9 @@ test('forget-me deletes the person: watches, keys, language choice, their privat
   const gone = await say('/watch forget-me', me);
   // Other records: the language choice, the private chat's language, the group subscription's creator id.
   assert.match(gone.text, /I deleted everything I held about you here: 1 watch\(es\), 1 API key\(s\), and 3 other record\(s\)/);
+  // Asked twice: the second time there is nothing, and it says so in their language.
+  assert.match((await say('/watch forget-me', me)).text, /I hold nothing about you here: no watch, no API key, no other record\. There was nothing to delete\./);
+  assert.match((await say('/watch forget-me', invocation('telegram', '8005', 'private', 'vi'))).text, /Tôi không lưu dữ liệu nào về bạn ở đây/);
   const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
   assert.equal(count("SELECT COUNT(*) AS n FROM watches WHERE user_id = '8005'"), 0);
   assert.equal(count("SELECT COUNT(*) AS n FROM watch_keys WHERE user_id = '8005'"), 0);

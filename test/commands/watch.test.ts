@@ -133,7 +133,8 @@ test('add refuses what cannot be watched, with what to type instead and without 
   const third = await say(`/watch add hyperliquid 0x${'f'.repeat(40)}`, me);
   assert.match(third.text, /You already watch 2 addresses, the most one person may/);
   const remove = await say('/watch remove nothing-like-it', me);
-  assert.match(remove.text, /You watch no address by that label or address/);
+  // What to type instead: the list of their labels, not an example of adding an address.
+  assert.match(remove.text, /You watch nothing by that label or address\.\nYour watches and their labels: \/watch list\./);
   const removed = await say(`/watch remove ${EMPTY}`, me);
   assert.match(removed.text, /Stopped watching “wallet2”.*Everything stored for it is deleted/s);
   assert.equal(service.list({ platform: 'telegram', userId: '5002' }).length, 1);

@@ -119,6 +119,11 @@ test('a key sent privately is deleted at once and stored sealed; the venue ADL i
   assert.match(visible(receipt), /Realized PnL: \+\$7,160\.00/);
   assert.match(visible(receipt), /highest profit and effective leverage first/);
 
+  // A second key is asked for just before the restart: the form lives in memory only.
+  const beforeAsk = telegram.calls.length;
+  telegram.sendText('/watch add bybit spare', { user: TRADER });
+  await messageTo(TRADER.id, /send me the API key and the secret in one message/, beforeAsk);
+
   // Restart on the same database: the same execution is read again, nothing is sent twice.
   await app!.stop();
   app = await startApp(config, { terminal: false, scheduleAlerts: false, streams: false, logger: logger(), watchTickMs: 100 });
@@ -130,6 +135,17 @@ test('a key sent privately is deleted at once and stored sealed; the venue ADL i
   assert.deepEqual(telegram.calls.slice(afterRestart).filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === TRADER.id).map(visible), []);
   assert.ok(keyed.requests.every((r) => r.verified || r.error), 'every request the bot made was signed and timed right');
   assert.ok(keyed.requests.filter((r) => r.apiKey === key.apiKey).every((r) => r.verified));
+
+  // The key that answers the form asked before the restart: deleted, not stored, and what to do instead.
+  const spare = remember(keyed.addKey('bybit'));
+  const beforePaste = telegram.calls.length;
+  const pasted = telegram.sendText(`${spare.apiKey}\n${spare.secret}`, { user: TRADER });
+  const told = await messageTo(TRADER.id, /I was not waiting for one \(the request expires after 10 minutes, or I restarted\)/, beforePaste);
+  assert.match(visible(told), /To add a key, send \/watch add bybit \(or binance, okx\) and then the key\./);
+  assert.match(visible(told), /I deleted your message that carried it/);
+  assert.ok(telegram.deleted.some((d) => d.messageId === pasted.messageId && d.fromUser));
+  assert.equal(rows('SELECT id FROM watch_keys').length, 1, 'only the first key is stored');
+  assert.ok(!keyed.requests.some((r) => r.apiKey === spare.apiKey), 'the key was never used');
 });
 
 test('a key that can trade is refused, naming the permission to remove, and nothing is stored', async () => {

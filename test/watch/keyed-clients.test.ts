@@ -10,6 +10,7 @@ import { binanceAdl, bybitAdl, okxAdl } from '../../src/watch/keyed/adl-indicato
 import { BinanceKeyedClient, binancePermissions, forcedFromOrder, parseBinanceForceOrders } from '../../src/watch/keyed/binance.ts';
 import { BybitKeyedClient, bybitPermissions, parseBybitExecutions } from '../../src/watch/keyed/bybit.ts';
 import { OkxKeyedClient, okxPermissions, parseOkxBills } from '../../src/watch/keyed/okx.ts';
+import { binanceSigned } from '../../src/watch/keyed/signing.ts';
 import type { KeyedClient } from '../../src/watch/keyed/keyed-client.ts';
 import { AccountError } from '../../src/watch/types.ts';
 import { FakeExchange, sampleMarket } from '../e2e/fake-exchange.ts';
@@ -63,6 +64,34 @@ test('permission verdicts on the venues own examples: each names the permissions
   const o = okxPermissions(fixture('okx_account_config.json').data[0]);
   assert.deepEqual(!o.ok && o.reason === 'not-read-only' && o.permissions.map((p) => `${p.kind}:${p.name}`), ['withdraw:Withdraw', 'trade:Trade']);
   assert.deepEqual(okxPermissions({ perm: 'read_only', ip: '' }), { ok: true, ipRestricted: false, expiresAt: null });
+});
+
+test('Binance signing on its documented example; permission fields read conservatively (spaces, order, unknown flags)', () => {
+  // Binance's own example (https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info, SIGNED endpoint examples for
+  // POST /fapi/v1/order, HMAC keys): checks signing.ts against the venue itself, not only against our fake. Same scheme on /sapi.
+  const doc = new Credentials('vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A', 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j');
+  const signed = binanceSigned(doc, { symbol: 'LTCBTC', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '1', price: '0.1' }, 1499827319559);
+  assert.equal(signed.query, 'symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71');
+  assert.deepEqual(signed.headers, { 'X-MBX-APIKEY': doc.apiKey });
+
+  const okxNames = (perm: string) => {
+    const v = okxPermissions({ perm, ip: '' });
+    return v.ok ? 'ok' : v.reason === 'not-read-only' ? v.permissions.map((p) => p.name).join(',') : v.reason;
+  };
+  assert.equal(okxNames(' trade , read_only '), 'Trade');
+  assert.equal(okxNames('withdraw,read_only'), 'Withdraw');
+  assert.equal(okxNames('read_only '), 'ok');
+  assert.equal(okxNames('read_only,block_trade'), 'block_trade', 'an unknown right is refused, by its own name');
+  assert.equal(okxNames(''), 'no-read');
+  const bybit = (readOnly: 0 | 1, permissions: Record<string, string[]>) => {
+    const v = bybitPermissions({ readOnly, permissions, ips: ['*'] }, Date.now());
+    return v.ok ? 'ok' : v.reason === 'not-read-only' ? v.permissions.map((p) => `${p.kind}:${p.name}`).join(',') : v.reason;
+  };
+  assert.equal(bybit(1, { ContractTrade: ['Order', 'Position'], Wallet: [] }), 'ok');
+  assert.equal(bybit(0, { ContractTrade: ['Order', 'Position'] }), 'trade:Read-Write (choose Read-Only)');
+  assert.equal(bybit(1, { Wallet: ['Withdraw'] }), 'withdraw:Wallet: Withdraw');
+  const binance = binancePermissions({ ipRestrict: true, enableReading: true, enableFutures: false, enableSomethingNew: true, permitsSomethingElse: true });
+  assert.deepEqual(!binance.ok && binance.reason === 'not-read-only' && binance.permissions.map((p) => `${p.kind}:${p.name}`), ['other:enableSomethingNew', 'other:permitsSomethingElse']);
 });
 
 test('the venues ADL levels on our 1–5 lights; the top two levels alert', () => {

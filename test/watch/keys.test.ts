@@ -2,14 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import axios from 'axios';
 import { pino } from 'pino';
 import { formValuesFromText } from '../../src/chat/forms.ts';
 import { carriesSecret, looksLikeSecret } from '../../src/chat/secrets.ts';
-import { REDACT_PATHS } from '../../src/logger.ts';
+import { LOG_OPTIONS } from '../../src/logger.ts';
 import { projectPath } from '../../src/paths.ts';
 import { openDatabase } from '../../src/store/database.ts';
 import { KeyRepository } from '../../src/store/key-repository.ts';
@@ -50,10 +52,37 @@ test('credentials print nothing of themselves; the logger blanks keys, passphras
   assert.equal(JSON.stringify({ credentials }), '{"credentials":"[credentials]"}');
   assert.doesNotMatch(inspect({ credentials }), /AKIA|SECRET|pass-phrase/);
   const lines: string[] = [];
-  const logger = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, { write: (line: string) => void lines.push(line) });
+  const logger = pino(LOG_OPTIONS, { write: (line: string) => void lines.push(line) });
   logger.info({ apiKey: 'AKIA1234567890abcdef', passphrase: 'pass-phrase-1', secret: 'SECRET0987654321zyxw', request: { headers: { 'X-MBX-APIKEY': 'AKIA1234567890abcdef', 'OK-ACCESS-PASSPHRASE': 'pass-phrase-1' } } }, 'x');
   assert.doesNotMatch(lines.join(''), /AKIA|SECRET0987|pass-phrase/);
   assert.match(lines.join(''), /\[redacted\]/);
+});
+
+test('an HTTP client error logged whole shows nothing of the signed request: no key, passphrase or signed URL', async () => {
+  const server = createServer((_req, res) => res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action"}'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  let error: unknown;
+  try {
+    await axios.get(`http://127.0.0.1:${port}/fapi/v3/positionRisk?timestamp=1&signature=SIGNATURE0123456789`, {
+      headers: { 'X-MBX-APIKEY': 'APIKEY0123456789abcdef', 'OK-ACCESS-PASSPHRASE': 'PASSPHRASE-0123' },
+    });
+  } catch (caught) {
+    error = caught;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+  assert.ok(axios.isAxiosError(error));
+  const lines: string[] = [];
+  const logger = pino(LOG_OPTIONS, { write: (line: string) => void lines.push(line) });
+  logger.error({ err: error }, 'as err');
+  logger.error({ error }, 'as error');
+  logger.error(error, 'bare');
+  assert.equal(lines.length, 3);
+  for (const line of lines) {
+    assert.doesNotMatch(line, /APIKEY0123|PASSPHRASE-0123|SIGNATURE0123/);
+    assert.match(line, /"status":401/, 'what went wrong is still logged');
+  }
 });
 
 test('the key ring stores only sealed values and rotation re-seals every row under a new master key, once', () => {
