@@ -143,8 +143,8 @@ export function positionFromArgs(args: ParsedArgs, ctx: ChatContext, example: st
     venue,
     input: {
       symbol: stringArg(args, 'symbol') ?? 'BTCUSDT',
-      side: sideText as Side,
-      mode: modeText as MarginMode,
+      side: sideText,
+      mode: modeText,
       entryPrice,
       quantity: number('qty'),
       contracts: number('contracts'),

@@ -150,7 +150,7 @@ function numberOf(value: OptionValue | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return Number(value);
-  return (value as Decimal).toNumber();
+  return value.toNumber();
 }
 
 function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPositions: number): UserError {

@@ -76,17 +76,17 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.equal(asked.reply.form?.payload, 'watch:key:okx:chinh');
   assert.match(asked.text, /Trên OKX: Hồ sơ → API → Tạo khóa API/);
   assert.match(asked.text, /giới hạn khóa theo địa chỉ IP của tôi trên OKX \(203\.0\.113\.7\)/);
-  const form = await dispatcher.formSpec(me, asked.reply.form!.payload);
+  const form = await dispatcher.formSpec(me, asked.reply.form.payload);
   assert.deepEqual(form?.spec.fields.map((f) => f.name), ['apiKey', 'secret', 'passphrase']);
-  assert.ok(form!.spec.title.length <= 45 && form!.spec.fields.every((f) => f.label.length <= 45));
+  assert.ok(form.spec.title.length <= 45 && form.spec.fields.every((f) => f.label.length <= 45));
 
-  const bad = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: 'short', secret: 'also short but long enough', passphrase: 'p' });
+  const bad = await dispatcher.runForm(me, asked.reply.form.payload, { apiKey: 'short', secret: 'also short but long enough', passphrase: 'p' });
   assert.equal(bad.kind === 'reply' && bad.failure, 'user');
   assert.match(textOf(bad.reply), /Đó có vẻ không phải API key và secret của OKX\. Không có gì được lưu\./);
   assert.doesNotMatch(textOf(bad.reply), /also short/);
 
   const key = exchange.keyed.addKey('okx', { okx: { perm: 'read_only,withdraw,trade', ip: '' } });
-  const refused = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: key.apiKey, secret: key.secret, passphrase: key.passphrase! });
+  const refused = await dispatcher.runForm(me, asked.reply.form.payload, { apiKey: key.apiKey, secret: key.secret, passphrase: key.passphrase! });
   const text = textOf(refused.reply);
   assert.match(text, /Khóa OKX bị từ chối/);
   assert.match(text, /Khóa này làm được nhiều hơn việc đọc \(rút tiền, giao dịch\)/);
@@ -95,7 +95,7 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.deepEqual((refused.reply.data as any).permissions, ['Withdraw', 'Trade']);
 
   const good = exchange.keyed.addKey('okx');
-  const added = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: good.apiKey, secret: good.secret, passphrase: good.passphrase! });
+  const added = await dispatcher.runForm(me, asked.reply.form.payload, { apiKey: good.apiKey, secret: good.secret, passphrase: good.passphrase! });
   assert.match(textOf(added.reply), /Tôi đã bắt đầu theo dõi vị thế OKX của bạn bằng khóa chỉ đọc, với nhãn “chinh”/);
   const again = await dispatcher.runForm(me, 'watch:key:okx:chinh2', { apiKey: good.apiKey, secret: good.secret, passphrase: good.passphrase! });
   assert.match(textOf(again.reply), /Bạn đã theo dõi bằng khóa này, với nhãn “chinh”/);

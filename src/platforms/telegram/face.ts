@@ -99,7 +99,7 @@ class GrammyFace implements TelegramFace {
 
   get webhookPort(): number | undefined {
     const address = this.server?.address();
-    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+    return address && typeof address === 'object' ? address.port : undefined;
   }
 
   async settled(): Promise<void> {
