@@ -32,6 +32,8 @@ export default tseslint.config(
         // Decimal's toString is its exact value: how src/core writes amounts into messages.
         allow: [{ from: 'lib', name: ['Error', 'URL', 'URLSearchParams'] }, { from: 'package', package: 'decimal.js', name: 'Decimal' }],
       }],
+      // `let x; … () => x?.y …; x = build(…)`: a closure built before x is (app.ts wires services so).
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Off: an async method that implements a Promise-returning interface (a fake sink, a cached
       // lookup) need not await; the rule's only fix is a different signature, not a bug fix.
       '@typescript-eslint/require-await': 'off',

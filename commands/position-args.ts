@@ -5,7 +5,7 @@ import { UserError } from '../src/chat/errors.ts';
 import type { Params } from '../src/chat/i18n.ts';
 import { isCalculationInputError } from '../src/core/errors.ts';
 import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
-import type { MarginMode, PositionInput, Side } from '../src/core/position.ts';
+import type { PositionInput } from '../src/core/position.ts';
 import type { TableUsed } from '../src/core/liquidation.ts';
 import { baseOfSymbol, getVenue, normaliseSymbol, VENUE_IDS, type VenueId } from '../src/core/venues.ts';
 import { SHIPPED_TABLES_ONLY, type Fallback, type TableLookup, type VenueTables } from '../src/market/tiers/service.ts';

@@ -1,4 +1,3 @@
-import type { Decimal } from 'decimal.js';
 import type { Command, OptionValue, ParsedArgs } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';

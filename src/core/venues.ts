@@ -164,7 +164,7 @@ export function isVenueId(value: string): value is VenueId {
 }
 
 /** Venue rules, validated at first use and cached. Unknown ids throw CalculationInputError('unknown-venue'). */
-export function getVenue(id: VenueId | string): VenueRules {
+export function getVenue(id: string): VenueRules {
   const key = String(id).trim().toLowerCase();
   if (!isVenueId(key)) throw new CalculationInputError('unknown-venue', { venue: String(id), venues: VENUE_IDS.join(', ') });
   let rules = cache.get(key);
