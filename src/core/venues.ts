@@ -16,7 +16,7 @@ import {
   type TierTable,
 } from './tier-table.ts';
 
-export type { ContractSpec, Tier, TierBasis, TierBounds, TierTable, TableSource } from './tier-table.ts';
+export type { ContractSpec, Tier, TierBasis, TierBounds, TierTable } from './tier-table.ts';
 
 /**
  * Venue rules: the liquidation-price method, the ADL score and close-out rule, how tiers are bounded
