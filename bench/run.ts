@@ -19,7 +19,7 @@ const wanted = (name: string) => !only || name.includes(only);
 
 if (wanted('simulator')) {
   console.log('\n== simulator: 1,000,000 positions × 500 steps (and the sort yardstick), then the calibration');
-  const rows: BenchRow[] = await simulatorBench();
+  const rows: BenchRow[] = simulatorBench();
   const table = [
     ['case', 'time (ms)', 'peak RSS (MB)', 'note'],
     ...rows.map((r) => [r.name, r.ms.toFixed(0), r.peakRssMb.toFixed(0), r.note]),

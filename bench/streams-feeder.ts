@@ -41,7 +41,7 @@ function sendOne(i: number, t: number): keyof typeof counts {
 
 const counts = { binance: 0, bybit: 0, okx: 0, hyperliquid: 0 };
 
-process.on('message', async (message: { cmd: string; rate: number; seconds: number }) => {
+async function onMessage(message: { cmd: string; rate: number; seconds: number }): Promise<void> {
   if (message.cmd === 'stop') {
     await venues.stop();
     process.exit(0);
@@ -59,6 +59,13 @@ process.on('message', async (message: { cmd: string; rate: number; seconds: numb
   }
   for (const venue of Object.keys(sent) as Array<keyof typeof sent>) counts[venue] += sent[venue];
   process.send!({ sent, ms: performance.now() - start });
+}
+
+process.on('message', (message: { cmd: string; rate: number; seconds: number }) => {
+  onMessage(message).catch((error: unknown) => {
+    console.error('streams feeder:', error);
+    process.exit(1);
+  });
 });
 
 process.send!({ env: { ...venues.env(), STREAMS_SYMBOLS: COINS.join(',') } });

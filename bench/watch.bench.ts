@@ -6,7 +6,7 @@ import { parseHyperliquidMeta } from '../src/market/tiers/hyperliquid.ts';
 import { HYPERLIQUID_WEIGHT_LIMIT_PER_MINUTE } from '../src/market/hyperliquid.ts';
 import { WeightLedger } from '../src/market/weight-ledger.ts';
 import { openDatabase } from '../src/store/database.ts';
-import { WatchRepository, type RiskClass } from '../src/store/watch-repository.ts';
+import { WatchRepository } from '../src/store/watch-repository.ts';
 import { HYPERLIQUID_WEIGHTS } from '../src/watch/hyperliquid.ts';
 import { DEFAULT_INTERVALS_MS } from '../src/watch/pacing.ts';
 import { MarketMoves } from '../src/watch/plausibility.ts';

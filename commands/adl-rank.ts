@@ -171,7 +171,7 @@ async function allVenuesReply(position: PositionArgs, ctx: ChatContext): Promise
     const found = lookups[i];
     if (!found.ok) {
       rows.push([name, '—', '—', t('adl.table.no-table')]);
-      results[venue] = { error: 'table-missing', params: found.error!.params };
+      results[venue] = { error: 'table-missing', params: found.error.params };
       continue;
     }
     try {

@@ -199,7 +199,7 @@ async function runOnce(alerts: AlertSubscriptions, ctx: ChatContext): Promise<Re
     [
       t('alerts.run-once-alert', {
         severity: t(`alerts.severity-${candidate.severity}`),
-        title: alertTitle(candidate, lang as Lang),
+        title: alertTitle(candidate, lang),
         targets: send.length ? send.map((s) => `${s.platform}:${s.chatId}`).join(', ') : t('alerts.run-once-no-target'),
       }),
       ...(held.length
@@ -218,7 +218,7 @@ async function runOnce(alerts: AlertSubscriptions, ctx: ChatContext): Promise<Re
       messages,
       alerts: planned.map(({ candidate, send, held }) => ({
         ...candidate,
-        title: alertTitle(candidate, lang as Lang),
+        title: alertTitle(candidate, lang),
         targets: send.map((s) => ({ platform: s.platform, chatId: s.chatId })),
         held: held.map((h) => ({ platform: h.sub.platform, chatId: h.sub.chatId, reason: h.reason })),
       })),

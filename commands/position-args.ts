@@ -5,9 +5,9 @@ import { UserError } from '../src/chat/errors.ts';
 import type { Params } from '../src/chat/i18n.ts';
 import { isCalculationInputError } from '../src/core/errors.ts';
 import { formatNumber, formatPercent, NumberInputError, parseHumanNumber } from '../src/core/numbers.ts';
-import type { MarginMode, PositionInput, Side } from '../src/core/position.ts';
+import type { PositionInput } from '../src/core/position.ts';
 import type { TableUsed } from '../src/core/liquidation.ts';
-import { baseOfSymbol, getVenue, normaliseSymbol, VENUE_IDS, type VenueId } from '../src/core/venues.ts';
+import { baseOfSymbol, normaliseSymbol, VENUE_IDS, type VenueId } from '../src/core/venues.ts';
 import { SHIPPED_TABLES_ONLY, type Fallback, type TableLookup, type VenueTables } from '../src/market/tiers/service.ts';
 import { serviceKey } from '../src/chat/services.ts';
 import { formatExample } from '../src/chat/usage.ts';
@@ -149,8 +149,8 @@ export function positionFromArgs(args: ParsedArgs, ctx: ChatContext, example: st
     venue,
     input: {
       symbol: stringArg(args, 'symbol') ?? 'BTCUSDT',
-      side: sideText as Side,
-      mode: modeText as MarginMode,
+      side: sideText,
+      mode: modeText,
       entryPrice,
       quantity: number('qty'),
       contracts: number('contracts'),
@@ -318,9 +318,4 @@ export function tableNote(table: TableUsed, fallbacks: readonly Fallback[], venu
 /** reply.data's `table`: the table used and the sources passed over. */
 export function tableData(table: TableUsed, fallbacks: readonly Fallback[]): Record<string, unknown> {
   return { ...table, fallbacks: fallbacks.map((f) => ({ step: f.step, reason: f.reason, ...(f.detail ? { detail: f.detail } : {}) })) };
-}
-
-/** Contracts in the venue's own unit, where it sizes in contracts and the size is known. */
-export function sizesInContracts(venue: string): boolean {
-  return getVenue(venue).sizing === 'contract';
 }

@@ -1,4 +1,3 @@
-import type { Decimal } from 'decimal.js';
 import type { Command, OptionValue, ParsedArgs } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
 import { UserError } from '../src/chat/errors.ts';
@@ -150,7 +149,7 @@ function numberOf(value: OptionValue | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return Number(value);
-  return (value as Decimal).toNumber();
+  return value.toNumber();
 }
 
 function userErrorFor(error: SimulationInputError, ctx: ChatContext, maxPositions: number): UserError {

@@ -1,4 +1,4 @@
-import type { Command, FormSpec, Lang } from '../src/chat/command.ts';
+import type { Command, FormSpec, Lang, ParsedArgs } from '../src/chat/command.ts';
 import type { ChatContext } from '../src/chat/context.ts';
 import type { DeliveryResult } from '../src/chat/delivery.ts';
 import { UserError } from '../src/chat/errors.ts';
@@ -157,7 +157,7 @@ function findWatch(watches: readonly WatchRow[], target: string): WatchRow | und
   return watches.find((w) => w.label.toLowerCase() === wanted || w.account === wanted);
 }
 
-async function add(watch: WatchList, owner: WatchOwner, args: Record<string, unknown>, ctx: ChatContext): Promise<Reply> {
+async function add(watch: WatchList, owner: WatchOwner, args: ParsedArgs, ctx: ChatContext): Promise<Reply> {
   const venue = String(args.venue) as WatchVenue;
   if (args.address === undefined) throw new UserError('watch.missing-address', {}, { key: 'watch.hint-address' });
   const account = checkedAddress(String(args.address));
@@ -281,7 +281,7 @@ function ipAdvice(watch: WatchList, venue: KeyedVenue, ctx: ChatContext): string
 }
 
 /** `/watch add bybit [label]`: how to make a read-only key, and the private form to send it in. */
-async function askForKey(watch: WatchList, owner: WatchOwner, venue: KeyedVenue, args: Record<string, unknown>, ctx: ChatContext): Promise<Reply> {
+async function askForKey(watch: WatchList, owner: WatchOwner, venue: KeyedVenue, args: ParsedArgs, ctx: ChatContext): Promise<Reply> {
   const { t } = ctx;
   if (!watch.keyedWatching) throw new UserError('keys.off', { venue: venueName(venue) });
   if (!ctx.face.forms) throw new UserError('keys.needs-chat');
@@ -449,7 +449,7 @@ function listReply(watches: readonly WatchRow[], ctx: ChatContext): Reply {
   };
 }
 
-async function check(watch: WatchList, owner: WatchOwner, canWatch: boolean, args: Record<string, unknown>, ctx: ChatContext): Promise<Reply> {
+async function check(watch: WatchList, owner: WatchOwner, canWatch: boolean, args: ParsedArgs, ctx: ChatContext): Promise<Reply> {
   const venue = String(args.venue ?? 'hyperliquid') as WatchVenue;
   const target = (args.watch ?? args.address) as string | undefined;
   const mine = canWatch ? watch.list(owner) : [];

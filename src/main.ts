@@ -53,7 +53,12 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
-  await app.stop();
+  try {
+    await app.stop();
+  } catch (error) {
+    logger.error({ err: error }, 'stop failed');
+    process.exit(1);
+  }
   process.exit(0);
 };
 process.on('SIGINT', () => void shutdown('SIGINT'));

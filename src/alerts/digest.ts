@@ -46,8 +46,8 @@ export interface LiveDigestOptions {
   source: DigestSource;
   editIntervalMs: number;
   logger: Logger;
-  now(): number;
-  sleep?(ms: number): Promise<void>;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
   /** A first version that could not go out until this long after its crash ended is dropped. */
   maxAgeMs?: number;
 }

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { CalculationInputError } from './errors.ts';
-import { resolvePosition, unrealizedPnl, type PositionInput, type ResolvedPosition, type Side, type MarginMode } from './position.ts';
+import { resolvePosition, type PositionInput, type ResolvedPosition, type Side, type MarginMode } from './position.ts';
 import type { TableSource, TierTable } from './tier-table.ts';
 import { maintenanceMargin, tierAtPrice, venueAssumptionIds, type Tier, type VenueId } from './venues.ts';
 
@@ -265,4 +265,3 @@ export function computeLiquidation(input: PositionInput): LiquidationResult {
   };
 }
 
-export { unrealizedPnl };

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { MAX_ABS_INPUT } from './numbers.ts';
 import { CalculationInputError } from './errors.ts';
 import { tableLimit, tierMeasure, userTierTable, type ContractSpec, type Tier, type TierTable } from './tier-table.ts';
-import { getVenue, normaliseSymbol, shippedTable, tierFor, type VenueId, type VenueRules } from './venues.ts';
+import { getVenue, normaliseSymbol, shippedTable, tierFor, type VenueRules } from './venues.ts';
 
 export type Side = 'long' | 'short';
 export type MarginMode = 'isolated' | 'cross';
@@ -13,7 +13,8 @@ export type MarginMode = 'isolated' | 'cross';
  * entry); in isolated mode give leverage or margin, in cross mode the wallet balance.
  */
 export interface PositionInput {
-  venue: VenueId | string;
+  /** A venue id such as 'binance' (any case); getVenue refuses an unknown one. */
+  venue: string;
   symbol?: string;
   side: Side;
   entryPrice: Decimal;

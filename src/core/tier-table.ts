@@ -5,11 +5,10 @@ import { z } from 'zod';
  * One venue's maintenance-margin tiers for one symbol, as plain data: fetched from the venue
  * (src/market/tiers), stored (src/store), shipped (data/venues) or typed by the user (`mmr=`).
  * The calculators never look a table up themselves: they are handed one, and one symbol's table
- * is never used for another.
+ * is never used for another. `account`: the venue's table for one user's account, read with their
+ * key (Binance brackets can be adjusted per account).
  */
 export type TableSource = 'venue' | 'stored' | 'shipped' | 'user' | 'account';
-/** `account`: the venue's table for one user's account, read with their key (Binance brackets can be adjusted per account). */
-export const TABLE_SOURCES: readonly TableSource[] = ['venue', 'stored', 'shipped', 'user', 'account'];
 
 /**
  * What a tier's floor and cap measure: the position value in USDT/USDC (Binance, Bybit, Hyperliquid,

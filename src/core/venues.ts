@@ -16,7 +16,7 @@ import {
   type TierTable,
 } from './tier-table.ts';
 
-export type { ContractSpec, Tier, TierBasis, TierBounds, TierTable, TableSource } from './tier-table.ts';
+export type { ContractSpec, Tier, TierBasis, TierBounds, TierTable } from './tier-table.ts';
 
 /**
  * Venue rules: the liquidation-price method, the ADL score and close-out rule, how tiers are bounded
@@ -164,7 +164,7 @@ export function isVenueId(value: string): value is VenueId {
 }
 
 /** Venue rules, validated at first use and cached. Unknown ids throw CalculationInputError('unknown-venue'). */
-export function getVenue(id: VenueId | string): VenueRules {
+export function getVenue(id: string): VenueRules {
   const key = String(id).trim().toLowerCase();
   if (!isVenueId(key)) throw new CalculationInputError('unknown-venue', { venue: String(id), venues: VENUE_IDS.join(', ') });
   let rules = cache.get(key);

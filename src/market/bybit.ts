@@ -115,5 +115,5 @@ function unwrap(body: unknown): { result: unknown; time?: number } {
 }
 
 function listOf(result: unknown): unknown {
-  return result && typeof result === 'object' && 'list' in result ? (result as { list: unknown }).list : undefined;
+  return result && typeof result === 'object' && 'list' in result ? result.list : undefined;
 }

@@ -14,9 +14,10 @@ export type HttpVenue = Venue | 'bitmex' | 'dydx';
  * replay faults without waiting.
  */
 export interface HttpClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  random(): number;
+  // Function properties, not methods: callers hand `clock.now` on by itself, so no `this`.
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
 }
 
 export const SYSTEM_CLOCK: HttpClock = {
@@ -186,7 +187,7 @@ export class VenueHttp {
 }
 
 function retryAfter(response: AxiosResponse): number | undefined {
-  const raw = response.headers['retry-after'];
+  const raw: unknown = response.headers['retry-after'];
   const seconds = Number(raw);
   return raw !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -245,10 +245,6 @@ export function venueSpec(venue: VenueId): VenueSpec {
   return readJson<VenuesFile>('data', 'simulator', 'venues.json').venues[venue];
 }
 
-export function leverageMixSource(mix: LeverageMix): string {
-  return readJson<RegimesFile>('data', 'simulator', 'regimes.json').regimes[mix].source;
-}
-
 /** "21:15:00" → seconds after midnight. */
 export function clockSeconds(text: string): number {
   const [h, m, s] = text.split(':').map(Number);

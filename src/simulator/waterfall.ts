@@ -645,7 +645,7 @@ class Settlement {
   /** Hyperliquid: an account below zero. Its positions close against the other side (queue), or go to the book and the deficit is raised from winners. */
   private bankrupt(a: number, shortfall: number): void {
     const { firstPosition, market, side, entry } = this.population;
-    const { quantity, cash, status, flags } = this.scratch;
+    const { quantity, cash, status } = this.scratch;
     status[a] = CLOSED;
     this.countNegative(a, shortfall);
     const toRaise = this.coverFromFunds(shortfall);

@@ -87,14 +87,14 @@ export class DigestRepository {
     const row = this.db.prepare('SELECT * FROM stream_crash_episodes WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1').get() as
       | { id: number; started_at: number; last_active_at: number; ended_at: number | null; state: string }
       | undefined;
-    return row && { id: row.id, startedAt: row.started_at, lastActiveAt: row.last_active_at, endedAt: row.ended_at, coins: JSON.parse(row.state) };
+    return row && { id: row.id, startedAt: row.started_at, lastActiveAt: row.last_active_at, endedAt: row.ended_at, coins: JSON.parse(row.state) as CrashEpisode['coins'] };
   }
 
   episode(id: number): CrashEpisode | undefined {
     const row = this.db.prepare('SELECT * FROM stream_crash_episodes WHERE id = ?').get(id) as
       | { id: number; started_at: number; last_active_at: number; ended_at: number | null; state: string }
       | undefined;
-    return row && { id: row.id, startedAt: row.started_at, lastActiveAt: row.last_active_at, endedAt: row.ended_at, coins: JSON.parse(row.state) };
+    return row && { id: row.id, startedAt: row.started_at, lastActiveAt: row.last_active_at, endedAt: row.ended_at, coins: JSON.parse(row.state) as CrashEpisode['coins'] };
   }
 
   startEpisode(startedAt: number, coins: CrashEpisode['coins']): CrashEpisode {

@@ -188,7 +188,8 @@ export class StreamConnection {
       link.keepalive = setInterval(() => this.sendKeepalive(link), interval);
       link.keepalive.unref?.();
     });
-    socket.on('message', (data, isBinary) => this.onFrame(link, isBinary ? '' : data.toString()));
+    // ws's default binaryType ('nodebuffer') hands every frame over as one Buffer.
+    socket.on('message', (data, isBinary) => this.onFrame(link, isBinary ? '' : (data as Buffer).toString()));
     socket.on('ping', () => {
       link.lastFrameMono = performance.now();
     });

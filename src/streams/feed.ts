@@ -58,7 +58,7 @@ export interface LiquidationFeedDeps {
   /** Opens streams of its own for a live listen when this process runs none. */
   session(): ListenSession;
   now(): number;
-  sleep?(ms: number): Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A stored stream state counts as up when the bot wrote it this recently. */

@@ -40,7 +40,7 @@ export function parseHyperliquidFrame(text: string, now: number, watched?: Reado
     if (!other.success) return malformed('hyperliquid frame');
     if (other.data.channel === 'pong') return { events: [], control: 'pong' };
     if (other.data.channel === 'subscriptionResponse') return { events: [], control: 'ack' };
-    if (other.data.channel === 'error') return { events: [], error: `hyperliquid: ${String(other.data.data ?? '')}`.slice(0, 200) };
+    if (other.data.channel === 'error') return { events: [], error: `hyperliquid: ${typeof other.data.data === 'string' ? other.data.data : JSON.stringify(other.data.data ?? '')}`.slice(0, 200) };
     if (other.data.channel === 'allMids') return malformed('hyperliquid allMids');
     return { events: [] };
   }

@@ -86,8 +86,11 @@ export class StreamManager {
     }
     for (const connection of this.connections) {
       const prepare = this.options.prepare?.[connection.venue];
-      if (prepare) void prepare().finally(() => this.started && connection.start());
-      else connection.start();
+      if (prepare) {
+        void prepare()
+          .catch((error: unknown) => this.options.logger.warn({ err: error, venue: connection.venue }, 'streams: preparing the stream failed; connecting anyway'))
+          .finally(() => this.started && connection.start());
+      } else connection.start();
     }
     this.every(this.options.flushMs ?? 5_000, () => this.flush());
     this.every(this.options.statusMs ?? 10_000, () => this.saveStatus());

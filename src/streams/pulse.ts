@@ -131,6 +131,6 @@ export class MarketPulse {
 
 function entryOf<V>(map: Map<string, Map<Venue, V>>, symbol: string): Map<Venue, V> {
   let entry = map.get(symbol);
-  if (!entry) map.set(symbol, (entry = new Map()));
+  if (!entry) map.set(symbol, (entry = new Map<Venue, V>()));
   return entry;
 }

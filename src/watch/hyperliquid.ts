@@ -193,8 +193,8 @@ export class HyperliquidAccountClient implements AccountClient {
       const raw = fillSchema.safeParse(item);
       if (!raw.success) {
         // An ordinary fill with a field we do not know is harmless; one that may be forced is not.
-        const dir = String((item as { dir?: unknown })?.dir ?? '');
-        if ((item as { liquidation?: unknown })?.liquidation || /deleverag|liquidat/i.test(dir)) {
+        const dir: unknown = (item as { dir?: unknown })?.dir;
+        if ((item as { liquidation?: unknown })?.liquidation || (typeof dir === 'string' && /deleverag|liquidat/i.test(dir))) {
           throw new AccountError('hyperliquid: unreadable forced fill', 'bad-answer');
         }
         continue;

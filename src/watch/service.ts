@@ -17,7 +17,7 @@ import { decideTiers, type TierRules } from './tiers.ts';
 import type { AccountBrackets } from './keyed/brackets.ts';
 import type { KeyedAccountClient, KeyVerdict } from './keyed/keyed-client.ts';
 import { keyAccount, type Credentials, type KeyRing } from './keys/keyring.ts';
-import { AccountError, isKeyedVenue, type AccountClient, type AccountState, type ForcedFill, type KeyedVenue, type WatchVenue } from './types.ts';
+import { AccountError, type AccountClient, type AccountState, type ForcedFill, type KeyedVenue, type WatchVenue } from './types.ts';
 
 /**
  * The watch list at work: on each tick, read the accounts the pacing picks (within the venue's
@@ -494,7 +494,7 @@ function reviveFill(raw: unknown): ForcedFill {
     markPrice: f.markPrice == null ? null : d(f.markPrice),
     closedPnl: f.closedPnl == null ? null : d(f.closedPnl),
     time: Number(f.time),
-    method: f.method == null ? null : String(f.method),
+    method: typeof f.method === 'string' ? f.method : null,
   };
 }
 

@@ -10,7 +10,7 @@ import { alertsCommand } from '../../commands/alerts.ts';
 import { explainCommand } from '../../commands/explain.ts';
 import { simulateCommand } from '../../commands/simulate.ts';
 
-const dec = (v: unknown) => (Decimal.isDecimal(v) ? (v as Decimal).toString() : v);
+const dec = (v: unknown) => (Decimal.isDecimal(v) ? v.toString() : v);
 function userError(fn: () => unknown): UserError {
   try {
     fn();

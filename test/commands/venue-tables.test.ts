@@ -67,7 +67,7 @@ test('every venue × BTC, ETH, DOGE: liq and adl-rank follow the local fake\'s t
               assert.equal((result.reply!.data!.table as any).symbol, 'BTCUSDT', label);
             } else {
               assert.equal(result.error?.key, 'liq.error.table-missing', label);
-              const message = ctx.t(result.error!.key, result.error!.params);
+              const message = ctx.t(result.error.key, result.error.params);
               assert.match(message, new RegExp(`No ${coin}USDT tier table`), label);
               assert.match(message, /in place of RATE and AMOUNT/, label);
               assert.match(String(result.error!.hintParams!.command), /--mmr RATE% --cum AMOUNT$/, label);

@@ -78,11 +78,11 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.match(asked.text, /Trước tiên, tôi kiểm tra quyền của khóa qua API của chính OKX/);
   assert.doesNotMatch(asked.text, /endpoint/, 'no English left in the Vietnamese');
   assert.match(asked.text, /giới hạn khóa theo địa chỉ IP của tôi trên OKX \(203\.0\.113\.7\)/);
-  const form = await dispatcher.formSpec(me, asked.reply.form!.payload);
+  const form = await dispatcher.formSpec(me, asked.reply.form.payload);
   assert.deepEqual(form?.spec.fields.map((f) => f.name), ['apiKey', 'secret', 'passphrase']);
-  assert.ok(form!.spec.title.length <= 45 && form!.spec.fields.every((f) => f.label.length <= 45));
+  assert.ok(form.spec.title.length <= 45 && form.spec.fields.every((f) => f.label.length <= 45));
 
-  const bad = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: 'short', secret: 'also short but long enough', passphrase: 'p' });
+  const bad = await dispatcher.runForm(me, asked.reply.form.payload, { apiKey: 'short', secret: 'also short but long enough', passphrase: 'p' });
   assert.equal(bad.kind === 'reply' && bad.failure, 'user');
   assert.match(textOf(bad.reply), /Đó có vẻ không phải API key và secret của OKX\. Không có gì được lưu\./);
   assert.doesNotMatch(textOf(bad.reply), /also short/);
@@ -92,7 +92,7 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.match(textOf(onlyKey.reply), /That does not look like an API key and secret for OKX\. Nothing was stored\.\nSend the key, the secret and the passphrase, each on its own line; .* Start again with \/watch add okx chinh\./);
 
   const key = exchange.keyed.addKey('okx', { okx: { perm: 'read_only,withdraw,trade', ip: '' } });
-  const refused = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: key.apiKey, secret: key.secret, passphrase: key.passphrase! });
+  const refused = await dispatcher.runForm(me, asked.reply.form.payload, { apiKey: key.apiKey, secret: key.secret, passphrase: key.passphrase! });
   const text = textOf(refused.reply);
   assert.match(text, /Khóa OKX bị từ chối/);
   assert.match(text, /Khóa này có quyền vượt quá chỉ đọc \(rút tiền, giao dịch\)/);
@@ -101,7 +101,7 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.deepEqual((refused.reply.data as any).permissions, ['Withdraw', 'Trade']);
 
   const good = exchange.keyed.addKey('okx');
-  const added = await dispatcher.runForm(me, asked.reply.form!.payload, { apiKey: good.apiKey, secret: good.secret, passphrase: good.passphrase! });
+  const added = await dispatcher.runForm(me, asked.reply.form.payload, { apiKey: good.apiKey, secret: good.secret, passphrase: good.passphrase! });
   assert.match(textOf(added.reply), /Tôi đã bắt đầu theo dõi vị thế OKX của bạn bằng khóa chỉ đọc, với nhãn “chinh”/);
   const again = await dispatcher.runForm(me, 'watch:key:okx:chinh2', { apiKey: good.apiKey, secret: good.secret, passphrase: good.passphrase! });
   assert.match(textOf(again.reply), /Bạn đã theo dõi bằng khóa này, với nhãn “chinh”/);

@@ -25,7 +25,7 @@ test('crowded long: high funding, rising OI and rising price; each missing leg c
   const t = DEFAULT_THRESHOLDS;
   const c = crowding(0.45, 2.4, 0.08, 0.01, t);
   assert.equal(c?.side, 'long');
-  assert.ok(Math.abs(c!.score - 1.5) < 1e-12, 'min(0.45/0.3, 2.4/1.5, 0.08/0.05) = 1.5');
+  assert.ok(Math.abs(c.score - 1.5) < 1e-12, 'min(0.45/0.3, 2.4/1.5, 0.08/0.05) = 1.5');
   assert.equal(crowding(0.45, 2.4, 0.08, -0.01, t), null, 'price falling');
   assert.equal(crowding(0.45, 2.4, 0.02, 0.01, t), null, 'OI not rising enough');
   assert.equal(crowding(0.45, 1.0, 0.08, 0.01, t), null, 'funding not unusual for this coin');

@@ -42,12 +42,12 @@ function startBot(env: Record<string, string>): Bot {
   });
   const logs: Array<Record<string, unknown>> = [];
   let rest = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const lines = (rest + chunk.toString('utf8')).split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines.filter(Boolean)) logs.push(JSON.parse(line));
   });
-  child.stderr!.resume();
+  child.stderr.resume();
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, logs, exited };
 }

@@ -527,7 +527,7 @@ export class FakeDiscord extends EventEmitter {
     }
     this.send(ws, { op: 10, s: null, t: null, d: { heartbeat_interval: this.heartbeatIntervalMs } });
     ws.on('message', (raw) => {
-      const packet = JSON.parse(String(raw));
+      const packet = JSON.parse((raw as Buffer).toString());
       if (packet.op === 1) {
         this.heartbeats++;
         this.send(ws, { op: 11, s: null, t: null, d: null });

@@ -169,7 +169,7 @@ export class FakeExchange {
     let body: string;
     try {
       body = JSON.stringify(this.route(url, requestBody));
-    } catch (error) {
+    } catch {
       status = 400;
       body = JSON.stringify(fixture('binance_error.json'));
     }

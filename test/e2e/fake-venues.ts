@@ -144,7 +144,7 @@ abstract class FakeVenueServer {
     const client: FakeClient = { ws, path: req.url ?? '/', topics: new Set(), silent: false, pingsReceived: 0, openedAt: Date.now() };
     this.clients.add(client);
     ws.on('message', (data) => {
-      const text = data.toString();
+      const text = (data as Buffer).toString();
       this.received.push(text);
       if (!client.silent) this.onText(client, text);
     });

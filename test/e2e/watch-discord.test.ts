@@ -69,7 +69,7 @@ test('/watch add in a server: registered with subcommands, answered to the trade
   // The DM channel was opened for the trader, and the poller's first read finds SOL 4% from liquidation.
   const dm = fake.dmChannels.get(trader.id);
   assert.ok(dm, 'POST /users/@me/channels opened the DM');
-  const alert = await postTo(dm!, /SOL long is within 5% of liquidation/);
+  const alert = await postTo(dm, /SOL long is within 5% of liquidation/);
   assert.match(embedText(alert.json.embeds), /Liquidation \(Hyperliquid\)\n\$181\.50/);
   assert.ok(!fake.requests.some((r) => r.method === 'POST' && r.path === `/channels/${fake.channelId}/messages` && /0x6574/.test(JSON.stringify(r.json))), 'nothing about it in the server channel');
 
@@ -77,7 +77,7 @@ test('/watch add in a server: registered with subcommands, answered to the trade
   const since = fake.requests.length;
   account.fills.push(liquidationFill(ADDRESS, { coin: 'SOL', side: 'long', size: 100, px: 181.2, markPx: 181.4, closedPnl: -1880, time: Date.now(), tid: 777, method: 'market' }));
   account.positions = [];
-  const receipt = await postTo(dm!, /Liquidated: SOL long on Hyperliquid/, since);
+  const receipt = await postTo(dm, /Liquidated: SOL long on Hyperliquid/, since);
   const text = embedText(receipt.json.embeds);
   assert.match(text, /Closed\n100 SOL \(long\)/);
   assert.match(text, /Realized PnL\n-\$1,880\.00/);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LANGS, type Lang } from '../../src/chat/command.ts';
+import { LANGS } from '../../src/chat/command.ts';
 import { contentDir, TOPIC_IDS } from '../../src/explain/content.ts';
 import { loadQuiz } from '../../src/explain/quiz.ts';
 import { typedFigures } from './figures.ts';

@@ -16,7 +16,7 @@ export const textOf = (reply: Reply) => reply.blocks.map((b) => (b.kind === 'tex
 
 export function edited(outcome: ActionOutcome): Reply {
   assert.equal(outcome.kind, 'edit', 'buttons edit the same message');
-  return (outcome as { kind: 'edit'; reply: Reply }).reply;
+  return outcome.reply;
 }
 
 export function payloadOf(reply: Reply, label: string): string {

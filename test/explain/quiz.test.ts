@@ -2,8 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LANGS } from '../../src/chat/command.ts';
 import { translator } from '../../src/chat/i18n.ts';
-import type { Reply } from '../../src/chat/reply.ts';
-import { explainCommand } from '../../commands/explain.ts';
 import { TOPIC_IDS } from '../../src/explain/content.ts';
 import { COMMAND_PREFIX } from '../../src/explain/payload.ts';
 import { TELEGRAM_PROFILE } from '../../src/platforms/telegram/profile.ts';

@@ -32,6 +32,6 @@ test('a /liq is answered while the crash walkthrough’s chart is drawn', async 
   const [withPicture, answered] = await Promise.all([picture, liq]);
   assert.match(answered.reply.title ?? '', /Liquidation price/);
   assert.equal(withPicture.reply.image?.filename, 'crash-timeline.png');
-  assert.deepEqual([...withPicture.reply.image!.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.deepEqual([...withPicture.reply.image.png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   assert.deepEqual(order, ['liq', 'chart'], 'the /liq answer did not wait for the chart');
 });

@@ -20,8 +20,8 @@ const median = (values: number[]) => {
 
 test('the 10 Oct preset ends in ADL on at least 9 of seeds 1–10 at 50,000 positions (19 of 20 here)', () => {
   const adl = runs.map((run) => run.policies[0].need > 0);
-  assert.ok(adl.slice(0, 10).filter(Boolean).length >= 9, `seeds 1–10: ${adl.slice(0, 10)}`);
-  assert.ok(adl.filter(Boolean).length >= 19, `seeds 1–20: ${adl}`);
+  assert.ok(adl.slice(0, 10).filter(Boolean).length >= 9, `seeds 1–10: ${adl.slice(0, 10).join(',')}`);
+  assert.ok(adl.filter(Boolean).length >= 19, `seeds 1–20: ${adl.join(',')}`);
 });
 
 test("every published figure is within a factor of 2 of the model's median over seeds 1–20", () => {

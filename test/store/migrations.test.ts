@@ -53,7 +53,7 @@ test('600 upgrades a database from before read-only keys: its watches keep runni
     db.prepare(`INSERT INTO watch_key_brackets (key_id, symbol, fetched_at, table_json) VALUES (?, 'ETHUSDT', 1, '{}')`).run(lastInsertRowid);
     db.prepare('DELETE FROM watch_keys').run();
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM watch_key_brackets').get() as { n: number }).n, 0, 'brackets go with their key');
-    assert.equal((db.pragma('secure_delete', { simple: true }) as number), 1, 'deleted rows are zeroed');
+    assert.equal(db.pragma('secure_delete', { simple: true }), 1, 'deleted rows are zeroed');
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

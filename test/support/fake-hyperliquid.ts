@@ -59,7 +59,7 @@ export class FakeHyperliquidAccounts {
   }
 
   /** The answer to one /info body, or undefined when it is not an account request. */
-  handle(body: { type?: string; user?: string; startTime?: number; endTime?: number }): unknown | undefined {
+  handle(body: { type?: string; user?: string; startTime?: number; endTime?: number }): unknown {
     switch (body.type) {
       case 'clearinghouseState':
         this.charge(body, 2);

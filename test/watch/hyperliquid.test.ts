@@ -1,10 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Decimal } from 'decimal.js';
 import { VenueHttp } from '../../src/market/http.ts';
 import { WeightLedger } from '../../src/market/weight-ledger.ts';
 import { classifyFill, HyperliquidAccountClient } from '../../src/watch/hyperliquid.ts';
@@ -56,12 +55,16 @@ function answer(body: any): unknown {
 }
 
 before(async () => {
-  server = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     let text = '';
     for await (const chunk of req) text += String(chunk);
     const body = JSON.parse(text);
     bodies.push(body);
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer(body)));
+  };
+  // A request the fake cannot read fails that request (the client sees a 500), not the test process.
+  server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => res.writeHead(500).end(String(error)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

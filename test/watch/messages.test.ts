@@ -79,7 +79,7 @@ test('every alert and receipt reads fully in English and Vietnamese: no missing 
       assert.doesNotMatch(all, /\{\w+\}/, `${notice.type} ${lang}: a placeholder left`);
       assert.doesNotMatch(all, /\d\.\d{5,}/, `${notice.type} ${lang}: a raw float`);
       assert.equal(reply.actions?.length, 1);
-      assert.match(reply.actions![0].payload, /^explain:(adl|liquidation)$/);
+      assert.match(reply.actions[0].payload, /^explain:(adl|liquidation)$/);
       assert.deepEqual(reply.data, { notice });
     }
   }

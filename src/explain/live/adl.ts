@@ -43,11 +43,11 @@ export function adlPositionFrom(args: ParsedArgs): { position: AdlPosition; give
     given: true,
     position: {
       side: args.side === 'short' ? 'short' : 'long',
-      entry: new Decimal(args.entry as Decimal.Value),
-      mark: new Decimal(args.mark as Decimal.Value),
-      leverage: new Decimal(args.leverage as Decimal.Value),
+      entry: new Decimal(args.entry),
+      mark: new Decimal(args.mark),
+      leverage: new Decimal(args.leverage),
       venue,
-      qty: args.qty !== undefined ? new Decimal(args.qty as Decimal.Value) : DEFAULT_ADL_POSITION.qty,
+      qty: args.qty !== undefined ? new Decimal(args.qty) : DEFAULT_ADL_POSITION.qty,
     },
   };
 }

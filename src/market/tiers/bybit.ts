@@ -46,7 +46,7 @@ export function parseBybitRiskLimit(payload: unknown, instrument: string, symbol
   const rows = (parsed.data.result?.list ?? [])
     .map((item) => row.safeParse(item))
     .filter((r) => r.success)
-    .map((r) => r.data!)
+    .map((r) => r.data)
     .filter((r) => r.symbol === instrument)
     .sort((a, b) => new Decimal(a.riskLimitValue).cmp(b.riskLimitValue));
   if (rows.length === 0) throw new UnknownSymbolError('bybit', symbol);

@@ -70,7 +70,7 @@ export function parseOkxPositionTiers(payload: unknown, instFamily: string, cont
   const rows = dataOf(payload, 'position-tiers')
     .map((item) => tierRow.safeParse(item))
     .filter((r) => r.success)
-    .map((r) => r.data!)
+    .map((r) => r.data)
     // The docs' example leaves instFamily and uly empty: a row that names no family belongs to the one asked for.
     .filter((r) => (r.instFamily || r.uly || instFamily) === instFamily)
     .sort((a, b) => Number(a.tier) - Number(b.tier));

@@ -39,8 +39,8 @@ export function createThrottler(): Transformer {
     group: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
     out: { maxConcurrent: 1, reservoir: 5, reservoirRefreshAmount: 5, reservoirRefreshInterval: 5_000 },
   });
-  return ((prev, method, payload, signal) =>
-    THROTTLED.has(method) ? throttle(prev, method, payload, signal) : prev(method, payload, signal)) as Transformer;
+  return (prev, method, payload, signal) =>
+    THROTTLED.has(method) ? throttle(prev, method, payload, signal) : prev(method, payload, signal);
 }
 
 /** Replies to people: 429s and server errors are waited out (bounded attempts), never dropped. */
@@ -50,7 +50,7 @@ export function replyRetry(): Transformer[] {
 
 /** A request that failed on the network (no answer from Telegram) is tried again a few times. */
 export function networkRetry(delaysMs: readonly number[] = [500, 1_500, 4_000]): Transformer {
-  return (async (prev, method, payload, signal) => {
+  return async (prev, method, payload, signal) => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await prev(method, payload, signal);
@@ -59,12 +59,12 @@ export function networkRetry(delaysMs: readonly number[] = [500, 1_500, 4_000]):
         await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
       }
     }
-  }) as Transformer;
+  };
 }
 
 function exceptPolling(transformer: Transformer): Transformer {
-  return ((prev, method, payload, signal) =>
-    NOT_RETRIED.has(method) ? prev(method, payload, signal) : transformer(prev, method, payload, signal)) as Transformer;
+  return (prev, method, payload, signal) =>
+    NOT_RETRIED.has(method) ? prev(method, payload, signal) : transformer(prev, method, payload, signal);
 }
 
 /**

@@ -42,8 +42,16 @@ export function classifyTelegramError(error: unknown, secrets: readonly string[]
   return { ok: false, reason: 'uncertain', detail };
 }
 
+/** A log-safe summary of an error (see describeError). */
+interface ErrorSummary {
+  type: string;
+  message: string;
+  cause?: string;
+  [field: string]: unknown;
+}
+
 /** A log-safe summary: type, message and Telegram's code, never the payload (files) or the token. */
-export function describeError(error: unknown, secrets: readonly string[] = []): Record<string, unknown> {
+export function describeError(error: unknown, secrets: readonly string[] = []): ErrorSummary {
   const scrub = (text: string) => scrubSecrets(text, [...secrets]);
   if (error instanceof GrammyError) {
     return { type: error.name, method: error.method, code: error.error_code, message: scrub(error.description ?? error.message) };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Api, Bot, webhookCallback, type Context } from 'grammy';
 import type { Chat, MaybeInaccessibleMessage, Message, User } from 'grammy/types';
 import type { Logger } from 'pino';
@@ -99,7 +98,7 @@ class GrammyFace implements TelegramFace {
 
   get webhookPort(): number | undefined {
     const address = this.server?.address();
-    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+    return address && typeof address === 'object' ? address.port : undefined;
   }
 
   async settled(): Promise<void> {
@@ -124,7 +123,7 @@ class GrammyFace implements TelegramFace {
       this.bot.botInfo = await this.bot.api.getMe(signal);
     } catch (error) {
       const { message, cause } = describeError(error, this.secrets);
-      throw new Error(`Telegram: getMe failed (${message}${cause ? `: ${String(cause)}` : ''})`);
+      throw new Error(`Telegram: getMe failed (${message}${cause ? `: ${cause}` : ''})`);
     }
     await this.registerCommands(signal);
     if (this.config.webhook) await this.serveWebhook(this.config.webhook);

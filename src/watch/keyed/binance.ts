@@ -298,8 +298,8 @@ export class BinanceKeyedClient extends KeyedClient {
 
   private async call(http: VenueHttp, credentials: Credentials, path: string, params: Record<string, string>, weight: number): Promise<unknown> {
     const body = await http.getSigned(path, () => binanceSigned(credentials, params, http.clock.now()), weight);
-    const code = (body as { code?: unknown } | null)?.code;
-    if (typeof code === 'number' && code < 0) throw new VenueCodeError('binance', String(code), String((body as { msg?: unknown }).msg ?? ''));
+    const { code, msg } = (body ?? {}) as { code?: unknown; msg?: unknown };
+    if (typeof code === 'number' && code < 0) throw new VenueCodeError('binance', String(code), typeof msg === 'string' ? msg : '');
     return body;
   }
 }

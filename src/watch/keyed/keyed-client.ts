@@ -147,7 +147,7 @@ export function codeOf(error: unknown, venue: KeyedVenue): { code: string; statu
     try {
       const body = JSON.parse(error.body) as { code?: unknown; retCode?: unknown };
       const code = body.code ?? body.retCode;
-      if (code !== undefined && code !== null && String(code) !== '0') return { code: String(code), status: error.status };
+      if ((typeof code === 'number' || typeof code === 'string') && String(code) !== '0') return { code: String(code), status: error.status };
     } catch {
       // not JSON (a proxy's page): no code
     }

@@ -5,7 +5,7 @@ import { networkRetry } from '../../../src/platforms/telegram/api.ts';
 
 type Prev = Parameters<ReturnType<typeof networkRetry>>[0];
 
-function flaky(failures: unknown[]): { prev: Prev; calls: () => number } {
+function flaky(failures: Error[]): { prev: Prev; calls: () => number } {
   let calls = 0;
   const prev = (async () => {
     const failure = failures[calls++];

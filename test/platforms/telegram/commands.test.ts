@@ -11,9 +11,9 @@ const dispatcher = new Dispatcher({ commands: COMMANDS, services: makeTestServic
 test('/liq@MyBot args: the mention is removed from the line the dispatcher reads', () => {
   const parsed = parseCommandLine('/liq@MyBot binance long 30000 1 10x');
   assert.deepEqual(parsed, { name: 'liq', mention: 'MyBot', line: '/liq binance long 30000 1 10x' });
-  assert.equal(addressedToMe(parsed!, 'MyBot'), true);
-  assert.equal(addressedToMe(parsed!, 'mybot'), true, 'usernames compare case-insensitively');
-  assert.equal(dispatcher.find(parsed!.name)?.name, 'liq');
+  assert.equal(addressedToMe(parsed, 'MyBot'), true);
+  assert.equal(addressedToMe(parsed, 'mybot'), true, 'usernames compare case-insensitively');
+  assert.equal(dispatcher.find(parsed.name)?.name, 'liq');
 });
 
 test("a command addressed to another bot is not ours; one addressed to nobody is", () => {

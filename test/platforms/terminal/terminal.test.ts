@@ -32,7 +32,7 @@ test('a reply renders as text: title, step, fields, table, saved picture, number
   assert.match(text, /^⚠️ Title bold \(Step 2\/5\)/);
   assert.match(text, /See docs \(https:\/\/example\.com\) and code/);
   assert.match(text, /Giá thanh lý: 116\.365,46 USD/);
-  assert.match(text, /a   b\n─  ──\n1  22/);
+  assert.match(text, /a {3}b\n─ {2}──\n1 {2}22/);
   assert.match(text, /\[1\] ◀ Back {3}\[2\] Next ▶/);
   assert.ok(text.trimEnd().endsWith('Not financial advice.'));
   assert.deepEqual([...readFileSync(join(dir, 'x.png'))], [0x89, 0x50, 0x4e, 0x47]);
