@@ -70,7 +70,7 @@ test('every venue × BTC, ETH, DOGE: liq and adl-rank follow the local fake\'s t
               const message = ctx.t(result.error.key, result.error.params);
               assert.match(message, new RegExp(`No ${coin}USDT tier table`), label);
               assert.match(message, /in place of RATE and AMOUNT/, label);
-              assert.match(String(result.error!.hintParams!.command), /--mmr RATE% --cum AMOUNT$/, label);
+              assert.match(String(result.error.hintParams!.command), /--mmr RATE% --cum AMOUNT$/, label);
               assert.match(message, /Leverage & Margin/, `${label}: where to find it`);
             }
             continue;

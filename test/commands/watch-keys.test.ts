@@ -88,7 +88,7 @@ test('the form: its payload, fields per venue, and the answer in Vietnamese; a m
   assert.doesNotMatch(textOf(bad.reply), /also short/);
   // What to type instead: the same command again (the form is gone once answered), not a bare `/watch add`.
   assert.match(textOf(bad.reply), /Bắt đầu lại bằng \/watch add okx chinh\./);
-  const onlyKey = await dispatcher.runForm(invocation('telegram', '8001'), asked.reply.form!.payload, { apiKey: 'AKIA1234567890abcdef', secret: '', passphrase: '' });
+  const onlyKey = await dispatcher.runForm(invocation('telegram', '8001'), asked.reply.form.payload, { apiKey: 'AKIA1234567890abcdef', secret: '', passphrase: '' });
   assert.match(textOf(onlyKey.reply), /That does not look like an API key and secret for OKX\. Nothing was stored\.\nSend the key, the secret and the passphrase, each on its own line; .* Start again with \/watch add okx chinh\./);
 
   const key = exchange.keyed.addKey('okx', { okx: { perm: 'read_only,withdraw,trade', ip: '' } });
