@@ -222,7 +222,7 @@ export const adlRankCommand: Command = {
   aliases: ['adlrank', 'adl'],
   description: {
     en: 'Where your position sits in the ADL queue (estimate) and what would move it back',
-    vi: 'Vị trí ước tính của vị thế trong hàng đợi ADL và cách lùi về sau',
+    vi: 'Vị trí ước tính của vị thế trong hàng chờ ADL và cách lùi về sau',
   },
   options: positionOptions({ venueChoices: [...VENUE_IDS, ALL], markRequired: true }),
   examples: [

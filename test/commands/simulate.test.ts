@@ -51,7 +51,7 @@ test('in Vietnamese: the date as dd/mm/yyyy, "xã hội hóa khoản lỗ", the 
   assert.equal(reply.title, 'Mô phỏng cú sập: 10/10/2025');
   const text = allText(reply);
   assert.match(text, /xã hội hóa khoản lỗ/);
-  assert.match(text, /Vault gánh lỗ đến ngưỡng vốn tối thiểu/);
+  assert.match(text, /vault gánh lỗ đến ngưỡng vốn tối thiểu/);
   assert.doesNotMatch(text, /mức sàn/);
   assert.match(text, /Đối chiếu với số liệu Hyperliquid đã công bố/);
   assert.match(text, /19\.337/);

@@ -165,7 +165,7 @@ describe('Telegram face over long polling', () => {
   test('/lang vi, then /liq is answered in Vietnamese', async () => {
     const from = user(2005);
     const set = await ask(fake, '/lang vi', from);
-    assert.match(visible(set), /Từ giờ mình sẽ trả lời bạn bằng tiếng Việt/);
+    assert.match(visible(set), /Từ giờ tôi sẽ trả lời bạn bằng tiếng Việt/);
     const reply = await ask(fake, '/liq binance long 30000 1 10x', from);
     assert.match(visible(reply), /Giá thanh lý/);
   });

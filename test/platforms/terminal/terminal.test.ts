@@ -58,10 +58,10 @@ test('the terminal chat runs piped lines in order: commands, button numbers, lan
   assert.match(printed, /\(Step 2\/10\)/, 'button 1 pressed Next');
   assert.match(printed, /There is no button 9/);
   assert.match(printed, /Commands start with a slash/);
-  assert.match(printed, /Từ giờ mình sẽ trả lời bạn bằng tiếng Việt/);
-  assert.match(printed, /Ước tính hàng đợi ADL/);
+  assert.match(printed, /Từ giờ tôi sẽ trả lời bạn bằng tiếng Việt/);
+  assert.match(printed, /Ước tính hàng chờ ADL/);
   assert.match(printed, /có thể hiểu theo hai cách, 1500 hoặc 1,5/);
-  const order = ['Liquidation price:', 'Step 1/10', 'Step 2/10', 'tiếng Việt', 'Ước tính hàng đợi ADL', 'hai cách'].map((s) => printed.indexOf(s));
+  const order = ['Liquidation price:', 'Step 1/10', 'Step 2/10', 'tiếng Việt', 'Ước tính hàng chờ ADL', 'hai cách'].map((s) => printed.indexOf(s));
   assert.deepEqual([...order].sort((a, b) => a - b), order, 'answers come in the order of the lines');
 });
 
