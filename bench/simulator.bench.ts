@@ -19,10 +19,10 @@ const RUNS = 2;
  * same process, sorting 1,000,000 Float64 values as a yardstick of this machine's speed at this
  * moment. The first run is what one CLI call costs (cold JIT, fresh memory); the best run shows the
  * code's speed with less noise from other processes. Then the calibration at full size: ADL
- * frequency over seeds and the published figures' median ratios (calibrationBench). Figures only;
- * nothing is asserted.
+ * frequency over seeds and the published figures' median ratios (calibrationBench; left out with
+ * `npm run bench simulator-speed`). Figures only; nothing is asserted.
  */
-export function simulatorBench(): BenchRow[] {
+export function simulatorBench(options: { calibration: boolean } = { calibration: true }): BenchRow[] {
   const values = new Float64Array(1_000_000);
   const random = new SeededRandom(1);
   for (let i = 0; i < values.length; i++) values[i] = random.uniform();
@@ -61,8 +61,10 @@ export function simulatorBench(): BenchRow[] {
     },
   ];
   // bench/run.ts prints the rows after this returns: the calibration comes first.
-  console.log('calibration at full size (seeds 1–20 at 200,000 positions):');
-  calibrationBench();
+  if (options.calibration) {
+    console.log('calibration at full size (seeds 1–20 at 200,000 positions):');
+    calibrationBench();
+  }
   if (result) {
     console.log(`published figures of the 1M run (seed ${result.seed}): ${result.published.map((f) => `${f.key} ${f.ratio === null ? '–' : f.ratio.toFixed(2)}`).join(', ')}`);
   }
