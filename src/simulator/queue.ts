@@ -95,11 +95,18 @@ export class QueueCursor {
     this.heapScore[b] = s;
   }
 
+  /** Kept small so the scans inline it: most positions are only recorded, not kept. */
   add(index: number, tier: number, score: number): void {
     const all = this.all;
     all.index[all.count] = index;
     all.tier[all.count] = tier;
     all.score[all.count++] = score;
+    if (this.kept === this.top && !ranksBefore(tier, score, index, this.heapTier[0], this.heapScore[0], this.heapIndex[0])) return;
+    this.keep(index, tier, score);
+  }
+
+  /** Into the bounded heap: appended while it has room, else in place of its worst (the root). */
+  private keep(index: number, tier: number, score: number): void {
     if (this.kept < this.top) {
       let node = this.kept++;
       this.heapIndex[node] = index;
@@ -113,7 +120,6 @@ export class QueueCursor {
       }
       return;
     }
-    if (!ranksBefore(tier, score, index, this.heapTier[0], this.heapScore[0], this.heapIndex[0])) return;
     this.heapIndex[0] = index;
     this.heapTier[0] = tier;
     this.heapScore[0] = score;

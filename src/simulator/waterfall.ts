@@ -162,7 +162,7 @@ interface FirstTriggers {
 /** Groups the accounts by trigger step 1 … steps (a stable counting sort; later triggers never fire). */
 function firstTriggersOf(byAccount: Int32Array, steps: number): FirstTriggers {
   const stepStart = new Int32Array(steps + 2);
-  for (const step of byAccount) if (step <= steps) stepStart[step + 1]++;
+  for (let a = 0; a < byAccount.length; a++) if (byAccount[a] <= steps) stepStart[byAccount[a] + 1]++;
   for (let t = 0; t <= steps; t++) stepStart[t + 1] += stepStart[t];
   const accounts = new Int32Array(stepStart[steps + 1]);
   const next = stepStart.slice(0, steps + 1);
