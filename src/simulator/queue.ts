@@ -152,16 +152,25 @@ export class QueueCursor {
   private deepHeap = new Int32Array(0);
   private deepSize = 0;
 
+  /** Its loops are functions of their own (see AdlDesk.haircutWinners: code after an on-the-fly compiled loop). */
   private buildDeepHeap(): void {
-    const { count } = this.all;
     // The kept best have the highest keys: every other slot ranks after the last of them.
-    const lastKept = this.heapSlotOfLast();
+    this.deepSize = this.slotsAfter(this.heapSlotOfLast());
+    this.heapify();
+    this.deepBuilt = true;
+  }
+
+  /** Every `all` slot ranked after slot `last`, into deepHeap; returns how many. */
+  private slotsAfter(last: number): number {
+    const { count } = this.all;
     if (this.deepHeap.length < count) this.deepHeap = new Int32Array(count);
     let size = 0;
-    for (let k = 0; k < count; k++) if (this.before(lastKept, k)) this.deepHeap[size++] = k;
-    this.deepSize = size;
-    for (let k = (size >> 1) - 1; k >= 0; k--) this.siftDown(k);
-    this.deepBuilt = true;
+    for (let k = 0; k < count; k++) if (this.before(last, k)) this.deepHeap[size++] = k;
+    return size;
+  }
+
+  private heapify(): void {
+    for (let k = (this.deepSize >> 1) - 1; k >= 0; k--) this.siftDown(k);
   }
 
   /** The `all` slot of the worst kept position (the kept heap's root). */

@@ -493,8 +493,15 @@ class Settlement {
    * impact = |net sold| / (depth × 100), depth = normal depth, or `crashDepth` of it during the collapse.
    */
   private fillOrders(): void {
-    const { orderPosition, orderQuantity, quantity, cash } = this.scratch;
-    const { market, side, entry, account } = this.population;
+    this.netFlow();
+    this.fillPrices();
+    this.settleOrders();
+  }
+
+  /** Each market's net flow of the step's orders (signed, at the mark). */
+  private netFlow(): void {
+    const { orderPosition, orderQuantity } = this.scratch;
+    const { market, side } = this.population;
     this.flow.fill(0);
     for (let k = 0; k < this.orderCount; k++) {
       const p = orderPosition[k];
@@ -502,6 +509,9 @@ class Settlement {
       const sign = p >= 0 ? side[p] : Math.sign(this.vaultQuantity[m]);
       this.flow[m] += sign * orderQuantity[k] * this.price[m];
     }
+  }
+
+  private fillPrices(): void {
     const crash = this.t >= this.crashFrom && this.t < this.crashTo;
     for (let m = 0; m < this.markets; m++) {
       const depth = this.depth[m] * (crash ? this.params.crashDepth : 1);
@@ -510,6 +520,11 @@ class Settlement {
       // The last trade walks the whole impact (the fills average half of it).
       this.tradePrice[m][this.t] = this.flow[m] === 0 ? this.price[m] : this.price[m] * Math.exp(-Math.sign(this.flow[m]) * impact);
     }
+  }
+
+  private settleOrders(): void {
+    const { orderPosition, orderQuantity, quantity, cash } = this.scratch;
+    const { market, side, entry, account } = this.population;
     for (let k = 0; k < this.orderCount; k++) {
       const p = orderPosition[k];
       const coins = orderQuantity[k];
@@ -793,13 +808,12 @@ class Settlement {
     if (residual > this.tolerance) throw new LedgerError(this.policy, this.t, residual, this.tolerance);
   }
 
-  private outcome(): PassOutcome {
-    const { flags, haircut, equityAtHit } = this.scratch;
+  /** Winners eligible and hit, each hit one's haircut over equity (into scratch.haircutShares) and the largest. */
+  private haircutShares(): { eligible: number; hit: number; maxPct: number } {
+    const { flags, haircut, equityAtHit, haircutShares: pcts } = this.scratch;
     let eligible = 0;
     let hit = 0;
-    const pcts = this.scratch.haircutShares;
     let maxPct = 0;
-    const queueTaken = this.waves.taken;
     for (let a = 0; a < this.population.accountCount; a++) {
       if ((flags[a] & ELIGIBLE) === 0 && (flags[a] & HIT) === 0) continue;
       eligible++;
@@ -808,6 +822,13 @@ class Settlement {
       pcts[hit++] = pct;
       if (pct > maxPct) maxPct = pct;
     }
+    return { eligible, hit, maxPct };
+  }
+
+  private outcome(): PassOutcome {
+    const { eligible, hit, maxPct } = this.haircutShares();
+    const pcts = this.scratch.haircutShares;
+    const queueTaken = this.waves.taken;
     return {
       policy: this.policy,
       deficit: this.deficit,
