@@ -10,16 +10,18 @@ import { keyedWatchBench, watchBench } from './watch.bench.ts';
 import { renderBench } from './render.bench.ts';
 
 /**
- * `npm run bench [filter]`: prints the figures of the performance goals. Each bench module is
- * imported explicitly; add new ones here. Benches print figures; they never assert on time
- * (speed depends on the machine and its load).
+ * `npm run bench [filter]`: prints the figures of the performance goals (`simulator-speed`: only the
+ * simulator's 1M run, without its calibration sweep). Each bench module is imported explicitly; add
+ * new ones here. Benches print figures; they never assert on time (speed depends on the machine and
+ * its load).
  */
 const only = process.argv[2];
 const wanted = (name: string) => !only || name.includes(only);
+const simulatorSpeedOnly = only === 'simulator-speed';
 
-if (wanted('simulator')) {
-  console.log('\n== simulator: 1,000,000 positions × 500 steps (and the sort yardstick), then the calibration');
-  const rows: BenchRow[] = simulatorBench();
+if (wanted('simulator') || simulatorSpeedOnly) {
+  console.log(`\n== simulator: 1,000,000 positions × 500 steps (and the sort yardstick)${simulatorSpeedOnly ? '' : ', then the calibration'}`);
+  const rows: BenchRow[] = simulatorBench({ calibration: !simulatorSpeedOnly });
   const table = [
     ['case', 'time (ms)', 'peak RSS (MB)', 'note'],
     ...rows.map((r) => [r.name, r.ms.toFixed(0), r.peakRssMb.toFixed(0), r.note]),

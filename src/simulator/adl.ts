@@ -130,7 +130,17 @@ export class AdlDesk {
     if (this.cursorStep[slot] === t) return cursor;
     this.cursorStep[slot] = t;
     cursor.reset();
-    const positions = this.population.positionsOf[slot];
+    this.rankSide(m, winnerSide, cursor);
+    if (this.waves.wantsProfile()) {
+      const price = this.accounts.price[m];
+      this.waves.profileWinners(this.population.positionsOf[slot], this.scratch.quantity, winnerSide, price, (a) => this.accounts.equityOf(a));
+    }
+    return cursor;
+  }
+
+  /** Every open position of market m on `winnerSide` into the cursor, with its queue key (its own function: see haircutWinners). */
+  private rankSide(m: number, winnerSide: number, cursor: QueueCursor): void {
+    const positions = this.population.positionsOf[2 * m + (winnerSide > 0 ? 0 : 1)];
     const { quantity, status, flags, cash } = this.scratch;
     const { account, entry, single } = this.population;
     const state = this.scorer.state;
@@ -157,18 +167,40 @@ export class AdlDesk {
       this.scorer.key(key);
       cursor.add(p, key.tier, key.score);
     }
-    if (this.waves.wantsProfile()) this.waves.profileWinners(positions, quantity, winnerSide, price, (a) => this.accounts.equityOf(a));
-    return cursor;
   }
 
   /**
    * Pro-rata (the same share of every winner's profit) or socialized (by account equity, capped at the
    * profit) in market m among positions on `winnerSide`. Returns what was raised.
+   *
+   * Each loop is a function of its own: a long loop compiled on the fly (on-stack replacement) knows
+   * nothing of the code after it, and in one function that code fell back to the interpreter on every
+   * call, taking the next loop with it.
    */
   private haircutWinners(m: number, winnerSide: number, amount: number): number {
-    const slot = 2 * m + (winnerSide > 0 ? 0 : 1);
-    const positions = this.population.positionsOf[slot];
-    const { quantity, status, cash, flags, haircut, equityAtHit, candidates, amounts, weights, equities } = this.scratch;
+    const count = this.collectWinners(m, winnerSide);
+    if (count === 0 || amount <= 0) return 0;
+    const { amounts, taken, weights } = this.scratch;
+    const raise = Math.min(amount, this.winnersProfit);
+    taken.fill(0, 0, count);
+    if (this.policy === 'socialized') waterFill(count, raise, amounts, taken, weights);
+    else proRata(count, raise, amounts, taken, this.winnersProfit);
+    const raised = this.takeHaircuts(count);
+    this.collected += raised;
+    this.haircutTaken += raised;
+    this.waves.haircutWave(this.waveMaxHaircut);
+    return raised;
+  }
+
+  /** Sum of the winners' profit (capped at equity) found by the last collectWinners. */
+  private winnersProfit = 0;
+  /** The largest haircut over equity of the last takeHaircuts. */
+  private waveMaxHaircut = 0;
+
+  /** The eligible winners of market m on `winnerSide` into the scratch candidates (with profit, equity, weight); returns how many. */
+  private collectWinners(m: number, winnerSide: number): number {
+    const positions = this.population.positionsOf[2 * m + (winnerSide > 0 ? 0 : 1)];
+    const { quantity, status, cash, flags, candidates, amounts, weights, equities } = this.scratch;
     const socialized = this.policy === 'socialized';
     const { account, entry, single: singleAccount } = this.population;
     const price = this.accounts.price[m];
@@ -194,12 +226,14 @@ export class AdlDesk {
       profitSum += amounts[count];
       count++;
     }
-    if (count === 0 || amount <= 0) return 0;
-    const raise = Math.min(amount, profitSum);
-    const taken = this.scratch.taken;
-    taken.fill(0, 0, count);
-    if (socialized) waterFill(count, raise, amounts, taken, weights);
-    else for (let k = 0; k < count; k++) taken[k] = (raise * amounts[k]) / profitSum;
+    this.winnersProfit = profitSum;
+    return count;
+  }
+
+  /** Takes each candidate's share (scratch `taken`) from its account; returns the total. */
+  private takeHaircuts(count: number): number {
+    const { cash, flags, haircut, equityAtHit, candidates, equities, taken } = this.scratch;
+    const { account } = this.population;
     let raised = 0;
     let waveMax = 0;
     for (let k = 0; k < count; k++) {
@@ -214,11 +248,14 @@ export class AdlDesk {
       flags[a] |= HIT;
       raised += h;
     }
-    this.collected += raised;
-    this.haircutTaken += raised;
-    this.waves.haircutWave(waveMax);
+    this.waveMaxHaircut = waveMax;
     return raised;
   }
+}
+
+/** Pro-rata: `amount` split in proportion to each winner's `profit`, which sum to `profitSum`. */
+function proRata(count: number, amount: number, profit: Float64Array, taken: Float64Array, profitSum: number): void {
+  for (let k = 0; k < count; k++) taken[k] = (amount * profit[k]) / profitSum;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { maintenanceMargin } from './margin.ts';
 import type { PopulationSpec, SimulationParams } from './params.ts';
 import { SeededRandom } from './random.ts';
+import { Recycler } from './recycler.ts';
 
 /**
  * Cross-margin accounts, each holding one or more positions in different markets, as parallel typed
@@ -90,7 +91,8 @@ function drawMarkets(count: number, cumulativeShare: Float64Array, random: Seede
   return wanted;
 }
 
-export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed)): Population {
+/** The arrays dropped once the accounts are grouped go to `recycler` (the settlement's scratch takes them). */
+export function generatePopulation(params: SimulationParams, random = new SeededRandom(params.seed), recycler = new Recycler()): Population {
   const positionCount = params.positions;
   const markets = params.markets;
   const marketCount = markets.length;
@@ -207,10 +209,11 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
   }
   // Accounts grouped by side and first market: the scans of one market's winners then read memory
   // mostly in order (every one-position account of that market and side is in one run).
-  const ordered = groupAccounts(accountCount, firstPosition, market, side, accountSide, cash, quantity, entry, marketCount);
-  const positionsOf = listPositions(ordered.market, ordered.side, counts);
+  const ordered = groupAccounts(accountCount, firstPosition, market, side, accountSide, cash, quantity, entry, marketCount, recycler);
+  recycler.release(quantity, entry, cash, market, side, equity, firstPosition, accountSide);
+  const positionsOf = listPositions(ordered.market, ordered.side, counts, recycler);
 
-  const single = new Uint8Array(accountCount);
+  const single = recycler.uint8(accountCount);
   for (let acc = 0; acc < accountCount; acc++) single[acc] = ordered.firstPosition[acc + 1] - ordered.firstPosition[acc] === 1 ? 1 : 0;
   return {
     accountCount,
@@ -232,9 +235,9 @@ export function generatePopulation(params: SimulationParams, random = new Seeded
 }
 
 /** Per market and side (index 2m for longs, 2m + 1 for shorts), its positions in index order. */
-function listPositions(market: Uint8Array, side: Int8Array, counts: Int32Array): Int32Array[] {
+function listPositions(market: Uint8Array, side: Int8Array, counts: Int32Array, recycler: Recycler): Int32Array[] {
   const lists: Int32Array[] = [];
-  for (let k = 0; k < counts.length; k++) lists.push(new Int32Array(counts[k]));
+  for (let k = 0; k < counts.length; k++) lists.push(recycler.int32(counts[k]));
   const filled = new Int32Array(counts.length);
   for (let p = 0; p < market.length; p++) {
     const k = 2 * market[p] + (side[p] > 0 ? 0 : 1);
@@ -254,6 +257,7 @@ function groupAccounts(
   quantity: Float64Array,
   entry: Float64Array,
   marketCount: number,
+  recycler: Recycler,
 ) {
   const positionCount = firstPosition[accountCount];
   const groups = 2 * marketCount;
@@ -292,6 +296,7 @@ function groupAccounts(
     }
   }
   newFirst[accountCount] = p;
+  recycler.release(key, order);
   return {
     accountSide: newSide,
     firstPosition: newFirst,

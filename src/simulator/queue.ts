@@ -95,11 +95,18 @@ export class QueueCursor {
     this.heapScore[b] = s;
   }
 
+  /** Kept small so the scans inline it: most positions are only recorded, not kept. */
   add(index: number, tier: number, score: number): void {
     const all = this.all;
     all.index[all.count] = index;
     all.tier[all.count] = tier;
     all.score[all.count++] = score;
+    if (this.kept === this.top && !ranksBefore(tier, score, index, this.heapTier[0], this.heapScore[0], this.heapIndex[0])) return;
+    this.keep(index, tier, score);
+  }
+
+  /** Into the bounded heap: appended while it has room, else in place of its worst (the root). */
+  private keep(index: number, tier: number, score: number): void {
     if (this.kept < this.top) {
       let node = this.kept++;
       this.heapIndex[node] = index;
@@ -113,7 +120,6 @@ export class QueueCursor {
       }
       return;
     }
-    if (!ranksBefore(tier, score, index, this.heapTier[0], this.heapScore[0], this.heapIndex[0])) return;
     this.heapIndex[0] = index;
     this.heapTier[0] = tier;
     this.heapScore[0] = score;
@@ -146,16 +152,25 @@ export class QueueCursor {
   private deepHeap = new Int32Array(0);
   private deepSize = 0;
 
+  /** Its loops are functions of their own (see AdlDesk.haircutWinners: code after an on-the-fly compiled loop). */
   private buildDeepHeap(): void {
-    const { count } = this.all;
     // The kept best have the highest keys: every other slot ranks after the last of them.
-    const lastKept = this.heapSlotOfLast();
+    this.deepSize = this.slotsAfter(this.heapSlotOfLast());
+    this.heapify();
+    this.deepBuilt = true;
+  }
+
+  /** Every `all` slot ranked after slot `last`, into deepHeap; returns how many. */
+  private slotsAfter(last: number): number {
+    const { count } = this.all;
     if (this.deepHeap.length < count) this.deepHeap = new Int32Array(count);
     let size = 0;
-    for (let k = 0; k < count; k++) if (this.before(lastKept, k)) this.deepHeap[size++] = k;
-    this.deepSize = size;
-    for (let k = (size >> 1) - 1; k >= 0; k--) this.siftDown(k);
-    this.deepBuilt = true;
+    for (let k = 0; k < count; k++) if (this.before(last, k)) this.deepHeap[size++] = k;
+    return size;
+  }
+
+  private heapify(): void {
+    for (let k = (this.deepSize >> 1) - 1; k >= 0; k--) this.siftDown(k);
   }
 
   /** The `all` slot of the worst kept position (the kept heap's root). */

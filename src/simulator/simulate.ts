@@ -4,6 +4,7 @@ import { marketPaths, type MarketPaths } from './paths.ts';
 import { generatePopulation, type Population } from './population.ts';
 import { comparePublished, type PublishedComparison, type PublishedFigure } from './published.ts';
 import { SeededRandom } from './random.ts';
+import { Recycler } from './recycler.ts';
 import { medianInPlace, sumOfLargest } from './statistics.ts';
 import { allocateScratch, settle, type PassOutcome } from './waterfall.ts';
 import type { ProfileSample } from './waves.ts';
@@ -108,9 +109,11 @@ const SERIES_POINTS = 200;
 
 export function runSimulation(params: SimulationParams): SimulationResult {
   const random = new SeededRandom(params.seed);
-  const population = generatePopulation(params, random);
+  const recycler = new Recycler();
+  const population = generatePopulation(params, random, recycler);
+  const described = describePopulation(params, population, recycler);
   const paths = marketPaths(params, random);
-  const scratch = allocateScratch(population);
+  const scratch = allocateScratch(population, undefined, recycler);
   const outcomes = params.policies.map((policy) => settle(params, population, paths, policy, scratch));
   const queue = outcomes.find((o) => o.policy === 'queue');
   // The venue's own queue is the production run: the published record and the deficit come from it,
@@ -159,7 +162,7 @@ export function runSimulation(params: SimulationParams): SimulationResult {
         ? { kind: 'backstop-vault', start: usd(production.backstop.start), min: usd(production.backstop.min), end: usd(production.backstop.end) }
         : { kind: 'insurance-fund', start: usd(production.fundStart), min: usd(minOf(production.fundPath)), end: usd(production.fundEnd) },
     deficit: usd(production.deficit),
-    population: describePopulation(params, population),
+    population: described,
     policies: outcomes.map(policyResult),
     published: figures.map((f) => ({ ...f, model: f.model === null ? null : round(f.model, 6), ratio: f.ratio === null ? null : round(f.ratio, 4) })),
     publishedBasis: { ...publishedBasis, scale: ratio(publishedBasis.scale) },
@@ -200,10 +203,10 @@ function policyResult(outcome: PassOutcome): PolicyResult {
   };
 }
 
-function describePopulation(params: SimulationParams, population: Population): SimulationResult['population'] {
+function describePopulation(params: SimulationParams, population: Population, recycler: Recycler): SimulationResult['population'] {
   const { accountCount, firstPosition, market, side, quantity, cash, entry } = population;
-  const notional = new Float64Array(accountCount);
-  const leverage = new Float64Array(accountCount);
+  const notional = recycler.float64(accountCount);
+  const leverage = recycler.float64(accountCount);
   let long = 0;
   let short = 0;
   let above10 = 0;
@@ -222,10 +225,12 @@ function describePopulation(params: SimulationParams, population: Population): S
     if (leverage[a] > 10) above10++;
   }
   const topSum = sumOfLargest(notional, Math.max(1, Math.floor(accountCount / 100)));
+  const medianLeverage = medianInPlace(leverage);
+  recycler.release(notional, leverage);
   return {
     openInterest: { long: usd(long), short: usd(short) },
     top1PctNotionalShare: ratio(topSum / (long + short)),
-    medianLeverage: ratio(medianInPlace(leverage)),
+    medianLeverage: ratio(medianLeverage),
     shareAbove10x: ratio(above10 / accountCount),
   };
 }

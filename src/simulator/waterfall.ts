@@ -8,6 +8,7 @@ import { AdlDesk } from './adl.ts';
 import { gini } from './statistics.ts';
 import { checkLedger, ledgerTolerance, LedgerError } from './ledger.ts';
 import { WaveBook, type ProfileSample } from './waves.ts';
+import { Recycler } from './recycler.ts';
 
 export { LedgerError };
 export type PassPolicy = AdlPolicy | 'none';
@@ -113,26 +114,29 @@ export interface SettlementScratch {
   taken: Float64Array;
   equities: Float64Array;
   sold: Float64Array;
-  /** First liquidation trigger of every account (the same for every pass), filled by the first pass. */
-  firstTriggers: Int32Array | null;
+  /** Each winner's haircut as a share of equity, for the Gini coefficient at the end of a pass. */
+  haircutShares: Float64Array;
+  /** First liquidation trigger of every account (the same for every pass), computed by the first pass. */
+  firstTriggers: FirstTriggers | null;
   /** The accounts' equity at the start, summed and in absolute value (the ledger's reference). */
   startEquity: { total: number; gross: number } | null;
 }
 
-export function allocateScratch(population: Population, queueTop?: number): SettlementScratch {
+/** The arrays every pass writes whole come from `recycler`; those written in part are fresh (untouched pages cost nothing). */
+export function allocateScratch(population: Population, queueTop?: number, recycler = new Recycler()): SettlementScratch {
   const { accountCount, positionCount } = population;
   // Haircut scans hold one market and side at a time.
   const largestSide = Math.max(...population.positionsOf.map((list) => list.length));
   return {
-    quantity: new Float64Array(positionCount),
-    cash: new Float64Array(accountCount),
-    status: new Uint8Array(accountCount),
-    flags: new Uint8Array(accountCount),
-    trigger: new Int32Array(accountCount),
-    cooldownUntil: new Int32Array(accountCount),
+    quantity: recycler.float64(positionCount),
+    cash: recycler.float64(accountCount),
+    status: recycler.uint8(accountCount),
+    flags: recycler.uint8(accountCount),
+    trigger: recycler.int32(accountCount),
+    cooldownUntil: recycler.int32(accountCount),
     active: new Int32Array(accountCount),
-    haircut: new Float64Array(accountCount),
-    equityAtHit: new Float64Array(accountCount),
+    haircut: recycler.float64(accountCount),
+    equityAtHit: recycler.float64(accountCount),
     cursors: population.positionsOf.map((list) => new QueueCursor(list.length, queueTop)),
     orderPosition: new Int32Array(4096),
     orderQuantity: new Float64Array(4096),
@@ -142,9 +146,28 @@ export function allocateScratch(population: Population, queueTop?: number): Sett
     taken: new Float64Array(largestSide),
     equities: new Float64Array(largestSide),
     sold: new Float64Array(positionCount),
+    haircutShares: new Float64Array(accountCount),
     firstTriggers: null,
     startEquity: null,
   };
+}
+
+/** Each account's first trigger step, and by step: the accounts of step t are accounts[stepStart[t] … stepStart[t + 1]), in account order. */
+interface FirstTriggers {
+  byAccount: Int32Array;
+  stepStart: Int32Array;
+  accounts: Int32Array;
+}
+
+/** Groups the accounts by trigger step 1 … steps (a stable counting sort; later triggers never fire). */
+function firstTriggersOf(byAccount: Int32Array, steps: number): FirstTriggers {
+  const stepStart = new Int32Array(steps + 2);
+  for (let a = 0; a < byAccount.length; a++) if (byAccount[a] <= steps) stepStart[byAccount[a] + 1]++;
+  for (let t = 0; t <= steps; t++) stepStart[t + 1] += stepStart[t];
+  const accounts = new Int32Array(stepStart[steps + 1]);
+  const next = stepStart.slice(0, steps + 1);
+  for (let a = 0; a < byAccount.length; a++) if (byAccount[a] <= steps) accounts[next[byAccount[a]]++] = a;
+  return { byAccount, stepStart, accounts };
 }
 
 export function settle(params: SimulationParams, population: Population, paths: MarketPaths, policy: PassPolicy, scratch: SettlementScratch): PassOutcome {
@@ -165,7 +188,9 @@ class Settlement {
   private readonly cooldownSteps: number;
   private readonly windowFrom: number;
   private readonly windowTo: number;
+  /** Accounts armed during the pass, by step (the first triggers are in firstTriggers). */
   private readonly calendar: number[][];
+  private readonly firstTriggers: FirstTriggers;
   private activeCount = 0;
   private orderCount = 0;
   private readonly flow: Float64Array;
@@ -283,10 +308,12 @@ class Settlement {
     this.tolerance = ledgerTolerance(grossEquity + this.vaultCash + this.fund + this.reserve + (2 * params.openInterestUsd) / scale);
     // Every pass starts from the same accounts and paths: the first triggers are computed once.
     if (scratch.firstTriggers === null) {
-      scratch.firstTriggers = new Int32Array(population.accountCount);
-      for (let a = 0; a < population.accountCount; a++) scratch.firstTriggers[a] = this.accounts.firstTrigger(a, 1);
+      const byAccount = new Int32Array(population.accountCount);
+      for (let a = 0; a < population.accountCount; a++) byAccount[a] = this.accounts.firstTrigger(a, 1);
+      scratch.firstTriggers = firstTriggersOf(byAccount, this.steps);
     }
-    for (let a = 0; a < population.accountCount; a++) this.schedule(a, scratch.firstTriggers[a]);
+    this.firstTriggers = scratch.firstTriggers;
+    scratch.trigger.set(this.firstTriggers.byAccount);
   }
 
   run(): PassOutcome {
@@ -327,13 +354,18 @@ class Settlement {
     if (step <= this.steps) this.calendar[step].push(a);
   }
 
+  /** Accounts whose trigger is step t: first those of the first triggers, then those armed since (the order a single calendar would keep). */
   private activateTriggered(t: number): void {
+    const { stepStart, accounts } = this.firstTriggers;
+    for (let k = stepStart[t]; k < stepStart[t + 1]; k++) this.activate(accounts[k], t);
+    for (const a of this.calendar[t]) this.activate(a, t);
+  }
+
+  private activate(a: number, t: number): void {
     const { status, active, trigger } = this.scratch;
-    for (const a of this.calendar[t]) {
-      if (status[a] !== IDLE || trigger[a] !== t) continue;
-      status[a] = ACTIVE;
-      active[this.activeCount++] = a;
-    }
+    if (status[a] !== IDLE || trigger[a] !== t) return;
+    status[a] = ACTIVE;
+    active[this.activeCount++] = a;
   }
 
   /** Every account under liquidation: bankrupt, backstopped, sent to the book, or safe again. */
@@ -461,8 +493,15 @@ class Settlement {
    * impact = |net sold| / (depth × 100), depth = normal depth, or `crashDepth` of it during the collapse.
    */
   private fillOrders(): void {
-    const { orderPosition, orderQuantity, quantity, cash } = this.scratch;
-    const { market, side, entry, account } = this.population;
+    this.netFlow();
+    this.fillPrices();
+    this.settleOrders();
+  }
+
+  /** Each market's net flow of the step's orders (signed, at the mark). */
+  private netFlow(): void {
+    const { orderPosition, orderQuantity } = this.scratch;
+    const { market, side } = this.population;
     this.flow.fill(0);
     for (let k = 0; k < this.orderCount; k++) {
       const p = orderPosition[k];
@@ -470,6 +509,9 @@ class Settlement {
       const sign = p >= 0 ? side[p] : Math.sign(this.vaultQuantity[m]);
       this.flow[m] += sign * orderQuantity[k] * this.price[m];
     }
+  }
+
+  private fillPrices(): void {
     const crash = this.t >= this.crashFrom && this.t < this.crashTo;
     for (let m = 0; m < this.markets; m++) {
       const depth = this.depth[m] * (crash ? this.params.crashDepth : 1);
@@ -478,6 +520,11 @@ class Settlement {
       // The last trade walks the whole impact (the fills average half of it).
       this.tradePrice[m][this.t] = this.flow[m] === 0 ? this.price[m] : this.price[m] * Math.exp(-Math.sign(this.flow[m]) * impact);
     }
+  }
+
+  private settleOrders(): void {
+    const { orderPosition, orderQuantity, quantity, cash } = this.scratch;
+    const { market, side, entry, account } = this.population;
     for (let k = 0; k < this.orderCount; k++) {
       const p = orderPosition[k];
       const coins = orderQuantity[k];
@@ -761,22 +808,27 @@ class Settlement {
     if (residual > this.tolerance) throw new LedgerError(this.policy, this.t, residual, this.tolerance);
   }
 
-  private outcome(): PassOutcome {
-    const { flags, haircut, equityAtHit } = this.scratch;
+  /** Winners eligible and hit, each hit one's haircut over equity (into scratch.haircutShares) and the largest. */
+  private haircutShares(): { eligible: number; hit: number; maxPct: number } {
+    const { flags, haircut, equityAtHit, haircutShares: pcts } = this.scratch;
     let eligible = 0;
     let hit = 0;
-    const pcts: number[] = [];
     let maxPct = 0;
-    const queueTaken = this.waves.taken;
     for (let a = 0; a < this.population.accountCount; a++) {
       if ((flags[a] & ELIGIBLE) === 0 && (flags[a] & HIT) === 0) continue;
       eligible++;
       if ((flags[a] & HIT) === 0) continue;
-      hit++;
       const pct = equityAtHit[a] > 0 ? Math.min(1, haircut[a] / equityAtHit[a]) : 0;
-      pcts.push(pct);
+      pcts[hit++] = pct;
       if (pct > maxPct) maxPct = pct;
     }
+    return { eligible, hit, maxPct };
+  }
+
+  private outcome(): PassOutcome {
+    const { eligible, hit, maxPct } = this.haircutShares();
+    const pcts = this.scratch.haircutShares;
+    const queueTaken = this.waves.taken;
     return {
       policy: this.policy,
       deficit: this.deficit,
@@ -791,7 +843,7 @@ class Settlement {
       closesInProfitShare: this.desk.adlFills > 0 ? this.desk.closesInProfit / this.desk.adlFills : 0,
       maxHaircutPct: maxPct,
       meanWaveMaxHaircutPct: this.waves.meanWaveMax(),
-      giniHaircut: gini(Float64Array.from(pcts), eligible - hit),
+      giniHaircut: gini(pcts.subarray(0, hit), eligible - hit),
       waves: this.waves.count,
       residualDeficit: this.residual,
       fundStart: this.hyperliquid ? 0 : this.params.fundUsd / this.population.scale,
